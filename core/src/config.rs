@@ -1,0 +1,267 @@
+//! `.hublint.yaml`: rule selection and severities, per-path ignores, chart mapping for plain
+//! values files, extra image names, experimental images.
+//!
+//! ```yaml
+//! select: [V, R003]          # codes or prefixes; default: all
+//! ignore: [R004]
+//! severity: { I002: error, R004: off }
+//! per-path-ignores:
+//!   "config/clusters/legacy/**": [S001]
+//! values:                    # plain values files outside a cluster.yaml layout
+//!   "deploy/*.values.yaml": jupyterhub
+//! known-images: [quay.io/org/extra-hub]
+//! experimental-images:
+//!   quay.io/2i2c/pkce-experiment: { since: 2024-10-01 }
+//! ```
+
+use crate::diagnostic::Severity;
+use crate::yaml;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// `None` turns the rule off.
+    pub severity: BTreeMap<String, Option<Severity>>,
+    pub per_path_ignores: Vec<(String, Vec<String>)>,
+    /// Glob → chart name ("jupyterhub" for plain z2jh values).
+    pub values: Vec<(String, String)>,
+    pub known_images: Vec<String>,
+    pub experimental_images: Vec<ExperimentalImage>,
+    /// Problems in the config file itself.
+    pub errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExperimentalImage {
+    pub name: String,
+    /// ISO date the experiment started, when known.
+    pub since: Option<String>,
+}
+
+pub const CONFIG_FILE: &str = ".hublint.yaml";
+
+fn strings(node: Option<&yaml::Node>) -> Vec<String> {
+    match node {
+        Some(n) => match n.as_sequence() {
+            Some(items) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
+            None => n.as_str().map(|s| vec![s.to_string()]).unwrap_or_default(),
+        },
+        None => Vec::new(),
+    }
+}
+
+impl Config {
+    pub fn parse(text: &str) -> Config {
+        let mut config = Config::default();
+        let file = yaml::parse(text);
+        if let Some(err) = file.errors.first() {
+            config
+                .errors
+                .push(format!("{CONFIG_FILE}: {}", err.message));
+            return config;
+        }
+        let Some(root) = file.docs.first() else {
+            return config;
+        };
+        if root.is_null() {
+            return config;
+        }
+        let Some(entries) = root.as_mapping() else {
+            config.errors.push(format!(
+                "{CONFIG_FILE}: expected a mapping at the top level"
+            ));
+            return config;
+        };
+        for e in entries {
+            let key = e.key.as_str().unwrap_or_default();
+            match key {
+                "select" => config.select = strings(Some(&e.value)),
+                "ignore" => config.ignore = strings(Some(&e.value)),
+                "severity" => {
+                    for s in e.value.as_mapping().unwrap_or_default() {
+                        let code = s.key.as_str().unwrap_or_default().to_string();
+                        let v = s.value.as_str().unwrap_or_default();
+                        // `off` is a YAML 1.1 bool but we read the text, so both spellings work.
+                        let sev = if matches!(v, "off" | "false" | "none") {
+                            None
+                        } else {
+                            Severity::parse(v)
+                        };
+                        if sev.is_none() && !matches!(v, "off" | "false" | "none") {
+                            config
+                                .errors
+                                .push(format!("{CONFIG_FILE}: unknown severity `{v}` for {code}"));
+                            continue;
+                        }
+                        config.severity.insert(code.to_ascii_uppercase(), sev);
+                    }
+                }
+                "per-path-ignores" => {
+                    for s in e.value.as_mapping().unwrap_or_default() {
+                        config.per_path_ignores.push((
+                            s.key.as_str().unwrap_or_default().to_string(),
+                            strings(Some(&s.value)),
+                        ));
+                    }
+                }
+                "values" => {
+                    for s in e.value.as_mapping().unwrap_or_default() {
+                        let chart = s.value.as_str().unwrap_or("jupyterhub").to_string();
+                        config
+                            .values
+                            .push((s.key.as_str().unwrap_or_default().to_string(), chart));
+                    }
+                }
+                "known-images" => config.known_images = strings(Some(&e.value)),
+                "experimental-images" => {
+                    if let Some(items) = e.value.as_sequence() {
+                        for i in items {
+                            if let Some(name) = i.as_str() {
+                                config.experimental_images.push(ExperimentalImage {
+                                    name: name.to_string(),
+                                    since: None,
+                                });
+                            }
+                        }
+                    } else {
+                        for s in e.value.as_mapping().unwrap_or_default() {
+                            let since = s
+                                .value
+                                .get("since")
+                                .and_then(|n| n.as_str())
+                                .map(str::to_string);
+                            config.experimental_images.push(ExperimentalImage {
+                                name: s.key.as_str().unwrap_or_default().to_string(),
+                                since,
+                            });
+                        }
+                    }
+                }
+                other => config
+                    .errors
+                    .push(format!("{CONFIG_FILE}: unknown setting `{other}`")),
+            }
+        }
+        config
+    }
+
+    /// Whether a rule code is selected (codes and prefixes, `ignore` wins).
+    pub fn is_selected(&self, code: &str) -> bool {
+        let matches = |p: &String| {
+            code.starts_with(p.to_ascii_uppercase().as_str()) || p.eq_ignore_ascii_case("ALL")
+        };
+        (self.select.is_empty() || self.select.iter().any(matches))
+            && !self.ignore.iter().any(matches)
+    }
+
+    pub fn severity_for(&self, code: &str, default: Severity) -> Option<Severity> {
+        match self.severity.get(code) {
+            Some(s) => *s,
+            None => Some(default),
+        }
+    }
+
+    pub fn is_ignored_for_path(&self, code: &str, path: &str) -> bool {
+        self.per_path_ignores.iter().any(|(glob, codes)| {
+            glob_match(glob, path)
+                && codes
+                    .iter()
+                    .any(|c| code.starts_with(c.to_ascii_uppercase().as_str()))
+        })
+    }
+
+    pub fn is_experimental(&self, image: &str) -> Option<&ExperimentalImage> {
+        self.experimental_images.iter().find(|e| e.name == image)
+    }
+}
+
+/// Glob with `*` (within a segment), `**` (any number of segments) and `?`.
+pub fn glob_match(glob: &str, path: &str) -> bool {
+    fn seg_match(p: &[u8], s: &[u8]) -> bool {
+        match (p.first(), s.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => seg_match(&p[1..], s) || (!s.is_empty() && seg_match(p, &s[1..])),
+            (Some(b'?'), Some(_)) => seg_match(&p[1..], &s[1..]),
+            (Some(a), Some(b)) if a == b => seg_match(&p[1..], &s[1..]),
+            _ => false,
+        }
+    }
+    fn parts_match(p: &[&str], s: &[&str]) -> bool {
+        match p.first() {
+            None => s.is_empty(),
+            Some(&"**") => parts_match(&p[1..], s) || (!s.is_empty() && parts_match(p, &s[1..])),
+            Some(seg) => {
+                !s.is_empty()
+                    && seg_match(seg.as_bytes(), s[0].as_bytes())
+                    && parts_match(&p[1..], &s[1..])
+            }
+        }
+    }
+    let p: Vec<&str> = glob
+        .trim_start_matches("./")
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let s: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    // A glob without `/` matches the file name anywhere, as in .gitignore.
+    if p.len() == 1 && !glob.contains('/') {
+        return s
+            .last()
+            .is_some_and(|name| seg_match(p[0].as_bytes(), name.as_bytes()));
+    }
+    parts_match(&p, &s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_setting() {
+        let c = Config::parse(
+            "select: [V, R003]\nignore: R004\nseverity: {I002: error, R005: off}\nper-path-ignores:\n  \"config/**\": [S001]\nvalues:\n  \"deploy/*.yaml\": jupyterhub\nknown-images: [a/b]\nexperimental-images:\n  quay.io/x/y: {since: 2024-10-01}\n",
+        );
+        assert!(c.errors.is_empty(), "{:?}", c.errors);
+        assert!(
+            c.is_selected("V001")
+                && c.is_selected("R003")
+                && !c.is_selected("R004")
+                && !c.is_selected("Y001")
+        );
+        assert_eq!(
+            c.severity_for("I002", Severity::Warning),
+            Some(Severity::Error)
+        );
+        assert_eq!(c.severity_for("R005", Severity::Warning), None);
+        assert!(c.is_ignored_for_path("S001", "config/clusters/a/b.values.yaml"));
+        assert!(!c.is_ignored_for_path("S001", "other/b.values.yaml"));
+        assert_eq!(
+            c.values,
+            vec![("deploy/*.yaml".to_string(), "jupyterhub".to_string())]
+        );
+        assert_eq!(
+            c.is_experimental("quay.io/x/y").unwrap().since.as_deref(),
+            Some("2024-10-01")
+        );
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("**/*.values.yaml", "a/b/c.values.yaml"));
+        assert!(glob_match("*.values.yaml", "a/b/c.values.yaml"));
+        assert!(glob_match("a/*/c.yaml", "a/b/c.yaml"));
+        assert!(!glob_match("a/*/c.yaml", "a/b/d/c.yaml"));
+        assert!(glob_match("a/**", "a/b/d/c.yaml"));
+    }
+
+    #[test]
+    fn unknown_settings_are_reported() {
+        let c = Config::parse("selct: [V]\n");
+        assert_eq!(c.errors.len(), 1);
+    }
+}

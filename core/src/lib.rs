@@ -1,0 +1,24 @@
+//! hublint core: parses the files of a JupyterHub-on-Kubernetes deployment repository with
+//! exact spans, links them into a model of charts, images and hubs, and runs the rules.
+//!
+//! No I/O happens here: front ends (CLI, language server, browser) fill a [`Workspace`] with
+//! file texts and render the [`Diagnostic`]s that [`check`] returns.
+
+pub mod check;
+pub mod config;
+pub mod diagnostic;
+pub mod dockerfile;
+pub mod fix;
+pub mod model;
+pub mod requirements;
+pub mod rules;
+pub mod text;
+pub mod values;
+pub mod workspace;
+pub mod yaml;
+
+pub use check::check;
+pub use config::Config;
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Related, Severity};
+pub use text::{ColumnUnit, LineCol, LineIndex, TextRange};
+pub use workspace::Workspace;

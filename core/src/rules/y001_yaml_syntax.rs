@@ -1,0 +1,31 @@
+use super::{Context, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a YAML file that does not parse, or that hublint refuses to parse because it is
+    /// too large, nested too deeply, or expands aliases past a fixed budget ("billion laughs").
+    ///
+    /// ## Why
+    /// helm stops at the first YAML error in any `-f` values file, and a chart or chartpress
+    /// config that does not parse stops every build. Nothing else in the file can be checked
+    /// until it parses.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// hub:
+    ///   image: [quay.io/org/hub, 1.0
+    /// ```
+    ///
+    /// ## Fix
+    /// Correct the syntax at the reported position.
+    Y001, "yaml-syntax", Error, fixable: false, check
+}
+
+fn check(ctx: &Context, sink: &mut Sink) {
+    for file in ctx.ws.files().filter(|f| f.is_yaml()) {
+        let Some(yaml) = file.yaml() else { continue };
+        for err in &yaml.errors {
+            sink.report(&file.path, err.range, err.message.clone());
+        }
+    }
+}

@@ -1,0 +1,679 @@
+//! YAML with exact byte spans.
+//!
+//! `yaml_parser` gives a lossless rowan tree; this module turns it into a small node tree that
+//! rules can walk (mappings, sequences, scalars with their decoded text and style), keeping the
+//! byte range of every key and value. Aliases are expanded under a budget and merge keys
+//! (`<<: *anchor`) are applied, as helm's go-yaml does. Inputs that would make the parser recurse
+//! too deep or take too long are refused up front with an error instead.
+
+pub mod helm;
+mod scalar;
+
+use crate::text::TextRange;
+use std::collections::HashMap;
+use yaml_parser::{SyntaxKind as K, SyntaxNode, SyntaxToken};
+
+/// Nesting deeper than this is refused before parsing: the parser recurses per level and
+/// would overflow the stack (wasm has 1 MiB). Real values files nest about 12 deep.
+pub const MAX_DEPTH: usize = 128;
+/// Files larger than this are not parsed (a 5 MB file already takes ~0.6 s).
+pub const MAX_SIZE: usize = 5 * 1024 * 1024;
+/// Nodes that alias expansion may create in one file ("billion laughs" guard).
+pub const ALIAS_BUDGET: usize = 100_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlFile {
+    pub docs: Vec<Node>,
+    pub errors: Vec<YamlError>,
+    pub duplicates: Vec<DuplicateKey>,
+    /// Byte ranges of every comment (`# ...`), for suppression comments and modelines.
+    pub comments: Vec<TextRange>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YamlErrorKind {
+    Syntax,
+    TooDeep,
+    TooLarge,
+    AliasBudget,
+    UnknownAlias,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlError {
+    pub kind: YamlErrorKind,
+    pub range: TextRange,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateKey {
+    pub key: String,
+    pub first: TextRange,
+    pub duplicate: TextRange,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarStyle {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scalar {
+    pub style: ScalarStyle,
+    /// The decoded text (escapes processed, lines folded, block indentation removed).
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: Node,
+    pub value: Node,
+    /// Brought in by a merge key (`<<: *anchor`), not written in this mapping.
+    pub merged: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Scalar(Scalar),
+    Mapping(Vec<Entry>),
+    Sequence(Vec<Node>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The node's own text (without its tag/anchor properties).
+    pub range: TextRange,
+    pub tag: Option<String>,
+    pub anchor: Option<String>,
+    /// Copied from an anchor by an alias: `range` points at the anchor's definition.
+    pub from_alias: bool,
+    pub value: Value,
+}
+
+impl Node {
+    fn empty(at: usize) -> Node {
+        Node {
+            range: TextRange::empty(at),
+            tag: None,
+            anchor: None,
+            from_alias: false,
+            value: Value::Scalar(Scalar {
+                style: ScalarStyle::Plain,
+                text: String::new(),
+            }),
+        }
+    }
+
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The scalar's decoded text, if this is a scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        self.as_scalar().map(|s| s.text.as_str())
+    }
+
+    pub fn as_mapping(&self) -> Option<&[Entry]> {
+        match &self.value {
+            Value::Mapping(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_sequence(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Sequence(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The entry for `key` in a mapping (the last one when a key is duplicated, as helm reads it).
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.as_mapping()?
+            .iter()
+            .rev()
+            .find(|e| e.key.as_str() == Some(key))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// Follow a path of mapping keys.
+    pub fn get_path(&self, path: &[&str]) -> Option<&Node> {
+        path.iter().try_fold(self, |node, key| node.get(key))
+    }
+
+    /// The string a scalar holds for helm, when it is one (quoted, block, or a plain scalar
+    /// that helm resolves to a string).
+    pub fn helm_string(&self) -> Option<&str> {
+        let s = self.as_scalar()?;
+        match self.helm_type() {
+            helm::HelmType::String => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    /// The type helm (go-yaml v2, YAML 1.1) gives this node.
+    pub fn helm_type(&self) -> helm::HelmType {
+        match &self.value {
+            Value::Mapping(_) => helm::HelmType::Mapping,
+            Value::Sequence(_) => helm::HelmType::Sequence,
+            Value::Scalar(s) => helm::scalar_type(s, self.tag.as_deref(), helm::Resolver::Helm),
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        self.helm_type() == helm::HelmType::Null
+    }
+
+    /// Number of nodes in this subtree.
+    pub fn size(&self) -> usize {
+        1 + match &self.value {
+            Value::Scalar(_) => 0,
+            Value::Mapping(m) => m.iter().map(|e| e.key.size() + e.value.size()).sum(),
+            Value::Sequence(s) => s.iter().map(Node::size).sum(),
+        }
+    }
+}
+
+/// Parse a YAML file. Never panics; problems are returned in `errors`, and `docs` holds what
+/// could be read (nothing when the syntax is broken).
+pub fn parse(text: &str) -> YamlFile {
+    let mut file = YamlFile {
+        docs: Vec::new(),
+        errors: Vec::new(),
+        duplicates: Vec::new(),
+        comments: Vec::new(),
+    };
+    if text.len() > MAX_SIZE {
+        file.errors.push(YamlError {
+            kind: YamlErrorKind::TooLarge,
+            range: TextRange::empty(0),
+            message: format!(
+                "file is {} bytes; YAML files over {} bytes are not parsed",
+                text.len(),
+                MAX_SIZE
+            ),
+        });
+        return file;
+    }
+    // yaml_parser drops a byte-order mark and then counts offsets without it.
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let body = &text[bom..];
+    if let Some(at) = too_deep(body) {
+        file.errors.push(YamlError {
+            kind: YamlErrorKind::TooDeep,
+            range: TextRange::empty(at + bom),
+            message: format!("nesting deeper than {MAX_DEPTH} levels; the file is not parsed"),
+        });
+        return file;
+    }
+    let tree = match yaml_parser::parse(body) {
+        Ok(tree) => tree,
+        Err(err) => {
+            let at = (err.offset() + bom).min(text.len());
+            let at = crate::text::floor_char_boundary(text, at);
+            file.errors.push(YamlError {
+                kind: YamlErrorKind::Syntax,
+                range: TextRange::new(at, next_char_end(text, at)),
+                message: syntax_message(err.message()),
+            });
+            return file;
+        }
+    };
+    let mut builder = Builder {
+        text,
+        bom,
+        anchors: HashMap::new(),
+        budget: ALIAS_BUDGET,
+        file: &mut file,
+    };
+    builder.collect_comments(&tree);
+    for doc in tree.children().filter(|n| n.kind() == K::DOCUMENT) {
+        let node = match doc
+            .children()
+            .find(|c| matches!(c.kind(), K::BLOCK | K::FLOW))
+        {
+            Some(content) => builder.node(&content),
+            None => Node::empty(builder.end(&doc)),
+        };
+        builder.anchors.clear();
+        builder.file.docs.push(node);
+    }
+    file
+}
+
+fn next_char_end(text: &str, at: usize) -> usize {
+    text[at..].chars().next().map_or(at, |c| at + c.len_utf8())
+}
+
+fn syntax_message(raw: &str) -> String {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        "YAML syntax error".to_string()
+    } else {
+        format!("YAML syntax error: {}", raw.replace('\n', "; "))
+    }
+}
+
+/// A cheap upper bound on nesting, computed without recursion: indentation levels of block
+/// collections, compact `- - -` sequences on one line, and open flow brackets.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start_matches(' ');
+        let indent = line.len() - trimmed.len();
+        if trimmed.trim().is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if flow == 0 {
+            while indents.last().is_some_and(|&i| i >= indent) {
+                indents.pop();
+            }
+            indents.push(indent);
+        }
+        let mut dashes = 0;
+        let mut rest = trimmed;
+        while let Some(r) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("? ")) {
+            dashes += 1;
+            rest = r.trim_start_matches(' ');
+        }
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for ch in rest.chars() {
+            match quote {
+                Some(q) if ch == q => quote = None,
+                Some(_) => {}
+                None => match ch {
+                    '#' if prev == ' ' || prev == '\t' => break,
+                    '"' | '\'' if matches!(prev, ' ' | '[' | '{' | ',' | ':') => quote = Some(ch),
+                    '[' | '{' => flow += 1,
+                    ']' | '}' => flow = flow.saturating_sub(1),
+                    _ => {}
+                },
+            }
+            prev = ch;
+        }
+        if indents.len() + dashes + flow > MAX_DEPTH {
+            return Some(start + indent);
+        }
+    }
+    None
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    bom: usize,
+    anchors: HashMap<String, Node>,
+    budget: usize,
+    file: &'a mut YamlFile,
+}
+
+impl Builder<'_> {
+    fn range(&self, node: &SyntaxNode) -> TextRange {
+        let r = node.text_range();
+        TextRange::new(
+            usize::from(r.start()) + self.bom,
+            usize::from(r.end()) + self.bom,
+        )
+    }
+    fn token_range(&self, tok: &SyntaxToken) -> TextRange {
+        let r = tok.text_range();
+        TextRange::new(
+            usize::from(r.start()) + self.bom,
+            usize::from(r.end()) + self.bom,
+        )
+    }
+    fn end(&self, node: &SyntaxNode) -> usize {
+        self.range(node).end
+    }
+
+    fn collect_comments(&mut self, root: &SyntaxNode) {
+        for tok in root
+            .descendants_with_tokens()
+            .filter_map(|e| e.into_token())
+        {
+            if tok.kind() == K::COMMENT {
+                let r = self.token_range(&tok);
+                self.file.comments.push(r);
+            }
+        }
+    }
+
+    /// A BLOCK or FLOW node (or the content inside one).
+    fn node(&mut self, syntax: &SyntaxNode) -> Node {
+        let mut tag = None;
+        let mut anchor = None;
+        let mut content: Option<Node> = None;
+        for child in syntax.children_with_tokens() {
+            match child {
+                rowan::NodeOrToken::Node(n) => match n.kind() {
+                    K::PROPERTIES => {
+                        for p in n.children() {
+                            match p.kind() {
+                                K::TAG_PROPERTY => tag = Some(p.text().to_string()),
+                                K::ANCHOR_PROPERTY => {
+                                    anchor = p
+                                        .children_with_tokens()
+                                        .filter_map(|e| e.into_token())
+                                        .find(|t| t.kind() == K::ANCHOR_NAME)
+                                        .map(|t| t.text().to_string())
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    K::BLOCK_MAP => content = Some(self.block_map(&n)),
+                    K::BLOCK_SEQ => content = Some(self.block_seq(&n)),
+                    K::BLOCK_SCALAR => content = Some(self.block_scalar(&n)),
+                    K::FLOW_MAP => content = Some(self.flow_map(&n)),
+                    K::FLOW_SEQ => content = Some(self.flow_seq(&n)),
+                    K::ALIAS => content = Some(self.alias(&n)),
+                    K::BLOCK | K::FLOW => content = Some(self.node(&n)),
+                    _ => {}
+                },
+                rowan::NodeOrToken::Token(t) => {
+                    let style = match t.kind() {
+                        K::PLAIN_SCALAR => ScalarStyle::Plain,
+                        K::SINGLE_QUOTED_SCALAR => ScalarStyle::SingleQuoted,
+                        K::DOUBLE_QUOTED_SCALAR => ScalarStyle::DoubleQuoted,
+                        _ => continue,
+                    };
+                    let raw = t.text();
+                    let text = match style {
+                        ScalarStyle::Plain => scalar::plain(raw),
+                        ScalarStyle::SingleQuoted => scalar::single_quoted(raw),
+                        _ => scalar::double_quoted(raw),
+                    };
+                    content = Some(Node {
+                        range: self.token_range(&t),
+                        tag: None,
+                        anchor: None,
+                        from_alias: false,
+                        value: Value::Scalar(Scalar { style, text }),
+                    });
+                }
+            }
+        }
+        let mut node = content.unwrap_or_else(|| Node::empty(self.end(syntax)));
+        if tag.is_some() {
+            node.tag = tag;
+        }
+        if let Some(name) = anchor {
+            node.anchor = Some(name.clone());
+            self.anchors.insert(name, node.clone());
+        }
+        node
+    }
+
+    fn alias(&mut self, syntax: &SyntaxNode) -> Node {
+        let range = self.range(syntax);
+        let name = syntax
+            .children_with_tokens()
+            .filter_map(|e| e.into_token())
+            .find(|t| t.kind() == K::ANCHOR_NAME)
+            .map(|t| t.text().to_string())
+            .unwrap_or_default();
+        let Some(target) = self.anchors.get(&name) else {
+            self.file.errors.push(YamlError {
+                kind: YamlErrorKind::UnknownAlias,
+                range,
+                message: format!("alias *{name} refers to no anchor defined before it"),
+            });
+            return Node::empty(range.start);
+        };
+        let size = target.size();
+        if size > self.budget {
+            if !self
+                .file
+                .errors
+                .iter()
+                .any(|e| e.kind == YamlErrorKind::AliasBudget)
+            {
+                self.file.errors.push(YamlError {
+                    kind: YamlErrorKind::AliasBudget,
+                    range,
+                    message: format!(
+                        "alias expansion exceeds {ALIAS_BUDGET} nodes (an \"alias bomb\"); aliases past this point are read as null"
+                    ),
+                });
+            }
+            return Node::empty(range.start);
+        }
+        self.budget -= size;
+        let mut node = target.clone();
+        mark_aliased(&mut node);
+        node
+    }
+
+    fn block_map(&mut self, syntax: &SyntaxNode) -> Node {
+        let mut entries = Vec::new();
+        for entry in syntax.children().filter(|c| c.kind() == K::BLOCK_MAP_ENTRY) {
+            let key = entry.children().find(|c| c.kind() == K::BLOCK_MAP_KEY);
+            let value = entry.children().find(|c| c.kind() == K::BLOCK_MAP_VALUE);
+            entries.push(self.pair(&entry, key, value));
+        }
+        self.mapping(syntax, entries)
+    }
+
+    fn flow_map(&mut self, syntax: &SyntaxNode) -> Node {
+        let mut entries = Vec::new();
+        for list in syntax
+            .children()
+            .filter(|c| c.kind() == K::FLOW_MAP_ENTRIES)
+        {
+            for entry in list.children().filter(|c| c.kind() == K::FLOW_MAP_ENTRY) {
+                let key = entry.children().find(|c| c.kind() == K::FLOW_MAP_KEY);
+                let value = entry.children().find(|c| c.kind() == K::FLOW_MAP_VALUE);
+                entries.push(self.pair(&entry, key, value));
+            }
+        }
+        self.mapping(syntax, entries)
+    }
+
+    /// One key/value pair; a missing key or value is an empty (null) scalar.
+    fn pair(
+        &mut self,
+        entry: &SyntaxNode,
+        key: Option<SyntaxNode>,
+        value: Option<SyntaxNode>,
+    ) -> Entry {
+        let colon_end = entry
+            .children_with_tokens()
+            .filter_map(|e| e.into_token())
+            .find(|t| t.kind() == K::COLON)
+            .map(|t| self.token_range(&t).end);
+        let key = match key.and_then(|k| {
+            k.children()
+                .find(|c| matches!(c.kind(), K::FLOW | K::BLOCK))
+        }) {
+            Some(k) => self.node(&k),
+            None => Node::empty(self.range(entry).start),
+        };
+        let value = match value.and_then(|v| {
+            v.children()
+                .find(|c| matches!(c.kind(), K::FLOW | K::BLOCK))
+        }) {
+            Some(v) => self.node(&v),
+            None => Node::empty(colon_end.unwrap_or(key.range.end)),
+        };
+        Entry {
+            key,
+            value,
+            merged: false,
+        }
+    }
+
+    /// Record duplicate keys and apply merge keys, then build the mapping node.
+    fn mapping(&mut self, syntax: &SyntaxNode, written: Vec<Entry>) -> Node {
+        let mut seen: HashMap<String, TextRange> = HashMap::new();
+        let mut entries = Vec::with_capacity(written.len());
+        let mut merges = Vec::new();
+        for e in written {
+            let is_merge = e
+                .key
+                .as_scalar()
+                .is_some_and(|s| s.style == ScalarStyle::Plain && s.text == "<<");
+            if is_merge {
+                merges.push(e.value);
+                continue;
+            }
+            if let Some(k) = e.key.as_str() {
+                if !e.key.from_alias {
+                    if let Some(first) = seen.get(k) {
+                        self.file.duplicates.push(DuplicateKey {
+                            key: k.to_string(),
+                            first: *first,
+                            duplicate: e.key.range,
+                        });
+                    } else {
+                        seen.insert(k.to_string(), e.key.range);
+                    }
+                }
+            }
+            entries.push(e);
+        }
+        for source in merges {
+            let sources: Vec<Node> = match source.value {
+                Value::Sequence(items) => items,
+                _ => vec![source],
+            };
+            for src in sources {
+                if let Value::Mapping(m) = src.value {
+                    for mut e in m {
+                        let present = e
+                            .key
+                            .as_str()
+                            .is_some_and(|k| entries.iter().any(|x| x.key.as_str() == Some(k)));
+                        if !present {
+                            e.merged = true;
+                            entries.push(e);
+                        }
+                    }
+                }
+            }
+        }
+        Node {
+            range: self.range(syntax),
+            tag: None,
+            anchor: None,
+            from_alias: false,
+            value: Value::Mapping(entries),
+        }
+    }
+
+    fn block_seq(&mut self, syntax: &SyntaxNode) -> Node {
+        let mut items = Vec::new();
+        for entry in syntax.children().filter(|c| c.kind() == K::BLOCK_SEQ_ENTRY) {
+            let item = match entry
+                .children()
+                .find(|c| matches!(c.kind(), K::FLOW | K::BLOCK))
+            {
+                Some(n) => self.node(&n),
+                None => Node::empty(self.end(&entry)),
+            };
+            items.push(item);
+        }
+        Node {
+            range: self.range(syntax),
+            tag: None,
+            anchor: None,
+            from_alias: false,
+            value: Value::Sequence(items),
+        }
+    }
+
+    fn flow_seq(&mut self, syntax: &SyntaxNode) -> Node {
+        let mut items = Vec::new();
+        for list in syntax
+            .children()
+            .filter(|c| c.kind() == K::FLOW_SEQ_ENTRIES)
+        {
+            for entry in list.children().filter(|c| c.kind() == K::FLOW_SEQ_ENTRY) {
+                if let Some(pair) = entry.children().find(|c| c.kind() == K::FLOW_PAIR) {
+                    // `[a: b]` is a one-entry mapping inside the sequence.
+                    let key = pair.children().find(|c| c.kind() == K::FLOW_MAP_KEY);
+                    let value = pair.children().find(|c| c.kind() == K::FLOW_MAP_VALUE);
+                    let e = self.pair(&pair, key, value);
+                    items.push(self.mapping(&pair, vec![e]));
+                } else if let Some(n) = entry
+                    .children()
+                    .find(|c| matches!(c.kind(), K::FLOW | K::BLOCK))
+                {
+                    items.push(self.node(&n));
+                }
+            }
+        }
+        Node {
+            range: self.range(syntax),
+            tag: None,
+            anchor: None,
+            from_alias: false,
+            value: Value::Sequence(items),
+        }
+    }
+
+    fn block_scalar(&mut self, syntax: &SyntaxNode) -> Node {
+        let mut folded = false;
+        let mut header = String::new();
+        let mut body = String::new();
+        for t in syntax
+            .descendants_with_tokens()
+            .filter_map(|e| e.into_token())
+        {
+            match t.kind() {
+                K::GREATER_THAN => folded = true,
+                K::BAR => {}
+                K::BLOCK_SCALAR_TEXT => body.push_str(t.text()),
+                K::INDENT_INDICATOR | K::PLUS | K::MINUS => header.push_str(t.text()),
+                _ => {}
+            }
+        }
+        let _ = self.text;
+        let text = scalar::block(&header, &body, folded);
+        Node {
+            range: self.range(syntax),
+            tag: None,
+            anchor: None,
+            from_alias: false,
+            value: Value::Scalar(Scalar {
+                style: if folded {
+                    ScalarStyle::Folded
+                } else {
+                    ScalarStyle::Literal
+                },
+                text,
+            }),
+        }
+    }
+}
+
+fn mark_aliased(node: &mut Node) {
+    node.from_alias = true;
+    match &mut node.value {
+        Value::Scalar(_) => {}
+        Value::Mapping(m) => {
+            for e in m {
+                mark_aliased(&mut e.key);
+                mark_aliased(&mut e.value);
+            }
+        }
+        Value::Sequence(s) => s.iter_mut().for_each(mark_aliased),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,144 @@
+use super::*;
+
+fn doc(text: &str) -> Node {
+    let f = parse(text);
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    f.docs.into_iter().next().unwrap()
+}
+
+#[test]
+fn spans_of_keys_and_values_are_exact() {
+    let text =
+        "hub:\n  image:\n    name: quay.io/x/y # c\n    tag: \"1.10\"\nlist:\n  - a\n  - {k: v}\n";
+    let root = doc(text);
+    let tag = root.get_path(&["hub", "image", "tag"]).unwrap();
+    assert_eq!(&text[tag.range.start..tag.range.end], "\"1.10\"");
+    assert_eq!(tag.as_str(), Some("1.10"));
+    let name_entry = root
+        .get("hub")
+        .unwrap()
+        .get("image")
+        .unwrap()
+        .entry("name")
+        .unwrap();
+    assert_eq!(
+        &text[name_entry.key.range.start..name_entry.key.range.end],
+        "name"
+    );
+    assert_eq!(
+        &text[name_entry.value.range.start..name_entry.value.range.end],
+        "quay.io/x/y"
+    );
+    let list = root.get("list").unwrap().as_sequence().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[1].get("k").unwrap().as_str(), Some("v"));
+}
+
+#[test]
+fn scalars_are_decoded() {
+    let root = doc("a: 'it''s'\nb: \"x\\ty\\u00e9\"\nc: |\n  l1\n  l2\nd: >-\n  f1\n  f2\n\n  f3\ne: plain\n  folded\nf:\n");
+    assert_eq!(root.get("a").unwrap().as_str(), Some("it's"));
+    assert_eq!(root.get("b").unwrap().as_str(), Some("x\tyé"));
+    assert_eq!(root.get("c").unwrap().as_str(), Some("l1\nl2\n"));
+    assert_eq!(root.get("d").unwrap().as_str(), Some("f1 f2\nf3"));
+    assert_eq!(root.get("e").unwrap().as_str(), Some("plain folded"));
+    assert!(root.get("f").unwrap().is_null());
+}
+
+#[test]
+fn helm_types_follow_yaml11() {
+    let root = doc("a: 1.10\nb: \"1.10\"\nc: yes\nd: !!str 0123\ne: 0123\n");
+    assert_eq!(root.get("a").unwrap().helm_type(), helm::HelmType::Float);
+    assert_eq!(root.get("b").unwrap().helm_type(), helm::HelmType::String);
+    assert_eq!(root.get("c").unwrap().helm_type(), helm::HelmType::Bool);
+    assert_eq!(root.get("d").unwrap().helm_type(), helm::HelmType::String);
+    assert_eq!(root.get("e").unwrap().helm_type(), helm::HelmType::Int);
+}
+
+#[test]
+fn anchors_aliases_and_merge_keys() {
+    let root = doc("base: &b\n  x: 1\n  y: 2\nuse:\n  <<: *b\n  y: 3\ncopy: *b\n");
+    let used = root.get("use").unwrap();
+    assert_eq!(used.get("x").unwrap().as_str(), Some("1"));
+    assert_eq!(
+        used.get("y").unwrap().as_str(),
+        Some("3"),
+        "explicit keys win over merged ones"
+    );
+    assert!(used.entry("x").unwrap().merged);
+    assert_eq!(
+        root.get("copy").unwrap().get("y").unwrap().as_str(),
+        Some("2")
+    );
+    assert!(root.get("copy").unwrap().from_alias);
+}
+
+#[test]
+fn billion_laughs_is_bounded() {
+    let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut prev = 'a';
+    for name in "bcdefghij".chars() {
+        text.push_str(&format!("{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        prev = name;
+    }
+    let start = std::time::Instant::now();
+    let f = parse(&text);
+    assert!(start.elapsed().as_secs() < 5);
+    assert!(
+        f.errors
+            .iter()
+            .any(|e| e.kind == YamlErrorKind::AliasBudget),
+        "{:?}",
+        f.errors
+    );
+    assert!(f.docs[0].size() <= ALIAS_BUDGET * 2);
+}
+
+#[test]
+fn deep_nesting_is_refused_not_overflowed() {
+    let deep_flow = "[".repeat(10_000);
+    assert_eq!(parse(&deep_flow).errors[0].kind, YamlErrorKind::TooDeep);
+    let mut deep_block = String::new();
+    for i in 0..1_000 {
+        deep_block.push_str(&" ".repeat(i));
+        deep_block.push_str("k:\n");
+    }
+    assert_eq!(parse(&deep_block).errors[0].kind, YamlErrorKind::TooDeep);
+    let compact = "- ".repeat(10_000) + "x\n";
+    assert_eq!(parse(&compact).errors[0].kind, YamlErrorKind::TooDeep);
+}
+
+#[test]
+fn syntax_errors_have_a_position() {
+    let text = "a: [1, 2\nb: c\n";
+    let f = parse(text);
+    assert_eq!(f.errors.len(), 1);
+    assert_eq!(f.errors[0].kind, YamlErrorKind::Syntax);
+    assert!(f.errors[0].range.start <= text.len());
+}
+
+#[test]
+fn byte_order_mark_keeps_offsets() {
+    let text = "\u{feff}a: b\n";
+    let root = doc(text);
+    let b = root.get("a").unwrap();
+    assert_eq!(&text[b.range.start..b.range.end], "b");
+}
+
+#[test]
+fn duplicate_keys_are_recorded() {
+    let text = "a: 1\nb: 2\na: 3\n";
+    let f = parse(text);
+    assert_eq!(f.duplicates.len(), 1);
+    assert_eq!(f.duplicates[0].key, "a");
+    assert_eq!(f.duplicates[0].duplicate.start, 10);
+    // helm keeps the last one
+    assert_eq!(f.docs[0].get("a").unwrap().as_str(), Some("3"));
+}
+
+#[test]
+fn multiple_documents() {
+    let f = parse("a: 1\n---\nb: 2\n");
+    assert_eq!(f.docs.len(), 2);
+    assert_eq!(f.docs[1].get("b").unwrap().as_str(), Some("2"));
+}
