@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod dockerfile;
 pub mod fix;
 pub mod model;
+pub mod output;
 pub mod requirements;
 pub mod rules;
 pub mod text;

@@ -1,0 +1,206 @@
+//! The git facts a chartpress tag is made of, asked of the `git` program with argument
+//! vectors (never a shell string). Revisions given to git come from git's own output; every
+//! user-controlled path goes after `--`.
+
+use anyhow::{bail, Context as _, Result};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Mutex;
+
+/// A git work tree, addressed by its top-level directory.
+#[derive(Debug)]
+pub struct Git {
+    top: PathBuf,
+    describe_cache: Mutex<HashMap<String, Option<Described>>>,
+    count_cache: Mutex<HashMap<String, u64>>,
+}
+
+/// `git describe --tags --long REV`: the latest tag reachable from REV and the number of
+/// commits since it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Described {
+    pub tag: String,
+    pub commits_since: u64,
+}
+
+fn git_command(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.current_dir(dir)
+        // Read-only questions must not take index.lock (another git may be running).
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null());
+    cmd
+}
+
+impl Git {
+    /// The work tree containing `dir`.
+    pub fn discover(dir: &Path) -> Result<Git> {
+        let out = git_command(dir)
+            .args(["rev-parse", "--show-toplevel"])
+            .output()
+            .context("could not run `git` (is it installed?)")?;
+        if !out.status.success() {
+            bail!(
+                "{} is not inside a git repository: chartpress tags come from git history ({})",
+                dir.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        let top = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim_end_matches('\n'));
+        Ok(Git {
+            top,
+            describe_cache: Mutex::new(HashMap::new()),
+            count_cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn top(&self) -> &Path {
+        &self.top
+    }
+
+    fn run(&self, args: &[&str]) -> Result<Output> {
+        git_command(&self.top)
+            .args(args)
+            .output()
+            .with_context(|| format!("could not run git {}", args.join(" ")))
+    }
+
+    /// Stdout of a git command that must succeed.
+    fn text(&self, args: &[&str]) -> Result<String> {
+        let out = self.run(args)?;
+        if !out.status.success() {
+            bail!(
+                "git {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    }
+
+    /// Whether HEAD exists (a repository with no commit has none).
+    pub fn has_commits(&self) -> bool {
+        self.run(&["rev-parse", "--verify", "--quiet", "HEAD"])
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    }
+
+    /// The abbreviated hash of the last commit touching any of `paths` (repository-relative),
+    /// as `git log --max-count=1 --pretty=format:%h -- PATHS`.
+    pub fn last_commit_touching(&self, paths: &[String]) -> Result<Option<String>> {
+        let mut args = vec!["log", "--max-count=1", "--pretty=format:%h", "--"];
+        args.extend(paths.iter().map(String::as_str));
+        let hash = self.text(&args)?;
+        Ok((!hash.is_empty()).then_some(hash))
+    }
+
+    /// `git describe --tags --long REV`, or `None` when no tag is reachable.
+    pub fn describe(&self, rev: &str) -> Result<Option<Described>> {
+        if let Some(hit) = self.describe_cache.lock().unwrap().get(rev) {
+            return Ok(hit.clone());
+        }
+        let out = self.run(&["describe", "--tags", "--long", "--end-of-options", rev])?;
+        let described = if out.status.success() {
+            let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            // TAG-N-gHASH; the tag itself may contain dashes.
+            let mut parts = text.rsplitn(3, '-');
+            let _hash = parts.next();
+            let count = parts.next().and_then(|n| n.parse::<u64>().ok());
+            let tag = parts.next();
+            match (tag, count) {
+                (Some(tag), Some(count)) => Some(Described {
+                    tag: tag.to_string(),
+                    commits_since: count,
+                }),
+                _ => bail!("unexpected `git describe` output: {text}"),
+            }
+        } else {
+            None
+        };
+        self.describe_cache
+            .lock()
+            .unwrap()
+            .insert(rev.to_string(), described.clone());
+        Ok(described)
+    }
+
+    /// The abbreviated hash of the commit a tag points at.
+    pub fn tag_commit(&self, tag: &str) -> Result<String> {
+        let full_ref = format!("refs/tags/{tag}");
+        self.text(&[
+            "rev-list",
+            "--abbrev-commit",
+            "-n",
+            "1",
+            "--end-of-options",
+            &full_ref,
+        ])
+    }
+
+    /// `git merge-base --is-ancestor A B`.
+    pub fn is_ancestor(&self, ancestor: &str, of: &str) -> Result<bool> {
+        let out = self.run(&["merge-base", "--is-ancestor", "--end-of-options", ancestor, of])?;
+        match out.status.code() {
+            Some(0) => Ok(true),
+            Some(1) => Ok(false),
+            _ => bail!(
+                "git merge-base --is-ancestor {ancestor} {of} failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+        }
+    }
+
+    /// `git rev-list --count REV`: every commit reachable from REV.
+    pub fn count(&self, rev: &str) -> Result<u64> {
+        if let Some(n) = self.count_cache.lock().unwrap().get(rev) {
+            return Ok(*n);
+        }
+        let text = self.text(&["rev-list", "--count", "--end-of-options", rev])?;
+        let n = text
+            .parse::<u64>()
+            .with_context(|| format!("unexpected `git rev-list --count` output: {text}"))?;
+        self.count_cache.lock().unwrap().insert(rev.to_string(), n);
+        Ok(n)
+    }
+
+    /// The current branch, empty when HEAD is detached.
+    pub fn branch(&self) -> Result<String> {
+        self.text(&["branch", "--show-current"])
+    }
+
+    /// Files under `paths` that differ from HEAD: modified, staged, deleted or untracked
+    /// (untracked files are sent in a build context too). Ignored files are not listed.
+    pub fn uncommitted(&self, paths: &[String]) -> Result<Vec<String>> {
+        let mut args = vec![
+            "status",
+            "--porcelain=v1",
+            "-z",
+            "--untracked-files=all",
+            "--",
+        ];
+        args.extend(paths.iter().map(String::as_str));
+        let out = self.run(&args)?;
+        if !out.status.success() {
+            bail!(
+                "git status failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        let mut files = Vec::new();
+        let mut fields = out.stdout.split(|b| *b == 0).peekable();
+        while let Some(entry) = fields.next() {
+            if entry.len() < 4 {
+                continue;
+            }
+            let status = &entry[..2];
+            files.push(String::from_utf8_lossy(&entry[3..]).to_string());
+            // A rename or copy is followed by its source path in the next field.
+            if status.contains(&b'R') || status.contains(&b'C') {
+                fields.next();
+            }
+        }
+        Ok(files)
+    }
+}

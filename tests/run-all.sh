@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs, then runs the Rust tests and every
+# tests/ci.d/*.sh step (browser, editor, registry and peer-tool tests) in name order.
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+export REPO
+cd "$REPO"
+mkdir -p "$REPO/test-output"
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n=== %s (%s)\n' "$1" "$(date +%T)"; }
+
+step "cargo test --workspace"
+cargo test --workspace 2>&1 | tee "$REPO/test-output/cargo-test.log"
+
+for script in "$REPO"/tests/ci.d/*.sh; do
+  [ -e "$script" ] || continue
+  step "$(basename "$script")"
+  bash "$script"
+done
+
+step "all tests passed"
