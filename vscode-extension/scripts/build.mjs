@@ -1,0 +1,17 @@
+// Bundles the extension and vscode-languageclient into dist/extension.js (one file, no node_modules
+// in the .vsix). `--dev` keeps it readable with a source map.
+import { build } from 'esbuild';
+
+const dev = process.argv.includes('--dev');
+await build({
+  entryPoints: ['src/extension.ts'],
+  outfile: 'dist/extension.js',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  external: ['vscode'],
+  minify: !dev,
+  sourcemap: dev ? 'linked' : false,
+  logLevel: 'warning',
+});
