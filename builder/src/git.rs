@@ -141,7 +141,13 @@ impl Git {
 
     /// `git merge-base --is-ancestor A B`.
     pub fn is_ancestor(&self, ancestor: &str, of: &str) -> Result<bool> {
-        let out = self.run(&["merge-base", "--is-ancestor", "--end-of-options", ancestor, of])?;
+        let out = self.run(&[
+            "merge-base",
+            "--is-ancestor",
+            "--end-of-options",
+            ancestor,
+            of,
+        ])?;
         match out.status.code() {
             Some(0) => Ok(true),
             Some(1) => Ok(false),

@@ -1,0 +1,265 @@
+//! chartpress 2.4's version algorithm, for image tags and chart versions alike.
+//!
+//! 1. C = the last commit touching the paths; if HEAD's latest reachable tag is not an
+//!    ancestor of C, C = that tag's commit (right after a tag, everything moves to it).
+//! 2. N = `git rev-list --count C` (all commits reachable from C, not "since the tag").
+//! 3. `git describe --tags --long C`: on a tag (0 commits since) the base is the tag, and
+//!    without `--long` the version is the bare tag; otherwise the base is `baseVersion`, else
+//!    the tag, else `0.0.1-0.dev`.
+//! 4. version = BASE + (`.git.` if BASE is a prerelease, else `-0.dev.git.`) + N + `.h` + C.
+
+use crate::git::Git;
+use anyhow::{bail, Context as _, Result};
+
+/// The base chartpress uses when no tag is reachable.
+pub const DEFAULT_BASE: &str = "0.0.1-0.dev";
+
+/// A computed version and the facts it came from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Identifier {
+    pub version: String,
+    /// The commit the version names (abbreviated hash).
+    pub commit: String,
+    pub commit_count: u64,
+}
+
+/// The version chartpress would compute for `paths` (repository-relative).
+pub fn identifier_for_paths(
+    git: &Git,
+    paths: &[String],
+    long: bool,
+    base_version: Option<&str>,
+) -> Result<Identifier> {
+    let commit = latest_commit_tagged_or_touching(git, paths)?;
+    let commit_count = git.count(&commit)?;
+    let mut n_commits = commit_count;
+    let mut base = base_version.map(str::to_string);
+    if let Some(described) = git.describe(&commit)? {
+        if described.commits_since == 0 {
+            // Exactly on a tag: the tag is the version (baseVersion is not used).
+            base = Some(described.tag.clone());
+            if !long {
+                n_commits = 0;
+            }
+        }
+        if base.is_none() {
+            base = Some(described.tag);
+        }
+    }
+    let base = base.unwrap_or_else(|| DEFAULT_BASE.to_string());
+    Ok(Identifier {
+        version: from_parts(&base, n_commits, &commit, long),
+        commit,
+        commit_count,
+    })
+}
+
+fn latest_commit_tagged_or_touching(git: &Git, paths: &[String]) -> Result<String> {
+    let touching = git.last_commit_touching(paths)?.with_context(|| {
+        format!(
+            "no commit touches any of {}: commit them before building",
+            paths.join(", ")
+        )
+    })?;
+    let Some(head) = git.describe("HEAD")? else {
+        return Ok(touching);
+    };
+    let tagged = git.tag_commit(&head.tag)?;
+    if git.is_ancestor(&tagged, &touching)? {
+        Ok(touching)
+    } else {
+        Ok(tagged)
+    }
+}
+
+/// BASE + separator + N + `.h` + hash, or the bare base when N is 0 and not `long`.
+pub fn from_parts(base: &str, n_commits: u64, commit: &str, long: bool) -> String {
+    if n_commits > 0 || long {
+        // A prerelease base gets more dot fields; a release base starts a `-0.dev` prerelease
+        // so that the build sorts before the release.
+        let sep = if base.contains('-') {
+            ".git"
+        } else {
+            "-0.dev.git"
+        };
+        format!("{base}{sep}.{n_commits}.h{commit}")
+    } else {
+        base.to_string()
+    }
+}
+
+/// A semantic version 2.0.0 string, split into its parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SemVer<'a> {
+    pub major: u64,
+    pub minor: u64,
+    pub patch: u64,
+    pub prerelease: Option<&'a str>,
+    pub build: Option<&'a str>,
+}
+
+/// Parses strict SemVer 2.0.0 (numeric identifiers without leading zeros), as chartpress's
+/// regular expression does.
+pub fn parse_semver(text: &str) -> Option<SemVer<'_>> {
+    fn number(s: &str) -> Option<u64> {
+        if s.is_empty()
+            || !s.bytes().all(|b| b.is_ascii_digit())
+            || (s.len() > 1 && s.starts_with('0'))
+        {
+            return None;
+        }
+        s.parse().ok()
+    }
+    fn ident_ok(s: &str, prerelease: bool) -> bool {
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return false;
+        }
+        // Numeric prerelease identifiers must not have leading zeros.
+        !(prerelease && s.bytes().all(|b| b.is_ascii_digit()) && s.len() > 1 && s.starts_with('0'))
+    }
+    let (rest, build) = match text.split_once('+') {
+        Some((r, b)) => (r, Some(b)),
+        None => (text, None),
+    };
+    let (core, prerelease) = match rest.split_once('-') {
+        Some((c, p)) => (c, Some(p)),
+        None => (rest, None),
+    };
+    let mut nums = core.split('.');
+    let major = number(nums.next()?)?;
+    let minor = number(nums.next()?)?;
+    let patch = number(nums.next()?)?;
+    if nums.next().is_some() {
+        return None;
+    }
+    if let Some(p) = prerelease {
+        if !p.split('.').all(|i| ident_ok(i, true)) {
+            return None;
+        }
+    }
+    if let Some(b) = build {
+        if !b.split('.').all(|i| ident_ok(i, false)) {
+            return None;
+        }
+    }
+    Some(SemVer {
+        major,
+        minor,
+        patch,
+        prerelease,
+        build,
+    })
+}
+
+/// Helm 3 wants SemVer chart versions: chartpress strips a leading `v` when the rest is one.
+pub fn fix_chart_version(version: &str) -> String {
+    if parse_semver(version).is_none() {
+        if let Some(rest) = version.strip_prefix('v') {
+            if parse_semver(rest).is_some() {
+                return rest.to_string();
+            }
+        }
+    }
+    version.to_string()
+}
+
+/// chartpress's `baseVersion` handling: `major`/`minor`/`patch` bump HEAD's latest tag (plus
+/// `-0.dev`); a release gets `-0.dev` appended; the result must be SemVer and must not sort
+/// before HEAD's latest tag (checked only when HEAD is not on that tag).
+pub fn check_or_get_base_version(git: &Git, base_version: &str) -> Result<String> {
+    let head = git.describe("HEAD")?;
+    let tag_version = head.as_ref().and_then(|d| {
+        parse_semver(d.tag.trim_start_matches('v'))
+            .map(|v| (v.major, v.minor, v.patch, v.prerelease.is_some()))
+    });
+    if matches!(base_version, "major" | "minor" | "patch") {
+        let Some(head) = head else {
+            return Ok(DEFAULT_BASE.to_string());
+        };
+        let Some((major, minor, patch, _)) = tag_version else {
+            bail!(
+                "baseVersion {base_version} is not valid when latest tag {} is not semver",
+                head.tag
+            );
+        };
+        if head.tag.contains('-') {
+            return Ok(head.tag);
+        }
+        let bumped = match base_version {
+            "major" => (major + 1, 0, 0),
+            "minor" => (major, minor + 1, 0),
+            _ => (major, minor, patch + 1),
+        };
+        return Ok(format!("{}.{}.{}-0.dev", bumped.0, bumped.1, bumped.2));
+    }
+    let base = if base_version.contains('-') {
+        base_version.to_string()
+    } else {
+        format!("{base_version}-0.dev")
+    };
+    let Some(parsed) = parse_semver(&base) else {
+        bail!(
+            "baseVersion: {base} must be a valid semver version (e.g. 1.2.3-0.dev), but doesn't appear to be valid."
+        );
+    };
+    if let Some(head) = &head {
+        if head.commits_since > 0 {
+            if let Some((major, minor, patch, tag_is_prerelease)) = tag_version {
+                let ours = (parsed.major, parsed.minor, parsed.patch);
+                let theirs = (major, minor, patch);
+                if ours < theirs || (ours == theirs && !tag_is_prerelease) {
+                    bail!(
+                        "baseVersion {base} is not greater than latest tag {}. Please update baseVersion in config.",
+                        head.tag
+                    );
+                }
+            }
+        }
+    }
+    Ok(base)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_follow_chartpress() {
+        assert_eq!(
+            from_parts("0.0.1-0.dev", 2, "537f709", false),
+            "0.0.1-0.dev.git.2.h537f709"
+        );
+        assert_eq!(
+            from_parts("0.1.0", 5, "3e7e978", false),
+            "0.1.0-0.dev.git.5.h3e7e978"
+        );
+        assert_eq!(
+            from_parts("1.0.0-alpha.1", 5, "abc1234", false),
+            "1.0.0-alpha.1.git.5.habc1234"
+        );
+        assert_eq!(from_parts("0.1.0", 0, "549a8a9", false), "0.1.0");
+        assert_eq!(
+            from_parts("0.1.0", 4, "549a8a9", true),
+            "0.1.0-0.dev.git.4.h549a8a9"
+        );
+        assert_eq!(
+            from_parts("0.1.0", 0, "549a8a9", true),
+            "0.1.0-0.dev.git.0.h549a8a9"
+        );
+    }
+
+    #[test]
+    fn semver_is_strict() {
+        assert!(parse_semver("1.2.3").is_some());
+        assert!(parse_semver("1.2.3-0.dev.git.5.habc").is_some());
+        assert!(parse_semver("1.2.3-alpha.1+build.5").is_some());
+        assert!(parse_semver("01.2.3").is_none());
+        assert!(parse_semver("1.2").is_none());
+        assert!(parse_semver("1.2.3-01").is_none());
+        assert!(parse_semver("1.2.3-").is_none());
+        assert!(parse_semver("v1.2.3").is_none());
+        assert_eq!(fix_chart_version("v0.2.0"), "0.2.0");
+        assert_eq!(fix_chart_version("vx"), "vx");
+        assert_eq!(fix_chart_version("0.2.0"), "0.2.0");
+    }
+}

@@ -1,0 +1,552 @@
+//! Surgical edits of values.yaml and Chart.yaml: only the text of the scalars that change is
+//! replaced (or one line added), so comments, quoting, indentation and list style stay
+//! byte-for-byte as they were. chartpress round-trips the whole file through ruamel and
+//! re-indents every block sequence; this does not.
+//!
+//! Every edit is checked by parsing the result again and reading the values back.
+
+use anyhow::{bail, Context as _, Result};
+use hublint_core::yaml::{self, helm, Node, ScalarStyle, Value};
+use hublint_core::TextRange;
+use std::path::Path;
+
+/// One replacement in a text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TextEdit {
+    pub range: TextRange,
+    pub replacement: String,
+}
+
+/// What an image's `valuesPath` should hold after the edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageValue {
+    pub name: String,
+    pub tag: String,
+}
+
+/// The image keys chartpress sets to the image name, when present.
+const NAME_KEYS: [&str; 2] = ["name", "repository"];
+
+/// One step of a dotted values path: digits index a list, anything else is a key.
+fn path_parts(path: &str) -> Vec<&str> {
+    path.split('.').collect()
+}
+
+fn root_of(file: &yaml::YamlFile, what: &str) -> Result<Node> {
+    if let Some(err) = file.errors.first() {
+        bail!("{what} does not parse: {}", err.message);
+    }
+    file.docs
+        .first()
+        .cloned()
+        .with_context(|| format!("{what} is empty"))
+}
+
+/// Follows a chartpress values path; refuses paths that run through aliases or merge keys,
+/// where one text edit would change other places too.
+fn lookup<'a>(root: &'a Node, path: &str) -> Result<&'a Node> {
+    let mut node = root;
+    for part in path_parts(path) {
+        let next = match &node.value {
+            Value::Sequence(items) if part.bytes().all(|b| b.is_ascii_digit()) => {
+                let i: usize = part.parse().unwrap_or(usize::MAX);
+                items.get(i).with_context(|| {
+                    format!(
+                        "{path}: index {part} is past the end of a list of {}",
+                        items.len()
+                    )
+                })?
+            }
+            Value::Mapping(_) => {
+                let entry = node
+                    .entry(part)
+                    .with_context(|| format!("{path}: no key `{part}`"))?;
+                if entry.merged {
+                    bail!("{path}: `{part}` comes from a merge key (`<<`); edit it by hand");
+                }
+                &entry.value
+            }
+            _ => bail!("{path}: `{part}` is looked up in a value that is not a mapping or list"),
+        };
+        if next.from_alias {
+            bail!("{path}: `{part}` is an alias (`*name`); edit the anchor by hand");
+        }
+        node = next;
+    }
+    Ok(node)
+}
+
+/// Whether `value` can be written as a plain scalar that helm (YAML 1.1) and YAML 1.2 tools
+/// all read back as this exact string.
+fn plain_is_safe(value: &str) -> bool {
+    if value.is_empty() || value.trim() != value || value.contains(['\n', '\r', '\t']) {
+        return false;
+    }
+    if helm::resolve_yaml11(value) != helm::Resolved::String
+        || helm::resolve_yaml12(value) != helm::Resolved::String
+    {
+        return false;
+    }
+    let probe = format!("k: {value}\n");
+    let parsed = yaml::parse(&probe);
+    parsed.errors.is_empty()
+        && parsed
+            .docs
+            .first()
+            .and_then(|d| d.get("k"))
+            .is_some_and(|n| {
+                n.as_scalar()
+                    .is_some_and(|s| s.style == ScalarStyle::Plain && s.text == value)
+            })
+}
+
+fn double_quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `value` written in `style` (plain only where that is safe, else double quotes).
+pub fn render_scalar(value: &str, style: ScalarStyle) -> String {
+    match style {
+        ScalarStyle::Plain if plain_is_safe(value) => value.to_string(),
+        ScalarStyle::SingleQuoted if !value.contains(['\n', '\r']) => {
+            format!("'{}'", value.replace('\'', "''"))
+        }
+        _ => double_quoted(value),
+    }
+}
+
+/// The edit that makes scalar `node` hold `value`, keeping its quoting; `None` when it already
+/// holds exactly that.
+fn replace_scalar(text: &str, node: &Node, value: &str) -> Result<Option<TextEdit>> {
+    let Some(scalar) = node.as_scalar() else {
+        bail!("expected a scalar, found a mapping or list");
+    };
+    let is_null = node.is_null();
+    if scalar.text == value && !is_null {
+        return Ok(None);
+    }
+    let mut range = node.range;
+    let replacement = match scalar.style {
+        ScalarStyle::Literal | ScalarStyle::Folded => {
+            // A block scalar's text runs to its last line break: keep the break.
+            let original = &text[range.start..range.end];
+            let trailing = original.len() - original.trim_end_matches(['\n', '\r']).len();
+            range.end -= trailing;
+            double_quoted(value)
+        }
+        style => {
+            let style = if is_null { ScalarStyle::Plain } else { style };
+            let rendered = render_scalar(value, style);
+            if range.is_empty() {
+                // `tag:` with nothing after the colon.
+                format!(" {rendered}")
+            } else {
+                rendered
+            }
+        }
+    };
+    Ok(Some(TextEdit { range, replacement }))
+}
+
+fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The edit that adds `key: value` to a mapping that lacks it: a new line after the mapping's
+/// last entry at the same indentation, or `, key: value` inside a flow mapping.
+fn insert_entries(text: &str, mapping: &Node, pairs: &[(&str, &str)]) -> Result<TextEdit> {
+    let entries = mapping.as_mapping().context("expected a mapping")?;
+    let written: Vec<_> = entries.iter().filter(|e| !e.merged).collect();
+    let (Some(first), Some(last)) = (written.first(), written.last()) else {
+        bail!("cannot add keys to an empty mapping");
+    };
+    let body = &text[mapping.range.start..mapping.range.end];
+    if body.starts_with('{') {
+        let close = mapping.range.end - 1;
+        if !text[..=close].ends_with('}') {
+            bail!("cannot find the end of a flow mapping");
+        }
+        let before = text[..close].trim_end_matches([' ', '\n', '\r', '\t']);
+        let added: String = pairs
+            .iter()
+            .map(|(k, v)| format!(", {k}: {}", render_scalar(v, ScalarStyle::Plain)))
+            .collect();
+        return Ok(TextEdit {
+            range: TextRange::empty(before.len()),
+            replacement: added,
+        });
+    }
+    // The new keys go in the column of the first key (also right for `- name: x` in a list).
+    let col = first.key.range.start - line_start(text, first.key.range.start);
+    let indent = " ".repeat(col);
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let added: String = pairs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{newline}{indent}{k}: {}",
+                render_scalar(v, ScalarStyle::Plain)
+            )
+        })
+        .collect();
+    Ok(TextEdit {
+        range: TextRange::empty(end_of_line(
+            text,
+            last.value.range.end.max(last.key.range.end),
+        )),
+        replacement: added,
+    })
+}
+
+/// The end of the line a node ends on (before its line break); a node may end just after
+/// its line break, so step back onto its line first.
+fn end_of_line(text: &str, end: usize) -> usize {
+    let mut at = end;
+    if at > 0 && text.as_bytes()[at - 1] == b'\n' {
+        at -= 1;
+    }
+    let eol = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    if eol > 0 && text.as_bytes()[eol - 1] == b'\r' {
+        eol - 1
+    } else {
+        eol
+    }
+}
+
+/// The edits chartpress's values update makes for one image at one `valuesPath`: a mapping
+/// gets every key it has among `name`/`repository` set to the image name and `tag` set; a
+/// string becomes `name:tag`.
+pub fn image_edits(text: &str, values_path: &str, image: &ImageValue) -> Result<Vec<TextEdit>> {
+    let parsed = yaml::parse(text);
+    let root = root_of(&parsed, "values file")?;
+    let node = lookup(&root, values_path)?;
+    let mut edits = Vec::new();
+    match &node.value {
+        Value::Mapping(_) => {
+            let name_keys: Vec<_> = NAME_KEYS
+                .iter()
+                .filter_map(|k| node.entry(k).filter(|e| !e.merged))
+                .collect();
+            if name_keys.is_empty() {
+                bail!("{values_path} has neither `name` nor `repository`");
+            }
+            for entry in name_keys {
+                if entry.value.from_alias {
+                    bail!("{values_path}: the image name is an alias; edit it by hand");
+                }
+                edits.extend(replace_scalar(text, &entry.value, &image.name)?);
+            }
+            match node.entry("tag") {
+                Some(e) if e.merged || e.value.from_alias => {
+                    bail!("{values_path}.tag comes from an anchor; edit it by hand")
+                }
+                Some(e) => edits.extend(replace_scalar(text, &e.value, &image.tag)?),
+                None => edits.push(insert_entries(text, node, &[("tag", &image.tag)])?),
+            }
+        }
+        Value::Scalar(_) if !node.is_null() => {
+            let full = format!("{}:{}", image.name, image.tag);
+            edits.extend(replace_scalar(text, node, &full)?);
+        }
+        _ => bail!("{values_path} must be a mapping or a string"),
+    }
+    Ok(edits)
+}
+
+/// The edit setting Chart.yaml's `version`.
+pub fn chart_version_edits(text: &str, version: &str) -> Result<Vec<TextEdit>> {
+    let parsed = yaml::parse(text);
+    let root = root_of(&parsed, "Chart.yaml")?;
+    let node = lookup(&root, "version")?;
+    Ok(replace_scalar(text, node, version)?.into_iter().collect())
+}
+
+/// Applies non-overlapping edits (an identical range edited twice keeps the last edit, as
+/// chartpress's last image wins on a shared `valuesPath`).
+pub fn apply(text: &str, edits: &[TextEdit]) -> Result<String> {
+    let mut sorted: Vec<&TextEdit> = Vec::new();
+    for e in edits {
+        if let Some(prev) = sorted.iter_mut().find(|p| p.range == e.range) {
+            *prev = e;
+        } else {
+            sorted.push(e);
+        }
+    }
+    sorted.sort_by_key(|e| (e.range.start, e.range.end));
+    for pair in sorted.windows(2) {
+        if pair[0].range.end > pair[1].range.start {
+            bail!("two edits overlap at byte {}", pair[1].range.start);
+        }
+    }
+    let mut out = text.to_string();
+    for e in sorted.iter().rev() {
+        out.replace_range(e.range.start..e.range.end, &e.replacement);
+    }
+    Ok(out)
+}
+
+/// Reads back what `values_path` holds: (name keys' values, tag) or the string.
+pub fn read_image(text: &str, values_path: &str) -> Result<ImageValue> {
+    let parsed = yaml::parse(text);
+    let root = root_of(&parsed, "values file")?;
+    let node = lookup(&root, values_path)?;
+    if node.as_mapping().is_some() {
+        let name = NAME_KEYS
+            .iter()
+            .find_map(|k| node.get(k).and_then(Node::as_str))
+            .context("no name")?;
+        let tag = node.get("tag").and_then(Node::as_str).context("no tag")?;
+        Ok(ImageValue {
+            name: name.to_string(),
+            tag: tag.to_string(),
+        })
+    } else {
+        let s = node.as_str().context("not a string")?;
+        let (name, tag) = s.rsplit_once(':').context("no `:` in image string")?;
+        Ok(ImageValue {
+            name: name.to_string(),
+            tag: tag.to_string(),
+        })
+    }
+}
+
+/// Checks an edited values text: it parses, and each path holds what was written (every name
+/// key and the tag, all as strings for helm).
+pub fn verify_images(text: &str, expected: &[(String, ImageValue)]) -> Result<()> {
+    let parsed = yaml::parse(text);
+    let root = root_of(&parsed, "edited values file")?;
+    for (path, want) in expected {
+        let node = lookup(&root, path)?;
+        if node.as_mapping().is_some() {
+            for key in NAME_KEYS {
+                if let Some(n) = node.get(key) {
+                    if n.helm_string() != Some(want.name.as_str()) {
+                        bail!(
+                            "after the edit {path}.{key} does not read back as {:?}",
+                            want.name
+                        );
+                    }
+                }
+            }
+            if node.get("tag").and_then(Node::helm_string) != Some(want.tag.as_str()) {
+                bail!(
+                    "after the edit {path}.tag does not read back as the string {:?}",
+                    want.tag
+                );
+            }
+        } else {
+            let full = format!("{}:{}", want.name, want.tag);
+            if node.helm_string() != Some(full.as_str()) {
+                bail!("after the edit {path} does not read back as {full:?}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes a file atomically: a temporary file in the same directory (same permissions), synced,
+/// then renamed over the original. A crash leaves either the old or the new file.
+pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
+    use std::io::Write as _;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .context("path has no file name")?
+        .to_string_lossy();
+    let tmp = dir.join(format!(".{name}.hublint-{}.tmp", std::process::id()));
+    let result = (|| -> Result<()> {
+        let mut f = std::fs::File::create(&tmp)
+            .with_context(|| format!("cannot create {}", tmp.display()))?;
+        f.write_all(contents.as_bytes())?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            f.set_permissions(meta.permissions())?;
+        }
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+            .with_context(|| format!("cannot replace {}", path.display()))?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// The block of YAML a hub's values need to use an image, nested under `prefix` keys.
+pub fn hub_image_snippet(prefix: &[String], name: &str, tag: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for key in prefix.iter().map(String::as_str).chain(["hub", "image"]) {
+        out.push_str(&format!("{}{key}:\n", "  ".repeat(depth)));
+        depth += 1;
+    }
+    let pad = "  ".repeat(depth);
+    out.push_str(&format!(
+        "{pad}name: {}\n",
+        render_scalar(name, ScalarStyle::Plain)
+    ));
+    // Tags are quoted so that no YAML reader can take one for a number.
+    out.push_str(&format!("{pad}tag: {}\n", double_quoted(tag)));
+    out
+}
+
+/// Edits that set `<prefix>.hub.image.{name,tag}` in a hub's values file: replaces what is
+/// there, or adds the missing keys under the deepest mapping that exists.
+pub fn hub_image_edits(
+    text: &str,
+    prefix: &[String],
+    name: &str,
+    tag: &str,
+) -> Result<Vec<TextEdit>> {
+    let parsed = yaml::parse(text);
+    if let Some(err) = parsed.errors.first() {
+        bail!("the values file does not parse: {}", err.message);
+    }
+    let mut keys: Vec<&str> = prefix.iter().map(String::as_str).collect();
+    keys.extend(["hub", "image"]);
+    let full_path = keys.join(".");
+    let root = match parsed.docs.first().cloned() {
+        Some(r) if r.as_mapping().is_some() => r,
+        None => return Ok(vec![whole_block(text, prefix, name, tag)]),
+        Some(r) if r.is_null() => return Ok(vec![whole_block(text, prefix, name, tag)]),
+        _ => bail!("the values file's top level is not a mapping"),
+    };
+    hub_image_edits_in(text, &root, &keys, &full_path, name, tag)
+}
+
+/// An empty file gets the whole block.
+fn whole_block(text: &str, prefix: &[String], name: &str, tag: &str) -> TextEdit {
+    let body = hub_image_snippet(prefix, name, tag);
+    let sep = if text.is_empty() || text.ends_with('\n') {
+        ""
+    } else {
+        "\n"
+    };
+    TextEdit {
+        range: TextRange::empty(text.len()),
+        replacement: format!("{sep}{body}"),
+    }
+}
+
+fn hub_image_edits_in(
+    text: &str,
+    root: &Node,
+    keys: &[&str],
+    full_path: &str,
+    name: &str,
+    tag: &str,
+) -> Result<Vec<TextEdit>> {
+    if let Ok(node) = lookup(root, full_path) {
+        if node.as_mapping().is_some() {
+            let mut edits = Vec::new();
+            let mut missing = Vec::new();
+            for (key, value) in [("name", name), ("tag", tag)] {
+                match node.entry(key) {
+                    Some(e) if e.merged || e.value.from_alias => {
+                        bail!("{full_path}.{key} comes from an anchor; edit it by hand")
+                    }
+                    Some(e) => edits.extend(replace_scalar(text, &e.value, value)?),
+                    None => missing.push((key, value)),
+                }
+            }
+            if !missing.is_empty() {
+                edits.push(insert_entries(text, node, &missing)?);
+            }
+            return Ok(edits);
+        }
+        if !node.is_null() {
+            bail!("{full_path} is not a mapping");
+        }
+    }
+    // Find the deepest existing mapping along the path and add the rest below it.
+    let mut node = root;
+    let mut depth = 0;
+    while depth < keys.len() {
+        match node.entry(keys[depth]) {
+            Some(e) if e.value.as_mapping().is_some() && !e.merged && !e.value.from_alias => {
+                node = &e.value;
+                depth += 1;
+            }
+            Some(e) if e.value.is_null() && !e.merged => {
+                bail!(
+                    "{} is empty; write the hub.image block by hand",
+                    keys[..=depth].join(".")
+                )
+            }
+            Some(_) => bail!("{} is not a mapping", keys[..=depth].join(".")),
+            None => break,
+        }
+    }
+    let rest: Vec<String> = keys[depth..].iter().map(|s| s.to_string()).collect();
+    let (indent, unit, at) = if depth == 0 {
+        (String::new(), detect_indent_unit(root, text), text.len())
+    } else {
+        let entries = node.as_mapping().unwrap_or_default();
+        let first = entries.first().context("empty mapping")?;
+        let last = entries.last().context("empty mapping")?;
+        let col = first.key.range.start - line_start(text, first.key.range.start);
+        let eol = end_of_line(text, last.value.range.end.max(last.key.range.end));
+        (" ".repeat(col), detect_indent_unit(root, text), eol)
+    };
+    // Build the block: rest[0] at `indent`, deeper keys by `unit`.
+    let mut block = String::new();
+    for (i, key) in rest.iter().enumerate() {
+        block.push_str(&format!("{indent}{}{key}:\n", unit.repeat(i)));
+    }
+    let pad = format!("{indent}{}", unit.repeat(rest.len()));
+    block.push_str(&format!(
+        "{pad}name: {}\n",
+        render_scalar(name, ScalarStyle::Plain)
+    ));
+    block.push_str(&format!("{pad}tag: {}", double_quoted(tag)));
+    let replacement = if depth == 0 {
+        let sep = if text.is_empty() || text.ends_with('\n') {
+            ""
+        } else {
+            "\n"
+        };
+        format!("{sep}{block}\n")
+    } else {
+        format!("\n{block}")
+    };
+    Ok(vec![TextEdit {
+        range: TextRange::empty(at),
+        replacement,
+    }])
+}
+
+/// The indentation step a file uses (the column of the first nested key), default two spaces.
+fn detect_indent_unit(root: &Node, text: &str) -> String {
+    for e in root.as_mapping().unwrap_or_default() {
+        if let Some(first) = e.value.as_mapping().and_then(|m| m.first()) {
+            let col = first.key.range.start - line_start(text, first.key.range.start);
+            if col > 0
+                && text[line_start(text, first.key.range.start)..first.key.range.start]
+                    .bytes()
+                    .all(|b| b == b' ')
+            {
+                return " ".repeat(col);
+            }
+        }
+    }
+    "  ".to_string()
+}
+
+#[cfg(test)]
+mod tests;
