@@ -31,7 +31,11 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> Result<i32> {
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let mut all: Vec<(Workspace, Vec<Diagnostic>)> = Vec::new();
     let mut any_error = false;
     for path in &paths {
@@ -48,8 +52,14 @@ pub fn run(args: CheckArgs) -> Result<i32> {
     Ok(if any_error { 1 } else { 0 })
 }
 
-fn check_root(root: &Path, target: &Path, args: &CheckArgs) -> Result<(Workspace, Vec<Diagnostic>)> {
-    let options = LoadOptions { exclude: args.exclude.clone() };
+fn check_root(
+    root: &Path,
+    target: &Path,
+    args: &CheckArgs,
+) -> Result<(Workspace, Vec<Diagnostic>)> {
+    let options = LoadOptions {
+        exclude: args.exclude.clone(),
+    };
     let mut loaded = load_with(root, &options)?;
     for w in &loaded.warnings {
         eprintln!("hublint: warning: {w}");
@@ -60,7 +70,10 @@ fn check_root(root: &Path, target: &Path, args: &CheckArgs) -> Result<(Workspace
         // Fixes can uncover or overlap others: apply, re-check, a few rounds at most.
         for _ in 0..4 {
             let ws = &loaded.ws;
-            let changed = fix::fix_all(&|p| ws.get(p).and_then(|f| f.text()).map(str::to_string), &diags);
+            let changed = fix::fix_all(
+                &|p| ws.get(p).and_then(|f| f.text()).map(str::to_string),
+                &diags,
+            );
             if changed.is_empty() {
                 break;
             }
@@ -73,7 +86,9 @@ fn check_root(root: &Path, target: &Path, args: &CheckArgs) -> Result<(Workspace
     }
     // Report only what lies under the path that was asked for.
     if let Some(prefix) = relative_target(root, target) {
-        diags.retain(|d| prefix.is_empty() || d.file == prefix || d.file.starts_with(&format!("{prefix}/")));
+        diags.retain(|d| {
+            prefix.is_empty() || d.file == prefix || d.file.starts_with(&format!("{prefix}/"))
+        });
     }
     Ok((loaded.ws, diags))
 }

@@ -42,7 +42,11 @@ pub fn run(args: RuleArgs) -> anyhow::Result<i32> {
         println!("{}", serde_json::to_string_pretty(&rule_json(rule))?);
     } else {
         println!("# {} ({})\n", rule.code, rule.name);
-        println!("Default severity: {}. Fix: {}.\n", rule.severity.as_str(), if rule.fixable { "yes" } else { "no" });
+        println!(
+            "Default severity: {}. Fix: {}.\n",
+            rule.severity.as_str(),
+            if rule.fixable { "yes" } else { "no" }
+        );
         print!("{}", rule.doc);
     }
     Ok(0)

@@ -12,7 +12,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "hublint", version, about = "Lints JupyterHub-on-Kubernetes deployment repositories")]
+#[command(
+    name = "hublint",
+    version,
+    about = "Lints JupyterHub-on-Kubernetes deployment repositories"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

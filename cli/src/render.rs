@@ -17,11 +17,19 @@ pub enum Format {
     Github,
 }
 
-pub fn render(out: &mut dyn Write, results: &[(Workspace, Vec<Diagnostic>)], format: Format, summary: bool) -> anyhow::Result<()> {
+pub fn render(
+    out: &mut dyn Write,
+    results: &[(Workspace, Vec<Diagnostic>)],
+    format: Format,
+    summary: bool,
+) -> anyhow::Result<()> {
     match format {
         Format::Text => text(out, results, summary),
         Format::Json => {
-            let all: Vec<_> = results.iter().flat_map(|(ws, d)| to_json_all(ws, d, ColumnUnit::Char)).collect();
+            let all: Vec<_> = results
+                .iter()
+                .flat_map(|(ws, d)| to_json_all(ws, d, ColumnUnit::Char))
+                .collect();
             serde_json::to_writer_pretty(&mut *out, &all)?;
             writeln!(out)?;
             Ok(())
@@ -35,19 +43,31 @@ fn use_colour() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
 
-fn text(out: &mut dyn Write, results: &[(Workspace, Vec<Diagnostic>)], summary: bool) -> anyhow::Result<()> {
+fn text(
+    out: &mut dyn Write,
+    results: &[(Workspace, Vec<Diagnostic>)],
+    summary: bool,
+) -> anyhow::Result<()> {
     let colour = use_colour();
-    let mut buffer = if colour { termcolor::Buffer::ansi() } else { termcolor::Buffer::no_color() };
+    let mut buffer = if colour {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
     let config = term::Config::default();
     let (mut errors, mut warnings, mut infos, mut fixable) = (0, 0, 0, 0);
     for (ws, diags) in results {
         let mut files = SimpleFiles::new();
         let mut ids: HashMap<&str, usize> = HashMap::new();
         let mut id_of = |files: &mut SimpleFiles<String, String>, path: &str| -> usize {
-            *ids.entry(ws.get(path).map(|f| f.path.as_str()).unwrap_or("")).or_insert_with(|| {
-                let text = ws.get(path).map(|f| f.text_or_empty().to_string()).unwrap_or_default();
-                files.add(path.to_string(), text)
-            })
+            *ids.entry(ws.get(path).map(|f| f.path.as_str()).unwrap_or(""))
+                .or_insert_with(|| {
+                    let text = ws
+                        .get(path)
+                        .map(|f| f.text_or_empty().to_string())
+                        .unwrap_or_default();
+                    files.add(path.to_string(), text)
+                })
         };
         for d in diags {
             match d.severity {
@@ -62,7 +82,10 @@ fn text(out: &mut dyn Write, results: &[(Workspace, Vec<Diagnostic>)], summary: 
             let mut labels = vec![Label::primary(id, d.range.start..d.range.end)];
             for r in &d.related {
                 let rid = id_of(&mut files, &r.file);
-                labels.push(Label::secondary(rid, r.range.start..r.range.end).with_message(r.message.clone()));
+                labels.push(
+                    Label::secondary(rid, r.range.start..r.range.end)
+                        .with_message(r.message.clone()),
+                );
             }
             let severity = match d.severity {
                 Severity::Error => CsSeverity::Error,
@@ -71,9 +94,17 @@ fn text(out: &mut dyn Write, results: &[(Workspace, Vec<Diagnostic>)], summary: 
             };
             let mut notes = Vec::new();
             for f in &d.fixes {
-                notes.push(format!("fix ({}): {}", applicability_word(f.applicability), f.title));
+                notes.push(format!(
+                    "fix ({}): {}",
+                    applicability_word(f.applicability),
+                    f.title
+                ));
             }
-            let cs = CsDiagnostic::new(severity).with_code(d.code).with_message(&d.message).with_labels(labels).with_notes(notes);
+            let cs = CsDiagnostic::new(severity)
+                .with_code(d.code)
+                .with_message(&d.message)
+                .with_labels(labels)
+                .with_notes(notes);
             term::emit_to_write_style(&mut buffer, &config, &files, &cs)?;
         }
     }
@@ -83,7 +114,13 @@ fn text(out: &mut dyn Write, results: &[(Workspace, Vec<Diagnostic>)], summary: 
         if total == 0 {
             writeln!(out, "No problems found.")?;
         } else {
-            write!(out, "Found {total} problem{}: {errors} error{}, {warnings} warning{}, {infos} info", plural(total), plural(errors), plural(warnings))?;
+            write!(
+                out,
+                "Found {total} problem{}: {errors} error{}, {warnings} warning{}, {infos} info",
+                plural(total),
+                plural(errors),
+                plural(warnings)
+            )?;
             if fixable > 0 {
                 write!(out, " ({fixable} fixable with --fix)")?;
             }
@@ -111,7 +148,11 @@ fn applicability_word(a: hublint_core::Applicability) -> &'static str {
 
 /// GitHub Actions workflow commands; `%`, CR and LF are escaped as the runner expects.
 fn github(out: &mut dyn Write, results: &[(Workspace, Vec<Diagnostic>)]) -> anyhow::Result<()> {
-    let esc_data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let esc_data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
     let esc_prop = |s: &str| esc_data(s).replace(':', "%3A").replace(',', "%2C");
     for (ws, diags) in results {
         for d in diags {
@@ -152,7 +193,11 @@ fn sarif(out: &mut dyn Write, results: &[(Workspace, Vec<Diagnostic>)]) -> anyho
             })
         })
         .collect();
-    let index: HashMap<&str, usize> = rules::all().iter().enumerate().map(|(i, r)| (r.code, i)).collect();
+    let index: HashMap<&str, usize> = rules::all()
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.code, i))
+        .collect();
     let region = |ws: &Workspace, file: &str, range: hublint_core::TextRange| {
         let (s, e) = locations(ws, file, range, ColumnUnit::Utf16);
         json!({ "startLine": s.row, "startColumn": s.column, "endLine": e.row, "endColumn": e.column,

@@ -15,6 +15,7 @@ pub mod requirements;
 pub mod rules;
 pub mod text;
 pub mod values;
+pub mod version;
 pub mod workspace;
 pub mod yaml;
 

@@ -52,15 +52,26 @@ pub struct JsonDiagnostic {
 }
 
 /// Start and end of a byte range as 1-based rows and columns in `unit`.
-pub fn locations(ws: &Workspace, file: &str, range: TextRange, unit: ColumnUnit) -> (Location, Location) {
+pub fn locations(
+    ws: &Workspace,
+    file: &str,
+    range: TextRange,
+    unit: ColumnUnit,
+) -> (Location, Location) {
     let Some(f) = ws.get(file) else {
-        return (Location { row: 1, column: 1 }, Location { row: 1, column: 1 });
+        return (
+            Location { row: 1, column: 1 },
+            Location { row: 1, column: 1 },
+        );
     };
     let text = f.text_or_empty();
     let idx = f.line_index();
     let conv = |off: usize| {
         let p = idx.position(text, off, unit);
-        Location { row: p.line + 1, column: p.col + 1 }
+        Location {
+            row: p.line + 1,
+            column: p.col + 1,
+        }
     };
     (conv(range.start), conv(range.end))
 }
@@ -79,7 +90,12 @@ pub fn to_json(ws: &Workspace, d: &Diagnostic, unit: ColumnUnit) -> JsonDiagnost
                 .iter()
                 .map(|e| {
                     let (location, end_location) = locations(ws, &e.file, e.range, unit);
-                    JsonEdit { filename: e.file.clone(), content: e.replacement.clone(), location, end_location }
+                    JsonEdit {
+                        filename: e.file.clone(),
+                        content: e.replacement.clone(),
+                        location,
+                        end_location,
+                    }
                 })
                 .collect(),
         })
@@ -98,7 +114,12 @@ pub fn to_json(ws: &Workspace, d: &Diagnostic, unit: ColumnUnit) -> JsonDiagnost
             .iter()
             .map(|r| {
                 let (location, end_location) = locations(ws, &r.file, r.range, unit);
-                JsonRelated { filename: r.file.clone(), message: r.message.clone(), location, end_location }
+                JsonRelated {
+                    filename: r.file.clone(),
+                    message: r.message.clone(),
+                    location,
+                    end_location,
+                }
             })
             .collect(),
     }

@@ -56,7 +56,9 @@ pub fn root_for(path: &Path) -> PathBuf {
         }
         dir = d.parent();
     }
-    abs.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    abs.parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 pub fn load(root: &Path) -> Result<Loaded> {
@@ -64,7 +66,8 @@ pub fn load(root: &Path) -> Result<Loaded> {
 }
 
 pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Loaded> {
-    let meta = std::fs::metadata(root).with_context(|| format!("cannot open {}", root.display()))?;
+    let meta =
+        std::fs::metadata(root).with_context(|| format!("cannot open {}", root.display()))?;
     anyhow::ensure!(meta.is_dir(), "{} is not a directory", root.display());
     let config = match std::fs::read(root.join(CONFIG_FILE)) {
         Ok(bytes) => Config::parse(&String::from_utf8_lossy(&bytes)),
@@ -95,9 +98,15 @@ pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Loaded> {
             if !is_relevant(&name) {
                 return ignore::WalkState::Continue;
             }
-            let Ok(rel) = entry.path().strip_prefix(root) else { return ignore::WalkState::Continue };
+            let Ok(rel) = entry.path().strip_prefix(root) else {
+                return ignore::WalkState::Continue;
+            };
             let rel = rel.to_string_lossy().replace('\\', "/");
-            if options.exclude.iter().any(|g| hublint_core::config::glob_match(g, &rel)) {
+            if options
+                .exclude
+                .iter()
+                .any(|g| hublint_core::config::glob_match(g, &rel))
+            {
                 return ignore::WalkState::Continue;
             }
             let content = read_limited(entry.path());
@@ -118,7 +127,12 @@ pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Loaded> {
     for err in &config.errors {
         warnings.push(err.clone());
     }
-    Ok(Loaded { root: root.to_path_buf(), ws, config, warnings })
+    Ok(Loaded {
+        root: root.to_path_buf(),
+        ws,
+        config,
+        warnings,
+    })
 }
 
 /// Read a file, refusing (without reading it all) one larger than the workspace would accept.
@@ -131,7 +145,9 @@ fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
     if buf.len() as u64 > limit {
         // Keep only a marker of the size; the workspace reports it as too large.
         let len = f.metadata().map(|m| m.len()).unwrap_or(limit + 1);
-        return Err(std::io::Error::other(format!("file is {len} bytes, over the {limit} byte limit")));
+        return Err(std::io::Error::other(format!(
+            "file is {len} bytes, over the {limit} byte limit"
+        )));
     }
     Ok(buf)
 }
@@ -140,8 +156,14 @@ fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
 /// reader (or a crash) never sees half a file.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.hublint-{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -176,7 +198,15 @@ mod tests {
         std::fs::write(p.join(".hublint.yaml"), "ignore: [R004]\n").unwrap();
         let loaded = load(p).unwrap();
         let paths: Vec<&str> = loaded.ws.files().map(|f| f.path.as_str()).collect();
-        assert_eq!(paths, vec![".hublint.yaml", "a/Dockerfile", "a/b/values.yaml", "bad.yaml"]);
+        assert_eq!(
+            paths,
+            vec![
+                ".hublint.yaml",
+                "a/Dockerfile",
+                "a/b/values.yaml",
+                "bad.yaml"
+            ]
+        );
         assert!(loaded.ws.get("bad.yaml").unwrap().text().is_none());
         assert_eq!(loaded.config.ignore, vec!["R004"]);
     }
@@ -200,6 +230,10 @@ mod tests {
         std::fs::write(&f, "old").unwrap();
         write_atomic(&f, b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&f).unwrap(), "new");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
     }
 }

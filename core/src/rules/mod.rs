@@ -94,13 +94,34 @@ impl Sink {
     }
 }
 
+mod common;
+mod common_text;
+
 // Keep this list sorted by code.
+mod c001_chartpress_missing_file;
+mod c002_duplicate_values_path;
+mod c003_values_path_missing;
 mod f001_unreadable_file;
+mod i001_image_without_tag;
+mod i002_stale_image;
+mod i003_malformed_chartpress_tag;
+mod v001_from_tag_disagrees_with_chart;
+mod v002_chart_version_range;
+mod v003_hub_chart_disagrees_with_image;
 mod y001_yaml_syntax;
 mod y002_duplicate_key;
 
 static RULES: &[&Rule] = &[
+    &c001_chartpress_missing_file::RULE,
+    &c002_duplicate_values_path::RULE,
+    &c003_values_path_missing::RULE,
     &f001_unreadable_file::RULE,
+    &i001_image_without_tag::RULE,
+    &i002_stale_image::RULE,
+    &i003_malformed_chartpress_tag::RULE,
+    &v001_from_tag_disagrees_with_chart::RULE,
+    &v002_chart_version_range::RULE,
+    &v003_hub_chart_disagrees_with_image::RULE,
     &y001_yaml_syntax::RULE,
     &y002_duplicate_key::RULE,
 ];

@@ -1,0 +1,176 @@
+//! Lookups several rules share.
+
+use crate::dockerfile::From;
+use crate::model::{Chart, Hub, Image, RepoModel};
+use crate::values::{hub_values, Merged};
+use crate::workspace::{join, SourceFile, Workspace};
+
+/// `jupyterhub/k8s-hub` or `k8s-hub-slim` on any registry (quay.io is the default since 3.2.0).
+pub fn is_k8s_hub(image: &str) -> bool {
+    let name = image
+        .rsplit_once('/')
+        .map(|(ns, n)| (ns.rsplit('/').next().unwrap_or(ns), n));
+    matches!(name, Some(("jupyterhub", "k8s-hub" | "k8s-hub-slim")))
+}
+
+/// The FROM that the built image ends up on, following `FROM <earlier stage>`.
+pub fn base_from<'a>(file: &'a SourceFile) -> Option<&'a From> {
+    let df = file.dockerfile()?;
+    let mut from = df.final_from()?;
+    for _ in 0..df.froms.len() {
+        let stage = df.froms.iter().find(|f| {
+            f.stage_name
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case(&from.image))
+        });
+        match stage {
+            Some(s) if !std::ptr::eq(s, from) => from = s,
+            _ => break,
+        }
+    }
+    Some(from)
+}
+
+/// An image's Dockerfile and its k8s-hub FROM, when it is built on k8s-hub with a tag.
+pub fn k8s_hub_base<'a>(
+    ws: &'a Workspace,
+    image: &Image,
+) -> Option<(&'a SourceFile, &'a From, &'a str)> {
+    let file = ws.get(&image.dockerfile_path.value)?;
+    let from = base_from(file)?;
+    if !is_k8s_hub(&from.image) {
+        return None;
+    }
+    let tag = from.tag.as_deref()?;
+    Some((file, from, tag))
+}
+
+/// The chart an image's tag is written into (its chartpress chart's Chart.yaml).
+pub fn image_chart<'a>(model: &'a RepoModel, image: &Image) -> Option<&'a Chart> {
+    model.chart(&join(&image.chart_dir, "Chart.yaml"))
+}
+
+/// The image a hub runs: `hub.image.name` and `.tag` from its merged values (chart defaults
+/// included), at the hub's nesting.
+pub fn hub_image<'m, 'a>(
+    merged: &'m Merged<'a>,
+    hub: &Hub,
+) -> Option<(&'m Merged<'a>, Option<&'m Merged<'a>>)> {
+    let image = merged.get_path(&hub.nesting)?.get("hub")?.get("image")?;
+    Some((image.get("name")?, image.get("tag")))
+}
+
+/// A hub's merged values with chart defaults.
+pub fn merged_hub_values<'a>(ws: &'a Workspace, model: &RepoModel, hub: &Hub) -> Merged<'a> {
+    hub_values(ws, model, hub, true)
+}
+
+use crate::text::TextRange;
+use crate::yaml::Node;
+
+/// Every values file the repository has: files listed by a hub, plain values files mapped to
+/// a chart, each chart's own values.yaml, and any other `*values.yaml`. Secrets and
+/// sops-encrypted files are left out.
+pub fn values_files<'a>(ws: &'a Workspace, model: &RepoModel) -> Vec<&'a SourceFile> {
+    let mut paths: Vec<String> = Vec::new();
+    for hub in &model.hubs {
+        for v in hub.values_files.iter().filter(|v| v.not_yaml.is_none()) {
+            paths.push(v.path.clone());
+        }
+    }
+    paths.extend(model.plain_values.iter().map(|p| p.file.clone()));
+    paths.extend(model.charts.iter().map(|c| join(&c.dir, "values.yaml")));
+    for f in ws.files() {
+        let name = f.file_name();
+        if name.ends_with("values.yaml") || name.ends_with("values.yml") {
+            paths.push(f.path.clone());
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    paths
+        .iter()
+        .filter_map(|p| ws.get(p))
+        .filter(|f| !f.file_name().contains("secret"))
+        .filter(|f| {
+            f.yaml_root()
+                .is_some_and(|r| !crate::model::is_sops_encrypted(r))
+        })
+        .collect()
+}
+
+/// An image reference written in a values file.
+#[derive(Debug)]
+pub struct ImageRef<'a> {
+    pub name: String,
+    pub name_range: TextRange,
+    /// The tag text, with the node it came from (for a `name:tag` string, the whole string).
+    pub tag: Option<(String, TextRange)>,
+    /// `image: {name, tag}` (true) or `image: "name:tag"` (false).
+    pub mapping: bool,
+    pub node: &'a Node,
+}
+
+/// Split `registry/name:tag@digest` into (name, tag, digest).
+pub fn split_reference(s: &str) -> (&str, Option<&str>, Option<&str>) {
+    let (rest, digest) = match s.split_once('@') {
+        Some((r, d)) => (r, Some(d)),
+        None => (s, None),
+    };
+    // A `:` after the last `/` separates the tag; one before it is a registry port.
+    match rest.rfind(':') {
+        Some(i) if !rest[i..].contains('/') => (&rest[..i], Some(&rest[i + 1..]), digest),
+        _ => (rest, None, digest),
+    }
+}
+
+/// Image references: `image:` keys whose value is `{name, tag}` or a `name:tag` string.
+pub fn image_refs(root: &Node) -> Vec<ImageRef<'_>> {
+    let mut out = Vec::new();
+    collect_image_refs(root, &mut out);
+    out
+}
+
+fn collect_image_refs<'a>(node: &'a Node, out: &mut Vec<ImageRef<'a>>) {
+    if let Some(items) = node.as_sequence() {
+        items.iter().for_each(|i| collect_image_refs(i, out));
+        return;
+    }
+    let Some(entries) = node.as_mapping() else {
+        return;
+    };
+    for e in entries {
+        if e.key.as_str() == Some("image") && !e.key.from_alias {
+            let v = &e.value;
+            if let (Some(name), true) = (
+                v.get("name")
+                    .and_then(|n| n.helm_string().map(|s| (s, n.range))),
+                v.as_mapping().is_some(),
+            ) {
+                let tag = v
+                    .get("tag")
+                    .map(|t| (t.as_str().unwrap_or_default().to_string(), t.range));
+                out.push(ImageRef {
+                    name: name.0.to_string(),
+                    name_range: name.1,
+                    tag,
+                    mapping: true,
+                    node: v,
+                });
+            } else if let Some(s) = v.helm_string() {
+                // Templates filled in by KubeSpawner (`{value}`) are not references yet.
+                if !s.is_empty() && !s.contains('{') && !s.contains(char::is_whitespace) {
+                    let (name, tag, _) = split_reference(s);
+                    out.push(ImageRef {
+                        name: name.to_string(),
+                        name_range: v.range,
+                        tag: tag.map(|t| (t.to_string(), v.range)),
+                        mapping: false,
+                        node: v,
+                    });
+                }
+            }
+        }
+        collect_image_refs(&e.value, out);
+    }
+}
