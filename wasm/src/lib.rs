@@ -1,1 +1,394 @@
-//! placeholder until this crate's issue is taken
+//! hublint in the browser: wasm-bindgen bindings over `hublint-core` for a multi-file
+//! workspace.
+//!
+//! Everything a page needs is here: [`check`] and [`fix`] over a map of path → text, the
+//! rule docs ([`rules`]), and a stateful [`PlaygroundWorkspace`] (exported to JavaScript as
+//! `Workspace`) that keeps each file's parse between checks, so a re-check after one edit
+//! re-parses only the edited file.
+//!
+//! Diagnostics have exactly the shape the CLI prints with `--output-format json`, with one
+//! difference: columns count UTF-16 code units, as JavaScript strings do (the CLI counts
+//! characters), so `text.slice()` with them cuts the right text even after an `é` or an emoji.
+//!
+//! Values cross the boundary as JSON text parsed by the browser's `JSON.parse`, which is
+//! both smaller and faster here than building objects field by field from Rust.
+
+use hublint_core::config::CONFIG_FILE;
+use hublint_core::output::{to_json_all, JsonDiagnostic};
+use hublint_core::{check as core_check, fix as core_fix, rules as core_rules};
+use hublint_core::{ColumnUnit, Config, Diagnostic, Workspace};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use wasm_bindgen::prelude::*;
+
+/// How many fix-and-re-check rounds `fix` runs, as the CLI's `--fix` does: a fix can uncover
+/// another problem, or overlap another fix that must wait for the next round.
+const FIX_ROUNDS: usize = 4;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** A map of workspace-relative path (`/`-separated) to the file's text. */
+export type Files = Record<string, string>;
+
+/** 1-based row; 1-based column in UTF-16 code units (JavaScript string indices + 1). */
+export interface Location { row: number; column: number; }
+
+export type Severity = "error" | "warning" | "info";
+export type Applicability = "safe" | "unsafe" | "display-only";
+
+/** Replace `location..end_location` of `filename` with `content`. */
+export interface Edit {
+  filename: string;
+  content: string;
+  location: Location;
+  end_location: Location;
+}
+
+export interface Fix {
+  applicability: Applicability;
+  message: string;
+  /** May touch files other than the diagnostic's own. */
+  edits: Edit[];
+}
+
+export interface Related {
+  filename: string;
+  message: string;
+  location: Location;
+  end_location: Location;
+}
+
+/** The CLI's `--output-format json` item, columns in UTF-16 code units. */
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  filename: string;
+  location: Location;
+  end_location: Location;
+  /** The first of `fixes` (safe ones come first), or null. */
+  fix: Fix | null;
+  fixes: Fix[];
+  related: Related[];
+}
+
+/** The same fields as `hublint rule --all --json`. */
+export interface RuleDoc {
+  code: string;
+  name: string;
+  severity: Severity;
+  fixable: boolean;
+  /** The doc's first sentence. */
+  summary: string;
+  /** Markdown: what it does, why, an example, the fix. */
+  doc: string;
+}
+
+export interface FixResult {
+  /** Every file, with the safe fixes applied. */
+  files: Files;
+  /** Paths whose text changed, sorted. */
+  changed: string[];
+  /** What is still reported after fixing. */
+  remaining: Diagnostic[];
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
+/// Runs once when the module is instantiated: a Rust panic would otherwise surface in the
+/// page only as an opaque `unreachable` trap.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|info| console_error(&format!("hublint panicked: {info}"))));
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    let text = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("JSON.parse failed on hublint output"))
+}
+
+/// Read a JavaScript `Record<string, string>` (or a `Map<string, string>`).
+fn read_files(files: &JsValue) -> Result<BTreeMap<String, String>, JsError> {
+    let entries: js_sys::Array = if let Some(map) = files.dyn_ref::<js_sys::Map>() {
+        js_sys::Array::from(&map.entries())
+    } else if files.is_object() && !files.is_null() {
+        js_sys::Object::entries(files.unchecked_ref())
+    } else {
+        return Err(JsError::new("files must be an object mapping path to text"));
+    };
+    let mut out = BTreeMap::new();
+    for entry in entries.iter() {
+        let pair: js_sys::Array = entry.unchecked_into();
+        let path = pair
+            .get(0)
+            .as_string()
+            .ok_or_else(|| JsError::new("file paths must be strings"))?;
+        let text = pair
+            .get(1)
+            .as_string()
+            .ok_or_else(|| JsError::new(&format!("{path}: text must be a string")))?;
+        out.insert(path, text);
+    }
+    Ok(out)
+}
+
+/// The files of a playground plus the config read from its `.hublint.yaml`, if any.
+#[derive(Default)]
+struct State {
+    ws: Workspace,
+    config: Config,
+}
+
+impl State {
+    fn from_files(files: BTreeMap<String, String>) -> State {
+        let mut state = State::default();
+        for (path, text) in files {
+            state.set_file(&path, text);
+        }
+        state
+    }
+
+    fn set_file(&mut self, path: &str, text: String) {
+        let is_config = is_config_path(path);
+        if is_config {
+            self.config = Config::parse(&text);
+        }
+        // The CLI keeps `.hublint.yaml` in the workspace too (rules may report on it).
+        self.ws.insert_text(path, text);
+    }
+
+    fn remove_file(&mut self, path: &str) -> bool {
+        if is_config_path(path) {
+            self.config = Config::default();
+        }
+        self.ws.remove(path)
+    }
+
+    fn check(&self) -> Vec<Diagnostic> {
+        core_check(&self.ws, &self.config)
+    }
+
+    fn json(&self, diags: &[Diagnostic]) -> Vec<JsonDiagnostic> {
+        to_json_all(&self.ws, diags, ColumnUnit::Utf16)
+    }
+
+    fn text(&self, path: &str) -> Option<String> {
+        self.ws.get(path).and_then(|f| f.text()).map(str::to_string)
+    }
+
+    fn files(&self) -> BTreeMap<String, String> {
+        self.ws
+            .files()
+            .filter_map(|f| Some((f.path.clone(), f.text()?.to_string())))
+            .collect()
+    }
+
+    /// Apply safe fixes the way `hublint check --fix` does; returns the changed paths.
+    fn fix_all(&mut self) -> (Vec<String>, Vec<Diagnostic>) {
+        let before = self.files();
+        let mut diags = self.check();
+        for _ in 0..FIX_ROUNDS {
+            let changed = {
+                let ws = &self.ws;
+                core_fix::fix_all(&|p| ws.get(p).and_then(|f| f.text()).map(str::to_string), &diags)
+            };
+            if changed.is_empty() {
+                break;
+            }
+            for (path, text) in changed {
+                self.set_file(&path, text);
+            }
+            diags = self.check();
+        }
+        let changed = self
+            .files()
+            .into_iter()
+            .filter(|(path, text)| before.get(path) != Some(text))
+            .map(|(path, _)| path)
+            .collect();
+        (changed, diags)
+    }
+}
+
+/// Only the repository-root config counts, as for the CLI (which reads `<root>/.hublint.yaml`).
+fn is_config_path(path: &str) -> bool {
+    hublint_core::workspace::normalize(path) == CONFIG_FILE
+}
+
+#[derive(Serialize)]
+struct FixResult {
+    files: BTreeMap<String, String>,
+    changed: Vec<String>,
+    remaining: Vec<JsonDiagnostic>,
+}
+
+/// Check a workspace given as `{ path: text }`: the diagnostics `hublint check
+/// --output-format json` prints for the same files, columns in UTF-16 code units.
+#[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+pub fn check(#[wasm_bindgen(unchecked_param_type = "Files")] files: JsValue) -> Result<JsValue, JsError> {
+    let state = State::from_files(read_files(&files)?);
+    to_js(&state.json(&state.check()))
+}
+
+/// Apply every safe fix (several rounds, as `hublint check --fix`): the new texts of all
+/// files, which ones changed, and what is still reported.
+#[wasm_bindgen(unchecked_return_type = "FixResult")]
+pub fn fix(#[wasm_bindgen(unchecked_param_type = "Files")] files: JsValue) -> Result<JsValue, JsError> {
+    let mut state = State::from_files(read_files(&files)?);
+    let (changed, remaining) = state.fix_all();
+    to_js(&FixResult { files: state.files(), changed, remaining: state.json(&remaining) })
+}
+
+#[derive(Serialize)]
+struct RuleDoc {
+    code: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    fixable: bool,
+    summary: String,
+    doc: &'static str,
+}
+
+/// Every rule: code, name, default severity, whether it has fixes, and its Markdown doc.
+#[wasm_bindgen(unchecked_return_type = "RuleDoc[]")]
+pub fn rules() -> Result<JsValue, JsError> {
+    let docs: Vec<RuleDoc> = core_rules::all()
+        .iter()
+        .map(|r| RuleDoc {
+            code: r.code,
+            name: r.name,
+            severity: r.severity.as_str(),
+            fixable: r.fixable,
+            summary: r.summary(),
+            doc: r.doc,
+        })
+        .collect();
+    to_js(&docs)
+}
+
+/// The hublint version these bindings were built from.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// A workspace that lives across checks: set or remove files one at a time, then check.
+/// Unchanged files keep their parse, so the re-check after an edit in one tab is cheap.
+#[wasm_bindgen(js_name = Workspace)]
+#[derive(Default)]
+pub struct PlaygroundWorkspace {
+    state: State,
+}
+
+#[wasm_bindgen(js_class = Workspace)]
+impl PlaygroundWorkspace {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> PlaygroundWorkspace {
+        PlaygroundWorkspace::default()
+    }
+
+    /// Add a file, or replace its text. `.hublint.yaml` at the root is also read as the config.
+    #[wasm_bindgen(js_name = setFile)]
+    pub fn set_file(&mut self, path: &str, text: String) {
+        self.state.set_file(path, text);
+    }
+
+    /// Replace every file at once: files not in `files` are removed.
+    #[wasm_bindgen(js_name = setFiles)]
+    pub fn set_files(&mut self, #[wasm_bindgen(unchecked_param_type = "Files")] files: JsValue) -> Result<(), JsError> {
+        let files = read_files(&files)?;
+        let stale: Vec<String> = self
+            .state
+            .ws
+            .files()
+            .map(|f| f.path.clone())
+            .filter(|p| !files.contains_key(p))
+            .collect();
+        for path in stale {
+            self.state.remove_file(&path);
+        }
+        for (path, text) in files {
+            // Keep the cached parse of a file whose text did not change.
+            if self.state.text(&path).as_deref() != Some(text.as_str()) {
+                self.state.set_file(&path, text);
+            }
+        }
+        Ok(())
+    }
+
+    /// Remove a file; false when there was none.
+    #[wasm_bindgen(js_name = removeFile)]
+    pub fn remove_file(&mut self, path: &str) -> bool {
+        self.state.remove_file(path)
+    }
+
+    /// The text of a file, or undefined.
+    #[wasm_bindgen(js_name = getFile)]
+    pub fn get_file(&self, path: &str) -> Option<String> {
+        self.state.text(path)
+    }
+
+    /// Every file as `{ path: text }` (paths normalised as the checker sees them).
+    #[wasm_bindgen(unchecked_return_type = "Files")]
+    pub fn files(&self) -> Result<JsValue, JsError> {
+        to_js(&self.state.files())
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+    pub fn check(&self) -> Result<JsValue, JsError> {
+        to_js(&self.state.json(&self.state.check()))
+    }
+
+    /// Apply every safe fix to the workspace (as `fix()` does) and return the result.
+    #[wasm_bindgen(js_name = fixAll, unchecked_return_type = "FixResult")]
+    pub fn fix_all(&mut self) -> Result<JsValue, JsError> {
+        let (changed, remaining) = self.state.fix_all();
+        to_js(&FixResult { files: self.state.files(), changed, remaining: self.state.json(&remaining) })
+    }
+
+    /// Problems in `.hublint.yaml` (the CLI prints these as warnings).
+    #[wasm_bindgen(js_name = configErrors)]
+    pub fn config_errors(&self) -> Vec<String> {
+        self.state.config.errors.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(files: &[(&str, &str)]) -> State {
+        State::from_files(files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect())
+    }
+
+    #[test]
+    fn columns_count_utf16_code_units() {
+        // "é" is 2 UTF-8 bytes and 1 UTF-16 unit; "😀" is 4 bytes and 2 units.
+        let s = state(&[("a.yaml", "x: \"é😀\"\nk: 1\nk: 2\n")]);
+        let json = s.json(&s.check());
+        let dup = json.iter().find(|d| d.code == "Y002").expect("duplicate key reported");
+        assert_eq!((dup.location.row, dup.location.column), (3, 1));
+        let s = state(&[("a.yaml", "é😀: 1\né😀: 2\n")]);
+        let json = s.json(&s.check());
+        let dup = json.iter().find(|d| d.code == "Y002").expect("duplicate key reported");
+        assert_eq!((dup.location.row, dup.location.column), (2, 1));
+        // The key spans 3 UTF-16 units (é = 1, 😀 = 2): the end column is 1 + 3.
+        assert_eq!((dup.end_location.row, dup.end_location.column), (2, 4));
+    }
+
+    #[test]
+    fn config_file_selects_rules_and_removing_it_restores_defaults() {
+        let mut s = state(&[("a.yaml", "k: 1\nk: 2\n"), (".hublint.yaml", "ignore: [Y002]\n")]);
+        assert!(s.check().iter().all(|d| d.code != "Y002"));
+        assert!(s.remove_file(".hublint.yaml"));
+        assert!(s.check().iter().any(|d| d.code == "Y002"));
+        s.set_file("./.hublint.yaml", "selct: [Y]\n".into());
+        assert_eq!(s.config.errors.len(), 1);
+    }
+}
