@@ -31,6 +31,9 @@ pub struct Config {
     pub experimental_images: Vec<ExperimentalImage>,
     /// Problems in the config file itself.
     pub errors: Vec<String>,
+    /// Today's date (`YYYY-MM-DD`), set by the front end (core has no clock); date-based
+    /// rules stay silent without it.
+    pub today: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +44,40 @@ pub struct ExperimentalImage {
 }
 
 pub const CONFIG_FILE: &str = ".hublint.yaml";
+
+/// Days since 1970-01-01 of an ISO date (`YYYY-MM-DD`, time part ignored).
+pub fn days_from_iso(date: &str) -> Option<i64> {
+    let date = date.get(..10)?;
+    let mut parts = date.split('-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// The ISO date of a day count since 1970-01-01.
+pub fn iso_from_days(z: i64) -> String {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
 
 fn strings(node: Option<&yaml::Node>) -> Vec<String> {
     match node {
@@ -248,6 +285,20 @@ mod tests {
             c.is_experimental("quay.io/x/y").unwrap().since.as_deref(),
             Some("2024-10-01")
         );
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(days_from_iso("1970-01-01"), Some(0));
+        assert_eq!(
+            days_from_iso("2026-11-28").map(iso_from_days).as_deref(),
+            Some("2026-11-28")
+        );
+        assert_eq!(
+            days_from_iso("2024-03-01").unwrap() - days_from_iso("2024-02-01").unwrap(),
+            29
+        );
+        assert_eq!(days_from_iso("2024-13-01"), None);
     }
 
     #[test]

@@ -281,3 +281,25 @@ fn modeline_marks_plain_values() {
     let model = hublint_core::model::RepoModel::build(&ws, &config);
     assert_eq!(model.plain_values.len(), 2);
 }
+
+#[test]
+fn x001_experiments_older_than_four_weeks() {
+    let mut files = cluster_repo(None, Some("quay.io/org/pkce-experiment"), "jupyterhub/k8s-hub:4.0.0");
+    files[0].1.push_str("      pkce:\n        imageName: quay.io/org/pkce-experiment\n        contextPath: images/hub\n");
+    let ws = {
+        let borrowed: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        workspace(&borrowed)
+    };
+    let mut config = Config::parse("experimental-images:\n  quay.io/org/pkce-experiment: {since: 2026-10-01}\n");
+    assert!(of(&check(&ws, &config), "X001").is_empty(), "no date, no report");
+    config.today = Some("2026-10-20".into());
+    let x = check(&ws, &config);
+    assert_eq!(of(&x, "X001")[0].severity, Severity::Info);
+    config.today = Some("2026-11-28".into());
+    let x = check(&ws, &config);
+    let x = of(&x, "X001");
+    assert_eq!(x.len(), 1);
+    assert_eq!(x[0].severity, Severity::Warning);
+    assert_eq!(x[0].file, "helm-charts/chartpress.yaml");
+    assert!(x[0].message.contains("58 days") && x[0].message.contains("config/clusters/c1/prod.values.yaml"), "{}", x[0].message);
+}

@@ -69,10 +69,11 @@ pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Loaded> {
     let meta =
         std::fs::metadata(root).with_context(|| format!("cannot open {}", root.display()))?;
     anyhow::ensure!(meta.is_dir(), "{} is not a directory", root.display());
-    let config = match std::fs::read(root.join(CONFIG_FILE)) {
+    let mut config = match std::fs::read(root.join(CONFIG_FILE)) {
         Ok(bytes) => Config::parse(&String::from_utf8_lossy(&bytes)),
         Err(_) => Config::default(),
     };
+    config.today = Some(today_utc());
     let files: Mutex<Vec<(String, std::io::Result<Vec<u8>>)>> = Mutex::new(Vec::new());
     let warnings: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let walker = ignore::WalkBuilder::new(root)
@@ -133,6 +134,15 @@ pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Loaded> {
         config,
         warnings,
     })
+}
+
+/// Today's date in UTC (`YYYY-MM-DD`), for date-based rules.
+pub fn today_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    hublint_core::config::iso_from_days((secs / 86_400) as i64)
 }
 
 /// Read a file, refusing (without reading it all) one larger than the workspace would accept.

@@ -19,13 +19,20 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// The doc's first line, without its heading marker.
-    pub fn summary(&self) -> &'static str {
-        self.doc
+    /// The first sentence of the doc's first paragraph (after any heading).
+    pub fn summary(&self) -> String {
+        let para: Vec<&str> = self
+            .doc
             .lines()
             .map(str::trim)
-            .find(|l| !l.is_empty() && !l.starts_with('#'))
-            .unwrap_or("")
+            .skip_while(|l| l.is_empty() || l.starts_with('#'))
+            .take_while(|l| !l.is_empty())
+            .collect();
+        let text = para.join(" ");
+        match text.find(". ") {
+            Some(i) => text[..=i].to_string(),
+            None => text,
+        }
     }
 }
 
@@ -105,11 +112,19 @@ mod f001_unreadable_file;
 mod i001_image_without_tag;
 mod i002_stale_image;
 mod i003_malformed_chartpress_tag;
+mod s001_unknown_key;
+mod s002_wrong_type;
+mod s003_value_not_allowed;
+mod s004_missing_required;
+mod s005_unknown_trait;
+mod s006_schema_version;
 mod v001_from_tag_disagrees_with_chart;
 mod v002_chart_version_range;
 mod v003_hub_chart_disagrees_with_image;
+mod x001_experiment_overdue;
 mod y001_yaml_syntax;
 mod y002_duplicate_key;
+mod y003_helm_reads_non_string;
 
 static RULES: &[&Rule] = &[
     &c001_chartpress_missing_file::RULE,
@@ -119,11 +134,19 @@ static RULES: &[&Rule] = &[
     &i001_image_without_tag::RULE,
     &i002_stale_image::RULE,
     &i003_malformed_chartpress_tag::RULE,
+    &s001_unknown_key::RULE,
+    &s002_wrong_type::RULE,
+    &s003_value_not_allowed::RULE,
+    &s004_missing_required::RULE,
+    &s005_unknown_trait::RULE,
+    &s006_schema_version::RULE,
     &v001_from_tag_disagrees_with_chart::RULE,
     &v002_chart_version_range::RULE,
     &v003_hub_chart_disagrees_with_image::RULE,
+    &x001_experiment_overdue::RULE,
     &y001_yaml_syntax::RULE,
     &y002_duplicate_key::RULE,
+    &y003_helm_reads_non_string::RULE,
 ];
 
 pub fn all() -> &'static [&'static Rule] {
