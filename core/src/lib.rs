@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod dockerfile;
 pub mod fix;
+pub mod k8s_hub;
 pub mod model;
 pub mod output;
 pub mod requirements;

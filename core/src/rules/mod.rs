@@ -108,10 +108,20 @@ mod common_text;
 mod c001_chartpress_missing_file;
 mod c002_duplicate_values_path;
 mod c003_values_path_missing;
+mod d001_dockerfile_syntax;
+mod d002_from_without_tag;
+mod d003_from_arg_without_default;
 mod f001_unreadable_file;
 mod i001_image_without_tag;
 mod i002_stale_image;
 mod i003_malformed_chartpress_tag;
+mod r001_requirement_syntax;
+mod r002_vcs_without_ref;
+mod r003_vcs_ref_not_commit;
+mod r004_unpinned_requirement;
+mod r005_duplicate_requirement;
+mod r006_version_drift;
+mod r007_downgrades_base_package;
 mod s001_unknown_key;
 mod s002_wrong_type;
 mod s003_value_not_allowed;
@@ -130,10 +140,20 @@ static RULES: &[&Rule] = &[
     &c001_chartpress_missing_file::RULE,
     &c002_duplicate_values_path::RULE,
     &c003_values_path_missing::RULE,
+    &d001_dockerfile_syntax::RULE,
+    &d002_from_without_tag::RULE,
+    &d003_from_arg_without_default::RULE,
     &f001_unreadable_file::RULE,
     &i001_image_without_tag::RULE,
     &i002_stale_image::RULE,
     &i003_malformed_chartpress_tag::RULE,
+    &r001_requirement_syntax::RULE,
+    &r002_vcs_without_ref::RULE,
+    &r003_vcs_ref_not_commit::RULE,
+    &r004_unpinned_requirement::RULE,
+    &r005_duplicate_requirement::RULE,
+    &r006_version_drift::RULE,
+    &r007_downgrades_base_package::RULE,
     &s001_unknown_key::RULE,
     &s002_wrong_type::RULE,
     &s003_value_not_allowed::RULE,
