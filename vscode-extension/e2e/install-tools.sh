@@ -53,7 +53,10 @@ if [ "$installed_cs" != "$CODE_SERVER_VERSION" ]; then
     cd "$TOOLS/code-server" && echo '{"private":true}' > package.json
     export PATH=$N24/bin:$PATH npm_config_nodedir=$N24 npm_config_unsafe_perm=true \
            npm_config_yes=true TMPDIR=$TOOLS/tmp
-    npm install --no-save --loglevel=error --foreground-scripts "code-server@$CODE_SERVER_VERSION" >&2
+    # native modules build from source (~5-9 min on 2 cores); keep the noise in a log
+    npm install --no-save --loglevel=error --foreground-scripts "code-server@$CODE_SERVER_VERSION" \
+      > "$TOOLS/code-server-install.log" 2>&1 \
+      || { tail -n 60 "$TOOLS/code-server-install.log" >&2; exit 1; }
   )
   rm -rf "$TOOLS/tmp"
 fi

@@ -72,6 +72,8 @@ class RuleDocProvider implements vscode.TextDocumentContentProvider {
 class HublintExtension implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private server: FoundServer | undefined;
+  /** The version `--version` reported for `server`. */
+  private checkedVersion: string | undefined;
   private settings: Settings;
   private readonly output: vscode.OutputChannel;
   private readonly statusItem: vscode.StatusBarItem;
@@ -135,35 +137,38 @@ class HublintExtension implements vscode.Disposable {
 
   private setStatus(status: Status): void {
     const item = this.statusItem;
-    item.backgroundColor = undefined;
+    let icon: string;
+    let detail: string;
+    let background: string | undefined;
     switch (status.state) {
       case 'starting':
-        item.text = '$(sync~spin) hublint';
-        item.tooltip = 'hublint: starting the language server';
+        icon = '$(sync~spin)';
+        detail = 'starting the language server';
         break;
-      case 'running': {
-        const version = status.version ? ` ${status.version}` : '';
-        item.text = '$(check) hublint';
-        item.tooltip = `hublint${version}: running (${sourceLabel(status.server.source)}: ${status.server.command}). Click for the server log.`;
+      case 'running':
+        icon = '$(check)';
+        detail = `${sourceLabel(status.server.source)} server${status.version ? ` ${status.version}` : ''} (${status.server.command})`;
         break;
-      }
       case 'disabled':
-        item.text = '$(circle-slash) hublint';
-        item.tooltip = 'hublint: disabled by the hublint.enable setting';
+        icon = '$(circle-slash)';
+        detail = 'turned off by the hublint.enable setting';
         break;
       case 'stopped':
-        item.text = '$(debug-stop) hublint';
-        item.tooltip = `hublint: stopped: ${status.detail}. Click for the server log.`;
-        item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+        icon = '$(debug-stop)';
+        detail = status.detail;
+        background = 'statusBarItem.warningBackground';
         break;
       case 'error':
-        item.text = '$(error) hublint';
-        item.tooltip = `hublint: ${status.detail}. Click for the server log.`;
-        item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+        icon = '$(error)';
+        detail = status.detail;
+        background = 'statusBarItem.errorBackground';
         break;
     }
-    // the accessible label carries the state in words (and lets tests find it)
-    item.accessibilityInformation = { label: `hublint ${status.state}`, role: 'button' };
+    item.text = `${icon} hublint`;
+    item.tooltip = `hublint ${status.state}: ${detail}. Click for the server log.`;
+    item.backgroundColor = background ? new vscode.ThemeColor(background) : undefined;
+    // the accessible label carries the state in words (screen readers, and the e2e test)
+    item.accessibilityInformation = { label: `hublint ${status.state}: ${detail}`, role: 'button' };
     item.show();
   }
 
@@ -224,6 +229,7 @@ class HublintExtension implements vscode.Disposable {
       void this.notifyError(tooOldMessage(server, verdict.version.text, verdict.minimum.text), true);
       return undefined;
     }
+    this.checkedVersion = verdict.kind === 'ok' ? verdict.version.text : undefined;
     if (verdict.kind === 'unknown') {
       this.log(`\`${server.command} --version\` printed no version ("${reported}"); starting it anyway`);
     } else {
@@ -259,7 +265,9 @@ class HublintExtension implements vscode.Disposable {
     this.client = client;
     client.onDidChangeState((e) => {
       if (this.client !== client) return;
-      if (e.newState === State.Running) this.setStatus({ state: 'running', server, version: serverVersion(client) });
+      if (e.newState === State.Running) {
+        this.setStatus({ state: 'running', server, version: serverVersion(client) ?? this.checkedVersion });
+      }
       else if (e.newState === State.Starting) this.setStatus({ state: 'starting' });
       else this.setStatus({ state: 'stopped', detail: 'the server exited' });
     });
@@ -286,7 +294,7 @@ class HublintExtension implements vscode.Disposable {
         return;
       }
     }
-    this.setStatus({ state: 'running', server, version: reported });
+    this.setStatus({ state: 'running', server, version: reported ?? this.checkedVersion });
   }
 
   private async stopClient(): Promise<void> {
@@ -440,7 +448,7 @@ function serverVersion(client: LanguageClient): string | undefined {
 }
 
 function sourceLabel(source: FoundServer['source']): string {
-  return source === 'setting' ? 'from hublint.path' : source === 'bundled' ? 'bundled' : 'from PATH';
+  return source === 'setting' ? 'hublint.path' : source === 'bundled' ? 'bundled' : 'PATH';
 }
 
 function tooOldMessage(server: FoundServer, version: string, minimum: string): string {

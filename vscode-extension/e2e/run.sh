@@ -1,0 +1,80 @@
+#!/bin/bash
+# End-to-end test of the packaged extension in a real VS Code (code-server) driven by Chromium.
+#
+#   e2e/run.sh VSIX EXAMPLES_DIR OUT_DIR
+#
+# Needs CODE_SERVER, N24_BIN and PLAYWRIGHT_CORE (as printed by install-tools.sh). Copies
+# EXAMPLES_DIR to a temp dir (the test edits files), starts code-server with all its state in
+# that temp dir, installs VSIX, and runs drive.js against it. Screenshots and logs go to OUT_DIR.
+# Everything started here is killed on exit.
+set -euo pipefail
+VSIX=$(realpath "${1:?usage: run.sh VSIX EXAMPLES_DIR OUT_DIR}")
+EXAMPLES=$(realpath "${2:?}")
+OUT=${3:?}
+: "${CODE_SERVER:?}" "${N24_BIN:?}" "${PLAYWRIGHT_CORE:?}"
+HERE=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$OUT"
+OUT=$(realpath "$OUT")
+rm -f "$OUT"/*.png "$OUT"/*.log
+
+STATE=$(mktemp -d "${TMPDIR:-/tmp}/hublint-vscode-e2e.XXXXXX")
+SPID= DPID=
+cleanup() {
+  local rc=$?
+  # code-server keeps an extension host (and its hublint child) per connection: kill the group
+  [ -n "$DPID" ] && kill -- -"$DPID" 2>/dev/null || true
+  [ -n "$SPID" ] && kill -- -"$SPID" 2>/dev/null || true
+  sleep 0.3
+  [ -n "$SPID" ] && kill -9 -- -"$SPID" 2>/dev/null || true
+  [ -n "$DPID" ] && kill -9 -- -"$DPID" 2>/dev/null || true
+  cp "$STATE/server.log" "$OUT/code-server.log" 2>/dev/null || true
+  # the extension host's logs hold the hublint output channel
+  find "$STATE/user-data/logs" -name '*hublint*' -exec cp {} "$OUT/" \; 2>/dev/null || true
+  rm -rf "$STATE"
+  exit $rc
+}
+trap cleanup EXIT INT TERM
+
+WS=$STATE/workspace
+cp -r "$EXAMPLES" "$WS"
+mkdir -p "$STATE"/{config,data,user-data/User,extensions}
+cat > "$STATE/user-data/User/settings.json" <<'JSON'
+{
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "telemetry.telemetryLevel": "off",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "extensions.ignoreRecommendations": true,
+  "update.mode": "none",
+  "security.workspace.trust.enabled": false,
+  "files.hotExit": "off",
+  "editor.quickSuggestions": { "other": false, "comments": false, "strings": false },
+  "editor.lightbulb.enabled": "on",
+  "chat.disableAIFeatures": true,
+  "window.commandCenter": false
+}
+JSON
+export XDG_CONFIG_HOME=$STATE/config XDG_DATA_HOME=$STATE/data
+# no hublint on PATH: the test must find the binary bundled in the .vsix
+export PATH=$N24_BIN:/usr/local/bin:/usr/bin:/bin
+CS=("$CODE_SERVER" --config "$STATE/config/config.yaml" --user-data-dir "$STATE/user-data"
+    --extensions-dir "$STATE/extensions")
+"${CS[@]}" --install-extension "$VSIX" > "$OUT/install.log" 2>&1 \
+  || { cat "$OUT/install.log" >&2; exit 1; }
+
+PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
+setsid "${CS[@]}" --auth none --disable-telemetry --disable-update-check --disable-workspace-trust \
+  --disable-getting-started-override --bind-addr "127.0.0.1:$PORT" "$WS" > "$STATE/server.log" 2>&1 &
+SPID=$!
+for _ in $(seq 150); do
+  curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null && break
+  kill -0 "$SPID" 2>/dev/null || { cat "$STATE/server.log" >&2; exit 1; }
+  sleep 0.2
+done
+
+NODE_PATH=$(dirname "$PLAYWRIGHT_CORE") setsid node "$HERE/drive.js" \
+  --url "http://127.0.0.1:$PORT/?folder=$WS" --workspace "$WS" --out "$OUT" &
+DPID=$!
+wait "$DPID"
