@@ -30,6 +30,7 @@ fn row(diags: &[Diagnostic], dir: &std::path::Path, d: &Diagnostic) -> u32 {
 const EXPECTED_WARNINGS: &[(&str, &str, u32, &str)] = &[
     ("C002", "helm-charts/chartpress.yaml", 20, "hub and hub-authz-helpers both write jupyterhub.hub.image: a chartpress run sets the default to hub-authz-helpers (domain §7)"),
     ("I002", "config/clusters/nasa-ghg-hub/common.values.yaml", 41, "jupyterhub-usage-quotas: its chartpress entry was removed on 2026-08-14 (domain §7)"),
+    ("R006", "helm-charts/images/hub/authz-helpers-requirements.txt", 3, "the authz-helpers experiment pins jupyterhub-fancy-profiles 0.4.1; the main and oauthenticator-latest images moved to 0.6.0"),
     // Profile choices and one singleuser image on the moving `latest` tag; all true findings.
     ("I001", "config/clusters/dubois/common.values.yaml", 45, "kubespawner_override image :latest"),
     ("I001", "config/clusters/earthscope/common.values.yaml", 182, "profile option image :latest"),
