@@ -5,7 +5,10 @@
 //   3. the quick fix from the code-action menu (Ctrl+.) rewrites the FROM tag and the error goes;
 //   4. editing Chart.yaml's jupyterhub version (unsaved) brings the Dockerfile's error back;
 //   5. "hublint: Show Rule Documentation" shows V001's doc;
-//   6. "hublint: Fix All Problems in This File" fixes it again.
+//   6-8. settings changes reach the running extension: enable=false stops the server and clears
+//        its problems; a too-old hublint.path gives a notification with the fix; clearing it
+//        brings the bundled server back;
+//   9. "hublint: Fix All Problems in This File" fixes the Dockerfile again.
 // Screenshots of each step go to --out. Exit code 0 only when every step passed.
 //
 // node drive.js --url URL --workspace DIR --out DIR     (playwright-core on NODE_PATH)
@@ -148,15 +151,18 @@ async function main() {
     await page.waitForSelector('.marker-widget', { state: 'hidden' }).catch(() => {});
   };
 
+  const scratch = fs.mkdtempSync(path.join(require('os').tmpdir(), 'hublint-e2e-'));
+  const writeWorkspaceSettings = async (settings) => {
+    fs.mkdirSync(path.join(opts.workspace, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(opts.workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
+  };
+
   let failed;
   try {
     log('1. workbench and the hublint server');
     await page.goto(opts.url, { waitUntil: 'domcontentloaded' });
     await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-    const status = await page.waitForSelector('[id="hublint.hublint.status"] [aria-label^="hublint running"], [aria-label^="hublint running"]', { timeout: 60000 });
-    const statusLabel = await status.getAttribute('aria-label');
-    log(`status bar: ${statusLabel}`);
-    if (!/bundled/.test(statusLabel)) throw new Error(`expected the bundled server, status says: ${statusLabel}`);
+    await waitForStatus(page, /^hublint running: bundled server/, 60000);
 
     log(`2. open ${dockerRel}: V001 in the Problems panel`);
     await quickOpen(dockerRel);
@@ -213,7 +219,34 @@ async function main() {
     log(`rule doc preview: ${JSON.stringify(docShown.slice(0, 80))}`);
     await screenshot('rule-doc');
 
-    log('6. hublint: Fix All Problems in This File');
+    log('6. settings: hublint.enable false stops the server and clears its problems');
+    await writeWorkspaceSettings({ 'hublint.enable': false });
+    await waitForStatus(page, /^hublint disabled/);
+    rows = await waitForProblems((r) => !r.some(isV001), 'V001 to go with the server');
+    await screenshot('disabled');
+
+    log('7. settings: hublint.path to a server that is too old: a notification says what to do');
+    const oldServer = path.join(scratch, 'old-hublint');
+    fs.writeFileSync(oldServer, '#!/bin/sh\necho "hublint 0.0.1"\n', { mode: 0o755 });
+    await writeWorkspaceSettings({ 'hublint.enable': true, 'hublint.path': oldServer });
+    const toast = await page.waitForSelector(
+      '.notifications-toasts .notification-toast:has-text("is version 0.0.1, but this extension needs")',
+      { timeout: STEP_TIMEOUT },
+    );
+    log(`notification: ${(await toast.innerText()).replace(/\s+/g, ' ')}`);
+    if (!(await toast.$('a.monaco-button:has-text("Open Settings"), .monaco-button:has-text("Open Settings")'))) {
+      throw new Error('the too-old notification has no Open Settings button');
+    }
+    await waitForStatus(page, /^hublint error: server 0\.0\.1 is too old/);
+    await screenshot('too-old-notification');
+
+    log('8. settings: clearing hublint.path brings the bundled server back');
+    await writeWorkspaceSettings({});
+    await waitForStatus(page, /^hublint running: bundled/);
+    rows = await waitForProblems((r) => r.some(isV001), 'V001 from the restarted server');
+    log(`problems: ${JSON.stringify(rows)}`);
+
+    log('9. hublint: Fix All Problems in This File');
     await quickOpen(dockerRel);
     await runCommand('hublint: Fix All Problems in This File');
     await waitForEditorText((t) => t.includes(`k8s-hub:${newVersion}`), `fix all to set the FROM tag to ${newVersion}`);
@@ -226,8 +259,26 @@ async function main() {
   } finally {
     await browser.close().catch(() => {});
     consoleLog.end();
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
   if (failed) throw failed;
+}
+
+/** Waits for the hublint status bar item's accessible label to match re; returns it. */
+async function waitForStatus(page, re, timeout = STEP_TIMEOUT) {
+  const deadline = Date.now() + timeout;
+  let label;
+  while (Date.now() < deadline) {
+    label = await page
+      .$eval('#workbench\\.parts\\.statusbar [aria-label^="hublint "]', (e) => e.getAttribute('aria-label'))
+      .catch(() => undefined);
+    if (label && re.test(label)) {
+      log(`status bar: ${label}`);
+      return label;
+    }
+    await page.waitForTimeout(150);
+  }
+  throw new Error(`status bar never matched ${re}; last: ${label}`);
 }
 
 /** Text of the first frame (the Markdown preview is a webview: nested iframes) matching re. */

@@ -53,10 +53,13 @@ cat > "$STATE/user-data/User/settings.json" <<'JSON'
   "editor.quickSuggestions": { "other": false, "comments": false, "strings": false },
   "editor.lightbulb.enabled": "on",
   "chat.disableAIFeatures": true,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
   "window.commandCenter": false
 }
 JSON
 export XDG_CONFIG_HOME=$STATE/config XDG_DATA_HOME=$STATE/data
+# no extension marketplace: point the gallery at a closed loopback port instead of the internet
+export EXTENSIONS_GALLERY='{"serviceUrl":"http://127.0.0.1:9/gallery","itemUrl":"http://127.0.0.1:9/item"}'
 # no hublint on PATH: the test must find the binary bundled in the .vsix
 export PATH=$N24_BIN:/usr/local/bin:/usr/bin:/bin
 CS=("$CODE_SERVER" --config "$STATE/config/config.yaml" --user-data-dir "$STATE/user-data"

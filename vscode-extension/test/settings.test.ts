@@ -11,16 +11,58 @@ test('unset settings give the defaults', () => {
 });
 
 test('valid settings are taken as written (path trimmed)', () => {
-  const r = from({ enable: false, path: '  /opt/hublint ', args: ['--config', 'x.yaml'], 'trace.server': 'verbose' });
-  assert.deepEqual(r.settings, { enable: false, path: '/opt/hublint', args: ['--config', 'x.yaml'], trace: 'verbose' });
+  const r = from({
+    enable: false,
+    path: '  /opt/hublint ',
+    args: ['--config', 'x.yaml'],
+    'trace.server': 'verbose',
+    select: ['V', ' R003 ', ''],
+    ignore: ['R004'],
+    severity: { I002: 'error', R005: 'off' },
+    perPathIgnores: { 'legacy/**': ['S001'] },
+    workspaceDiagnostics: true,
+  });
+  assert.deepEqual(r.settings, {
+    enable: false,
+    path: '/opt/hublint',
+    args: ['--config', 'x.yaml'],
+    trace: 'verbose',
+    select: ['V', 'R003'],
+    ignore: ['R004'],
+    severity: { I002: 'error', R005: 'off' },
+    perPathIgnores: { 'legacy/**': ['S001'] },
+    workspaceDiagnostics: true,
+  });
   assert.deepEqual(r.problems, []);
 });
 
 test('wrongly typed values fall back to the default and are reported', () => {
-  const r = from({ enable: 'yes', path: 42, args: ['ok', 3], 'trace.server': 'loud' });
+  const r = from({
+    enable: 'yes',
+    path: 42,
+    args: ['ok', 3],
+    'trace.server': 'loud',
+    select: 'V',
+    ignore: [1],
+    severity: ['error'],
+    perPathIgnores: 'x',
+    workspaceDiagnostics: 1,
+  });
   assert.deepEqual(r.settings, DEFAULT_SETTINGS);
-  assert.equal(r.problems.length, 4);
-  assert.match(r.problems.join('\n'), /hublint\.enable.*\n.*hublint\.path.*\n.*hublint\.args.*\n.*hublint\.trace\.server/);
+  assert.equal(r.problems.length, 9, r.problems.join('\n'));
+  for (const key of ['enable', 'path', 'args', 'trace.server', 'select', 'ignore', 'severity', 'perPathIgnores', 'workspaceDiagnostics']) {
+    assert.ok(r.problems.some((p) => p.startsWith(`hublint.${key} `)), `no complaint about ${key}`);
+  }
+});
+
+test('bad entries inside severity and perPathIgnores are dropped one by one', () => {
+  const r = from({ severity: { I002: 'error', V001: 'fatal' }, perPathIgnores: { 'a/**': ['S001'], 'b/**': 'S001' } });
+  assert.deepEqual(r.settings.severity, { I002: 'error' });
+  assert.deepEqual(r.settings.perPathIgnores, { 'a/**': ['S001'] });
+  assert.deepEqual(r.problems, [
+    'hublint.severity.V001 must be error, warning, info or off',
+    'hublint.perPathIgnores["b/**"] must be a list of rule codes',
+  ]);
 });
 
 test('args written as one string are split on whitespace', () => {
@@ -32,9 +74,24 @@ test('the server command line is `lsp` then the extra arguments', () => {
   assert.deepEqual(serverArgs(DEFAULT_SETTINGS), ['lsp']);
 });
 
-test('the server is sent enable, args and trace, never the executable path', () => {
-  const s: Settings = { enable: true, path: '/secret/hublint', args: ['-v'], trace: 'messages' };
-  assert.deepEqual(serverSettings(s), { enable: true, args: ['-v'], trace: { server: 'messages' } });
+test('the server is sent the rule settings in its own key names, never the executable path', () => {
+  const s: Settings = {
+    ...DEFAULT_SETTINGS,
+    path: '/secret/hublint',
+    args: ['-v'],
+    select: ['V'],
+    severity: { I002: 'error' },
+    perPathIgnores: { 'legacy/**': ['S001'] },
+    workspaceDiagnostics: true,
+  };
+  assert.deepEqual(serverSettings(s), {
+    select: ['V'],
+    ignore: [],
+    severity: { I002: 'error' },
+    'per-path-ignores': { 'legacy/**': ['S001'] },
+    workspaceDiagnostics: true,
+  });
+  assert.ok(!JSON.stringify(serverSettings(s)).includes('/secret/hublint'));
 });
 
 test('each settings change maps to the least disruptive action', () => {
@@ -46,6 +103,10 @@ test('each settings change maps to the least disruptive action', () => {
   assert.equal(changeAction(base, { ...base, args: ['--x'] }), 'restart');
   assert.equal(changeAction({ ...base, args: ['--x'] }, { ...base, args: ['--x'] }), 'none');
   assert.equal(changeAction(base, { ...base, trace: 'verbose' }), 'notify');
+  assert.equal(changeAction(base, { ...base, ignore: ['V001'] }), 'notify');
+  assert.equal(changeAction(base, { ...base, severity: { V001: 'off' } }), 'notify');
+  assert.equal(changeAction(base, { ...base, workspaceDiagnostics: true }), 'notify');
+  assert.equal(changeAction({ ...base, select: ['V'] }, { ...base, select: ['V'] }), 'none');
   // while disabled nothing runs, so nothing to restart
   assert.equal(changeAction({ ...base, enable: false }, { ...base, enable: false, path: '/x' }), 'none');
   // enabling with a new path starts (with the new path) rather than restarting
