@@ -9,7 +9,7 @@ declare_rule! {
     /// Compares the tag of the hub image's base, `FROM jupyterhub/k8s-hub:<tag>` (or
     /// `quay.io/jupyterhub/k8s-hub`, `k8s-hub-slim`), with the version of the `jupyterhub`
     /// dependency in the Chart.yaml that the image is deployed with (the chart chartpress writes
-    /// the image's tag into).
+    /// the image's tag into, through its `valuesPath`).
     ///
     /// ## Why
     /// The z2jh chart and its hub image are released together: the chart's templates, its
@@ -33,7 +33,9 @@ declare_rule! {
 
 fn check(ctx: &Context, sink: &mut Sink) {
     let mut seen = HashSet::new();
-    for image in &ctx.model.images {
+    // Images without a valuesPath (experiments) are not the chart's image: the hubs that run
+    // them are checked against their own chart by V003.
+    for image in ctx.model.images.iter().filter(|i| !i.values_paths.is_empty()) {
         let Some((file, from, tag)) = k8s_hub_base(ctx.ws, image) else {
             continue;
         };

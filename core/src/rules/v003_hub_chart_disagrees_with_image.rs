@@ -67,8 +67,9 @@ fn check(ctx: &Context, sink: &mut Sink) {
             continue;
         };
         let default_chart = image_chart(ctx.model, image).map(|c| c.file.as_str());
-        // Hubs on their image's own chart are V001's business.
-        if hub.chart_override.is_none() && default_chart == Some(chart_file.as_str()) {
+        // A hub on its chart's own main image is V001's business.
+        let is_main_image = !image.values_paths.is_empty() && default_chart == Some(chart_file.as_str());
+        if hub.chart_override.is_none() && is_main_image {
             continue;
         }
         let Some((dockerfile, from, from_tag)) = k8s_hub_base(ctx.ws, image) else {
