@@ -5,7 +5,11 @@
 //! `scripts/gen-k8s-hub-data.py` from the release facts read at each z2jh tag. A release's
 //! image tag is its chart version (chartpress runs with `--tag <git tag>` for releases).
 
-use crate::requirements::normalize_name;
+use crate::dockerfile::From;
+use crate::model::RepoModel;
+use crate::requirements::{is_full_commit, normalize_name, Requirement, RequirementKind};
+use crate::text::TextRange;
+use crate::workspace::{join, parent, Workspace};
 
 /// One chart release and its k8s-hub image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +112,145 @@ pub fn release_of_image(image: &str, tag: &str) -> Option<&'static Release> {
     }
 }
 
+/// The FROM a Dockerfile's image ends up on, following `FROM <earlier stage>`.
+pub fn final_base(df: &crate::dockerfile::Dockerfile) -> Option<&From> {
+    let mut from = df.final_from()?;
+    for _ in 0..df.froms.len() {
+        match from.stage_ref.and_then(|i| df.froms.get(i)) {
+            Some(stage) => from = stage,
+            None => break,
+        }
+    }
+    Some(from)
+}
+
+/// The Dockerfiles that install a requirements file: those of the chartpress images whose
+/// build args name it, else the `Dockerfile` beside it.
+pub fn dockerfiles_installing(model: &RepoModel, req_path: &str) -> Vec<String> {
+    let mut out: Vec<String> = model
+        .images
+        .iter()
+        .filter(|img| img.requirements_files().any(|a| a.context_file == req_path))
+        .map(|img| img.dockerfile_path.value.clone())
+        .collect();
+    if out.is_empty() {
+        let beside = join(parent(req_path), "Dockerfile");
+        if model.dockerfiles.contains(&beside) {
+            out.push(beside);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A known k8s-hub release a requirements file is installed on top of.
+#[derive(Debug, Clone)]
+pub struct BaseImage<'a> {
+    pub dockerfile: String,
+    pub from: &'a From,
+    pub release: &'static Release,
+}
+
+/// The k8s-hub releases the Dockerfiles installing `req_path` are built `FROM`.
+pub fn bases_of_requirements<'a>(
+    ws: &'a Workspace,
+    model: &RepoModel,
+    req_path: &str,
+) -> Vec<BaseImage<'a>> {
+    let mut out = Vec::new();
+    for dockerfile in dockerfiles_installing(model, req_path) {
+        let Some(df) = ws.get(&dockerfile).and_then(|f| f.dockerfile()) else {
+            continue;
+        };
+        let Some(from) = final_base(df) else { continue };
+        let Some(release) = from
+            .tag
+            .as_deref()
+            .and_then(|tag| release_of_image(&from.image, tag))
+        else {
+            continue;
+        };
+        out.push(BaseImage {
+            dockerfile,
+            from,
+            release,
+        });
+    }
+    out
+}
+
+/// Hover text (Markdown) for the requirement at `offset` of a requirements file: name,
+/// version or ref, and what the k8s-hub base image already ships of it.
+pub fn requirement_hover(
+    ws: &Workspace,
+    model: &RepoModel,
+    path: &str,
+    offset: usize,
+) -> Option<(String, TextRange)> {
+    let reqs = ws.get(path)?.requirements()?;
+    let r = reqs.requirement_at(offset)?;
+    let mut md = describe_requirement(r);
+    if let Some(name) = r.normalized_name.as_deref() {
+        for base in bases_of_requirements(ws, model, path) {
+            if let Some(shipped) = base.release.package(name) {
+                md.push_str(&format!(
+                    "\n\nThe base image `{}:{}` already ships {} **{}**.",
+                    base.from.image, base.release.version, name, shipped
+                ));
+            }
+        }
+    }
+    let range = match (&r.vcs, r.name_from_url) {
+        (Some(v), true) => v.url_range,
+        _ => r.name_range,
+    };
+    Some((md, range))
+}
+
+fn describe_requirement(r: &Requirement) -> String {
+    let name = r.name.as_deref().unwrap_or("(unnamed)");
+    let mut md = format!("**{name}**");
+    if r.name_from_url {
+        md.push_str(" (name guessed from the URL)");
+    }
+    if !r.extras.is_empty() {
+        let extras: Vec<&str> = r.extras.iter().map(|e| e.0.as_str()).collect();
+        md.push_str(&format!(" with extras `[{}]`", extras.join(",")));
+    }
+    match (r.kind, &r.vcs) {
+        (_, Some(vcs)) => {
+            md.push_str(&format!("\n\nFrom {} `{}`", vcs.vcs, vcs.url));
+            match &vcs.git_ref {
+                Some((git_ref, _)) if is_full_commit(git_ref) => {
+                    md.push_str(&format!(" at commit `{git_ref}`."))
+                }
+                Some((git_ref, _)) => md.push_str(&format!(
+                    " at `{git_ref}`: a branch, tag or short hash, not a fixed commit."
+                )),
+                None => md.push_str(", default branch (no ref)."),
+            }
+        }
+        (RequirementKind::Named, None) => match (r.pinned_version(), &r.specifier) {
+            (Some((v, _)), _) => md.push_str(&format!(" pinned to `{v}`")),
+            (None, Some((spec, _))) => md.push_str(&format!(" `{spec}` (not pinned)")),
+            (None, None) => md.push_str(" (any version)"),
+        },
+        (_, None) => {
+            if let Some((loc, _)) = &r.location {
+                md.push_str(&format!("\n\nFrom `{loc}`"));
+            }
+        }
+    }
+    if let Some((marker, _)) = &r.marker {
+        md.push_str(&format!("\n\nOnly when `{marker}`."));
+    }
+    if r.editable {
+        md.push_str("\n\nInstalled in editable mode (`-e`).");
+    }
+    md
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +291,35 @@ mod tests {
                 w[1].version
             );
         }
+    }
+
+    #[test]
+    fn hover_names_what_the_base_ships() {
+        let mut ws = Workspace::new();
+        ws.insert_text(
+            "images/hub/Dockerfile",
+            "FROM quay.io/jupyterhub/k8s-hub:4.3.3 AS base\nFROM base\n",
+        );
+        let text = "oauthenticator==17.3.0\ngit+https://github.com/org/thing@main\n";
+        ws.insert_text("images/hub/requirements.txt", text);
+        let model = RepoModel::build(&ws, &crate::Config::default());
+        let (md, range) = requirement_hover(&ws, &model, "images/hub/requirements.txt", 3).unwrap();
+        assert!(md.contains("pinned to `17.3.0`"), "{md}");
+        assert!(
+            md.contains(
+                "`quay.io/jupyterhub/k8s-hub:4.3.3` already ships oauthenticator **17.4.0**"
+            ),
+            "{md}"
+        );
+        assert_eq!(&text[range.start..range.end], "oauthenticator");
+        let at = text.find("main").unwrap();
+        let (md, range) =
+            requirement_hover(&ws, &model, "images/hub/requirements.txt", at).unwrap();
+        assert!(md.contains("not a fixed commit"), "{md}");
+        assert!(text[range.start..range.end].starts_with("git+https://"));
+        assert!(
+            requirement_hover(&ws, &model, "images/hub/requirements.txt", text.len() + 5).is_none()
+        );
     }
 
     /// The compiled table holds exactly the facts of the TSV it was generated from.

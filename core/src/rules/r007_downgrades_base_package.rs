@@ -1,8 +1,6 @@
-use super::common::base_from;
 use super::{Context, Sink};
 use crate::k8s_hub::{self, Release};
 use crate::requirements::pep440::{caps_below, Version};
-use crate::workspace::parent;
 use std::collections::HashSet;
 
 declare_rule! {
@@ -37,20 +35,8 @@ fn check(ctx: &Context, sink: &mut Sink) {
         let Some(reqs) = ctx.ws.get(req_path).and_then(|f| f.requirements()) else {
             continue;
         };
-        for df_path in dockerfiles_for(ctx, req_path) {
-            let Some(df_file) = ctx.ws.get(&df_path) else {
-                continue;
-            };
-            let Some(from) = base_from(df_file) else {
-                continue;
-            };
-            let Some(release) = from
-                .tag
-                .as_deref()
-                .and_then(|tag| k8s_hub::release_of_image(&from.image, tag))
-            else {
-                continue;
-            };
+        for base in k8s_hub::bases_of_requirements(ctx.ws, ctx.model, req_path) {
+            let (from, release) = (base.from, base.release);
             for r in &reqs.requirements {
                 let Some((name, shipped, clause)) = downgrade(r, release) else {
                     continue;
@@ -67,7 +53,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
                     ),
                 )
                 .with_related_in_place(
-                    &df_path,
+                    &base.dockerfile,
                     from.tag_edit_range.unwrap_or(from.image_range),
                     format!("base image {}:{}", from.image, release.version),
                 );
@@ -89,25 +75,4 @@ fn downgrade<'r>(
         .iter()
         .find(|s| caps_below(&s.op, &s.version, &base))?;
     Some((r.name.as_deref().unwrap_or(name), shipped, clause.range))
-}
-
-/// The Dockerfiles that install `req_path`: those of the chartpress images whose build args
-/// name it, else the `Dockerfile` beside it.
-fn dockerfiles_for(ctx: &Context, req_path: &str) -> Vec<String> {
-    let mut out: Vec<String> = ctx
-        .model
-        .images
-        .iter()
-        .filter(|img| img.requirements_files().any(|a| a.context_file == req_path))
-        .map(|img| img.dockerfile_path.value.clone())
-        .collect();
-    if out.is_empty() {
-        let beside = crate::workspace::join(parent(req_path), "Dockerfile");
-        if ctx.model.dockerfiles.contains(&beside) {
-            out.push(beside);
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
 }
