@@ -56,6 +56,15 @@ impl Git {
         })
     }
 
+    /// A work tree whose top level is already known (no process runs).
+    pub fn at(top: &Path) -> Git {
+        Git {
+            top: top.to_path_buf(),
+            describe_cache: Mutex::new(HashMap::new()),
+            count_cache: Mutex::new(HashMap::new()),
+        }
+    }
+
     pub fn top(&self) -> &Path {
         &self.top
     }

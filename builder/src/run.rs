@@ -1,0 +1,1187 @@
+//! One `hublint build` run, in the order that keeps it safe:
+//!
+//! 1. load the repository (no process has run yet) and check every image name and tag
+//!    against the reference grammar;
+//! 2. lint it and stop on any error;
+//! 3. compute chartpress tags from git;
+//! 4. plan every file edit in memory (a values path that does not exist fails here, before
+//!    anything is built or pushed);
+//! 5. refuse to push when files that decide a tag have uncommitted changes;
+//! 6. check registry credentials;
+//! 7. build, then push, each image;
+//! 8. only when every step succeeded: write the planned edits, each file atomically.
+
+use crate::backend::{self, Backend, BackendKind, BuildRequest, CommandLine};
+use crate::config::{self, ChartSettings, ImageSettings};
+use crate::git::Git;
+use crate::reference;
+use crate::registry::{self, Access};
+use crate::report::*;
+use crate::tag::{self, Identifier};
+use crate::values_edit::{self, ImageValue, TextEdit};
+use anyhow::{bail, Context as _, Result};
+use hublint_core::model::RepoModel;
+use hublint_core::{Config, Severity, Workspace};
+use std::collections::{BTreeMap, VecDeque};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+/// What `hublint build` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The folder holding chartpress.yaml, or the file itself.
+    pub path: PathBuf,
+    /// Images to act on (chartpress key or full name); empty means all.
+    pub images: Vec<String>,
+    pub push: bool,
+    pub skip_build: bool,
+    pub list_images: bool,
+    pub dry_run: bool,
+    /// Use this tag for every image (and the chart version with `bump_chart`).
+    pub tag: Option<String>,
+    pub long: bool,
+    pub image_prefix: Option<String>,
+    pub builder: Option<BackendKind>,
+    pub platforms: Vec<String>,
+    /// Push even when files that decide a tag have uncommitted changes.
+    pub allow_dirty: bool,
+    /// Also set Chart.yaml's version, as chartpress does.
+    pub bump_chart: bool,
+    /// Write an experimental image's `hub.image` into this values file.
+    pub apply_to: Option<PathBuf>,
+}
+
+/// The outcome: the record, and the process exit code (0 done, 1 refused or failed, 2 bad
+/// input).
+pub struct Outcome {
+    pub record: BuildRecord,
+    pub exit_code: i32,
+}
+
+/// A failure that stops the run at a stage.
+struct Stop {
+    stage: &'static str,
+    message: String,
+    exit_code: i32,
+}
+
+fn stop(stage: &'static str, message: impl Into<String>) -> Stop {
+    Stop {
+        stage,
+        message: message.into(),
+        exit_code: 1,
+    }
+}
+
+fn bad_input(message: impl Into<String>) -> Stop {
+    Stop {
+        stage: "input",
+        message: message.into(),
+        exit_code: 2,
+    }
+}
+
+impl From<anyhow::Error> for Stop {
+    fn from(e: anyhow::Error) -> Self {
+        stop("git", format!("{e:#}"))
+    }
+}
+
+/// One selected image and everything decided about it.
+struct Planned {
+    model_index: usize,
+    settings: ImageSettings,
+    key: String,
+    name: reference::ImageName,
+    tag: String,
+    reference: String,
+    kind: ImageKind,
+    identifier: Option<Identifier>,
+    paths: Vec<String>,
+    build_args: Vec<(String, String)>,
+    extra_options: Vec<String>,
+    platforms: Vec<String>,
+    context: PathBuf,
+    dockerfile: PathBuf,
+    record: ImageRecord,
+}
+
+/// A planned new text for one file.
+struct FileEdit {
+    /// Repository-relative.
+    path: String,
+    before: String,
+    /// Each edit with the values path it sets.
+    edits: Vec<(String, TextEdit)>,
+    expected: Vec<(String, ImageValue)>,
+}
+
+/// Runs `hublint build`. Errors that stop the run are in the record, not in `Err`.
+pub fn run(opts: &BuildOptions, ui: &mut dyn Ui) -> Outcome {
+    let started = Instant::now();
+    let mut record = BuildRecord {
+        dry_run: opts.dry_run,
+        push: opts.push,
+        skip_build: opts.skip_build,
+        ..Default::default()
+    };
+    let result = run_inner(opts, ui, &mut record);
+    record.elapsed_seconds = started.elapsed().as_secs_f64();
+    match result {
+        Ok(()) => {
+            record.ok = true;
+            Outcome {
+                record,
+                exit_code: 0,
+            }
+        }
+        Err(s) => {
+            record.ok = false;
+            record.files_changed.clear();
+            record.error = Some(s.message.clone());
+            record.failed_stage = Some(s.stage.to_string());
+            ui.info(&format!("hublint build: {}", s.message));
+            Outcome {
+                record,
+                exit_code: s.exit_code,
+            }
+        }
+    }
+}
+
+/// The git top level above `dir`, found without running a process.
+fn find_git_top(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+fn rel_path(top: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(top).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> Result<(), Stop> {
+    // --- 1. Load, select, check names: no process runs before this is done. ---
+    let given = opts
+        .path
+        .canonicalize()
+        .map_err(|e| bad_input(format!("{}: {e}", opts.path.display())))?;
+    let (dir, config_name) = if given.is_dir() {
+        (given.clone(), "chartpress.yaml".to_string())
+    } else {
+        let name = given
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        (given.parent().unwrap_or(Path::new("/")).to_path_buf(), name)
+    };
+    if !dir.join(&config_name).is_file() {
+        return Err(bad_input(format!(
+            "no {config_name} in {}: run `hublint build` where chartpress.yaml is, or give its folder",
+            dir.display()
+        )));
+    }
+    let top = find_git_top(&dir).ok_or_else(|| {
+        stop(
+            "input",
+            format!(
+                "{} is not inside a git repository: chartpress tags come from git history",
+                dir.display()
+            ),
+        )
+    })?;
+    let config_rel = rel_path(&top, &dir.join(&config_name))
+        .ok_or_else(|| bad_input("chartpress.yaml is outside the git work tree"))?;
+    record.config = config_rel.clone();
+
+    if let Some(t) = &opts.tag {
+        reference::check_tag(t).map_err(|e| bad_input(format!("--tag: {e}")))?;
+    }
+    for p in &opts.platforms {
+        if p.is_empty()
+            || !p
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/_.-".contains(&b))
+        {
+            return Err(bad_input(format!(
+                "--platform {p:?} is not an OS/ARCH[/VARIANT] name"
+            )));
+        }
+    }
+
+    // --list-images reads only chartpress.yaml; everything else needs the whole repository
+    // for the lint.
+    let (ws, hub_config) = if opts.list_images {
+        let mut ws = Workspace::new();
+        let text = std::fs::read_to_string(dir.join(&config_name))
+            .map_err(|e| bad_input(format!("{config_rel}: {e}")))?;
+        ws.insert_text(&config_rel, text);
+        let config = std::fs::read_to_string(top.join(hublint_core::config::CONFIG_FILE))
+            .map(|t| Config::parse(&t))
+            .unwrap_or_default();
+        (ws, config)
+    } else {
+        let loaded = hublint_discover::load(&top)
+            .map_err(|e| stop("input", format!("cannot load {}: {e:#}", top.display())))?;
+        // A chartpress config under another name is not found by the walk.
+        let mut ws = loaded.ws;
+        if !ws.contains(&config_rel) {
+            let text = std::fs::read_to_string(dir.join(&config_name))
+                .map_err(|e| bad_input(format!("{config_rel}: {e}")))?;
+            ws.insert_text(&config_rel, text);
+        }
+        (ws, loaded.config)
+    };
+    ws.parse_all();
+    let model = RepoModel::build(&ws, &hub_config);
+    if let Some(err) = ws
+        .get(&config_rel)
+        .and_then(|f| f.yaml())
+        .and_then(|y| y.errors.first())
+    {
+        return Err(stop("input", format!("{config_rel}: {}", err.message)));
+    }
+    let charts = config::read(&ws, &model, &config_rel);
+    let all: Vec<(&ChartSettings, &ImageSettings)> = charts
+        .iter()
+        .flat_map(|c| c.images.iter().map(move |i| (c, i)))
+        .collect();
+    if all.is_empty() {
+        return Err(bad_input(format!("{config_rel} defines no images")));
+    }
+    let prefix_of = |c: &ChartSettings| -> String {
+        opts.image_prefix.clone().unwrap_or_else(|| {
+            model
+                .chartpress
+                .iter()
+                .find(|cp| cp.file == config_rel)
+                .and_then(|cp| cp.charts.iter().find(|ch| ch.chart_dir == c.chart_dir))
+                .and_then(|ch| ch.image_prefix.as_ref().map(|p| p.value.clone()))
+                .unwrap_or_default()
+        })
+    };
+    let full_name = |c: &ChartSettings, s: &ImageSettings| -> String {
+        let img = &model.images[s.model_index];
+        match &img.image_name {
+            Some(n) => n.value.clone(),
+            None => format!("{}{}", prefix_of(c), img.key.value),
+        }
+    };
+    for want in &opts.images {
+        if !all
+            .iter()
+            .any(|(c, s)| &s.key == want || &full_name(c, s) == want)
+        {
+            let known: Vec<String> = all.iter().map(|(_, s)| s.key.clone()).collect();
+            return Err(bad_input(format!(
+                "no image {want:?} in {config_rel} (images: {})",
+                known.join(", ")
+            )));
+        }
+    }
+    let selected: Vec<(&ChartSettings, &ImageSettings)> = all
+        .iter()
+        .copied()
+        .filter(|(c, s)| {
+            opts.images.is_empty()
+                || opts
+                    .images
+                    .iter()
+                    .any(|w| w == &s.key || w == &full_name(c, s))
+        })
+        .collect();
+    let mut names = Vec::new();
+    for (c, s) in &selected {
+        let name = full_name(c, s);
+        let parsed = reference::parse_name(&name)
+            .map_err(|e| bad_input(format!("image {}: {e}; nothing was run", s.key)))?;
+        names.push(parsed);
+    }
+    for (c, s) in &selected {
+        let img = &model.images[s.model_index];
+        for p in [&img.context_path.value, &img.dockerfile_path.value] {
+            if p.starts_with("..") || p.starts_with('/') {
+                return Err(bad_input(format!(
+                    "image {}: {p} is outside the repository",
+                    s.key
+                )));
+            }
+        }
+        let _ = c;
+    }
+
+    // --- 2. Lint. ---
+    if !opts.list_images {
+        let diagnostics = hublint_core::check::check_with_model(&ws, &model, &hub_config);
+        record.lint = LintSummary {
+            ran: true,
+            errors: count(&diagnostics, Severity::Error),
+            warnings: count(&diagnostics, Severity::Warning),
+            infos: count(&diagnostics, Severity::Info),
+        };
+        for e in &hub_config.errors {
+            ui.warn(e);
+        }
+        if !diagnostics.is_empty() {
+            ui.lint(&ws, &diagnostics);
+        }
+        if record.lint.errors > 0 {
+            return Err(stop(
+                "lint",
+                format!(
+                    "refusing to build: hublint found {} error{} (fix them, or configure the rule in .hublint.yaml)",
+                    record.lint.errors,
+                    if record.lint.errors == 1 { "" } else { "s" }
+                ),
+            ));
+        }
+    }
+
+    // --- 3. Tags from git. ---
+    let git = Git::at(&top);
+    if !git.has_commits() {
+        return Err(stop(
+            "git",
+            "the repository has no commits yet: commit before building",
+        ));
+    }
+    let mut base_versions: BTreeMap<String, Option<String>> = BTreeMap::new();
+    if opts.tag.is_none() {
+        for c in &charts {
+            let base = match &c.base_version {
+                Some(b) => Some(
+                    tag::check_or_get_base_version(&git, b)
+                        .map_err(|e| stop("input", format!("chart {}: {e:#}", c.name)))?,
+                ),
+                None => None,
+            };
+            base_versions.insert(c.chart_dir.clone(), base);
+        }
+    }
+    let image_paths: Vec<Vec<String>> = selected
+        .iter()
+        .map(|(_, s)| config::image_paths(&model.images[s.model_index], s))
+        .collect();
+    let identifiers = compute_parallel(&git, &selected, &image_paths, opts, &base_versions)?;
+
+    let mut planned: Vec<Planned> = Vec::new();
+    for (i, (c, s)) in selected.iter().enumerate() {
+        let img = &model.images[s.model_index];
+        let identifier = identifiers[i].clone();
+        let image_tag = match &opts.tag {
+            Some(t) => t.clone(),
+            None => identifier
+                .as_ref()
+                .map(|id| id.version.clone())
+                .unwrap_or_default(),
+        };
+        reference::check_tag(&image_tag)
+            .map_err(|e| stop("input", format!("image {}: {e}", s.key)))?;
+        let name = names[i].clone();
+        let reference = format!("{}:{image_tag}", name.full);
+        let kind = if hub_config.is_experimental(&name.full).is_some()
+            || hub_config.is_experimental(&s.key).is_some()
+        {
+            ImageKind::Experimental
+        } else if img.values_paths.is_empty() {
+            ImageKind::Unlisted
+        } else {
+            ImageKind::Main
+        };
+        let platforms: Vec<String> = opts
+            .platforms
+            .iter()
+            .filter(|p| !s.skip_platforms.contains(p))
+            .cloned()
+            .collect();
+        planned.push(Planned {
+            model_index: s.model_index,
+            settings: (*s).clone(),
+            key: s.key.clone(),
+            tag: image_tag.clone(),
+            reference: reference.clone(),
+            kind,
+            identifier: identifier.clone(),
+            paths: image_paths[i].clone(),
+            build_args: Vec::new(),
+            extra_options: Vec::new(),
+            platforms,
+            context: top.join(&img.context_path.value),
+            dockerfile: top.join(&img.dockerfile_path.value),
+            record: ImageRecord {
+                key: s.key.clone(),
+                name: name.full.clone(),
+                tag: image_tag,
+                reference,
+                kind,
+                commit: identifier.as_ref().map(|i| i.commit.clone()),
+                commit_count: identifier.as_ref().map(|i| i.commit_count),
+                paths: image_paths[i].clone(),
+                build: StepRecord::status("skipped"),
+                push: StepRecord::status("skipped"),
+                values: Vec::new(),
+                snippet: None,
+            },
+            name,
+        });
+        let _ = c;
+    }
+
+    if opts.list_images {
+        let mut out = String::new();
+        for p in &planned {
+            out.push_str(&p.reference);
+            out.push('\n');
+        }
+        ui.result(&out);
+        record.images = planned.into_iter().map(|p| p.record).collect();
+        return Ok(());
+    }
+
+    // Build arguments may be templates over LAST_COMMIT, TAG and BRANCH, as in chartpress.
+    let needs_build = !opts.skip_build;
+    if needs_build {
+        let mut branch: Option<String> = None;
+        for p in &mut planned {
+            let img = &model.images[p.model_index];
+            let mut ns = BTreeMap::new();
+            let last_commit = p
+                .identifier
+                .as_ref()
+                .map(|i| i.commit.clone())
+                .unwrap_or_default();
+            ns.insert("LAST_COMMIT", last_commit);
+            ns.insert("TAG", p.tag.clone());
+            let wants_branch = img
+                .build_args
+                .iter()
+                .any(|a| a.value.value.contains("{BRANCH}"))
+                || p.settings
+                    .extra_build_command_options
+                    .iter()
+                    .any(|o| o.contains("{BRANCH}"));
+            if wants_branch && branch.is_none() {
+                branch = Some(git.branch()?);
+            }
+            ns.insert("BRANCH", branch.clone().unwrap_or_default());
+            for a in &img.build_args {
+                let v = expand_template(&a.value.value, &ns).map_err(|e| {
+                    stop(
+                        "input",
+                        format!("image {}: buildArgs.{}: {e}", p.key, a.name),
+                    )
+                })?;
+                p.build_args.push((a.name.clone(), v));
+            }
+            for o in &p.settings.extra_build_command_options {
+                let v = expand_template(o, &ns).map_err(|e| {
+                    stop(
+                        "input",
+                        format!("image {}: extraBuildCommandOptions: {e}", p.key),
+                    )
+                })?;
+                p.extra_options.push(v);
+            }
+            if !p.context.is_dir() {
+                return Err(stop(
+                    "input",
+                    format!(
+                        "image {}: build context {} does not exist",
+                        p.key,
+                        p.context.display()
+                    ),
+                ));
+            }
+            if !p.dockerfile.is_file() {
+                return Err(stop(
+                    "input",
+                    format!(
+                        "image {}: Dockerfile {} does not exist",
+                        p.key,
+                        p.dockerfile.display()
+                    ),
+                ));
+            }
+        }
+    }
+
+    // --- 4. Plan every edit before anything is built. ---
+    let writes_values = opts.push || opts.skip_build;
+    let mut files: Vec<FileEdit> = Vec::new();
+    let mut values_owner: BTreeMap<(String, String), String> = BTreeMap::new();
+    for p in planned.iter_mut() {
+        if p.kind != ImageKind::Main {
+            continue;
+        }
+        let img = &model.images[p.model_index];
+        let values_file = hublint_core::workspace::join(&img.chart_dir, "values.yaml");
+        let text = std::fs::read_to_string(top.join(&values_file)).map_err(|e| {
+            stop(
+                "values",
+                format!("image {}: cannot read {values_file}: {e}", p.key),
+            )
+        })?;
+        let value = ImageValue {
+            name: p.name.full.clone(),
+            tag: p.tag.clone(),
+        };
+        let fe = match files.iter_mut().position(|f| f.path == values_file) {
+            Some(at) => &mut files[at],
+            None => {
+                files.push(FileEdit {
+                    path: values_file.clone(),
+                    before: text.clone(),
+                    edits: Vec::new(),
+                    expected: Vec::new(),
+                });
+                files.last_mut().unwrap()
+            }
+        };
+        for vp in &img.values_paths {
+            let edits = values_edit::image_edits(&fe.before, &vp.value, &value).map_err(|e| {
+                stop(
+                    "values",
+                    format!(
+                        "image {}: cannot set {} in {values_file}: {e:#}",
+                        p.key, vp.value
+                    ),
+                )
+            })?;
+            if let Some(prev) =
+                values_owner.insert((values_file.clone(), vp.value.clone()), p.key.clone())
+            {
+                let msg = format!(
+                    "images {prev} and {} both write {} in {values_file}; the later one ({}) wins, as with chartpress",
+                    p.key, vp.value, p.key
+                );
+                ui.warn(&msg);
+                record.warnings.push(msg);
+                // The earlier image's edits of this path are replaced by this one's.
+                fe.expected.retain(|(path, _)| path != &vp.value);
+                fe.edits.retain(|(path, _)| path != &vp.value);
+            }
+            let before = values_edit::read_image(&fe.before, &vp.value)
+                .ok()
+                .map(|v| format!("{}:{}", v.name, v.tag));
+            p.record.values.push(ValuesRecord {
+                file: values_file.clone(),
+                path: vp.value.clone(),
+                before,
+                after: format!("{}:{}", value.name, value.tag),
+                written: false,
+            });
+            fe.edits
+                .extend(edits.into_iter().map(|e| (vp.value.clone(), e)));
+            fe.expected.push((vp.value.clone(), value.clone()));
+        }
+    }
+    // The edits of one file must apply and read back before anything is built.
+    for fe in &files {
+        let edits: Vec<TextEdit> = fe.edits.iter().map(|(_, e)| e.clone()).collect();
+        let after = values_edit::apply(&fe.before, &edits)
+            .map_err(|e| stop("values", format!("{}: {e:#}", fe.path)))?;
+        values_edit::verify_images(&after, &fe.expected)
+            .map_err(|e| stop("values", format!("{}: {e:#}", fe.path)))?;
+    }
+    let mut chart_edit: Option<(String, String, String)> = None; // (file, before, after)
+    if opts.bump_chart {
+        let chart_dirs: Vec<&str> = planned
+            .iter()
+            .map(|p| model.images[p.model_index].chart_dir.as_str())
+            .collect();
+        for c in charts
+            .iter()
+            .filter(|c| chart_dirs.contains(&c.chart_dir.as_str()))
+        {
+            let version = match &opts.tag {
+                Some(t) => t.clone(),
+                None => {
+                    let paths = config::chart_paths(c, &model, &config_rel);
+                    let base = base_versions.get(&c.chart_dir).cloned().flatten();
+                    tag::identifier_for_paths(&git, &paths, opts.long, base.as_deref())?.version
+                }
+            };
+            let version = tag::fix_chart_version(&version);
+            let file = hublint_core::workspace::join(&c.chart_dir, "Chart.yaml");
+            let before = std::fs::read_to_string(top.join(&file))
+                .map_err(|e| stop("values", format!("cannot read {file}: {e}")))?;
+            let edits = values_edit::chart_version_edits(&before, &version)
+                .map_err(|e| stop("values", format!("{file}: {e:#}")))?;
+            let after = values_edit::apply(&before, &edits)
+                .map_err(|e| stop("values", format!("{file}: {e:#}")))?;
+            let old = hublint_core::yaml::parse(&before)
+                .docs
+                .first()
+                .and_then(|d| {
+                    d.get("version")
+                        .and_then(|v| v.as_str().map(str::to_string))
+                });
+            record.chart = Some(ChartRecord {
+                file: file.clone(),
+                version: version.clone(),
+                before: old,
+                written: false,
+            });
+            chart_edit = Some((file, before, after));
+            break;
+        }
+    }
+    let experimental: Vec<usize> = planned
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == ImageKind::Experimental)
+        .map(|(i, _)| i)
+        .collect();
+    let mut apply_to_edit: Option<(String, String, String)> = None;
+    if let Some(target) = &opts.apply_to {
+        let [only] = experimental.as_slice() else {
+            return Err(bad_input(format!(
+                "--apply-to needs exactly one experimental image selected ({} are); name it: hublint build IMAGE --apply-to ...",
+                experimental.len()
+            )));
+        };
+        let abs = if target.is_absolute() {
+            target.clone()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(target)
+        };
+        let abs = abs
+            .canonicalize()
+            .map_err(|e| bad_input(format!("--apply-to {}: {e}", target.display())))?;
+        let rel = rel_path(&top, &abs)
+            .ok_or_else(|| bad_input("--apply-to: the file is outside the repository"))?;
+        let before = std::fs::read_to_string(&abs)
+            .map_err(|e| bad_input(format!("--apply-to {rel}: {e}")))?;
+        let prefix = nesting_for(&model, &rel, &before);
+        let p = &planned[*only];
+        let edits = values_edit::hub_image_edits(&before, &prefix, &p.name.full, &p.tag)
+            .map_err(|e| stop("values", format!("--apply-to {rel}: {e:#}")))?;
+        let after = values_edit::apply(&before, &edits)
+            .map_err(|e| stop("values", format!("{rel}: {e:#}")))?;
+        let mut path = prefix.clone();
+        path.extend(["hub".to_string(), "image".to_string()]);
+        let got = values_edit::read_image(&after, &path.join(".")).map_err(|e| {
+            stop(
+                "values",
+                format!("--apply-to {rel}: the edit does not read back: {e:#}"),
+            )
+        })?;
+        if got.name != p.name.full || got.tag != p.tag {
+            return Err(stop(
+                "values",
+                format!("--apply-to {rel}: the edit does not read back"),
+            ));
+        }
+        apply_to_edit = Some((rel, before, after));
+    }
+    for &i in &experimental {
+        let p = &mut planned[i];
+        p.record.snippet = Some(values_edit::hub_image_snippet(&[], &p.name.full, &p.tag));
+    }
+
+    // --- 5. Uncommitted changes in files that decide a tag. ---
+    if opts.push || opts.skip_build {
+        let mut dirty: Vec<String> = Vec::new();
+        let mut all_paths: Vec<String> = planned.iter().flat_map(|p| p.paths.clone()).collect();
+        all_paths.sort();
+        all_paths.dedup();
+        for f in git.uncommitted(&all_paths)? {
+            if !dirty.contains(&f) {
+                dirty.push(f);
+            }
+        }
+        if !dirty.is_empty() {
+            let list = dirty
+                .iter()
+                .take(10)
+                .map(|f| format!("  {f}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let more = if dirty.len() > 10 {
+                format!("\n  … and {} more", dirty.len() - 10)
+            } else {
+                String::new()
+            };
+            if opts.push && !opts.allow_dirty && opts.tag.is_none() {
+                return Err(stop(
+                    "dirty",
+                    format!(
+                        "refusing to push: files that decide the image tags have uncommitted changes, so the tags would not describe what is built:\n{list}{more}\ncommit them, or pass --allow-dirty"
+                    ),
+                ));
+            }
+            let msg = format!("files that decide the image tags have uncommitted changes (the tags describe the last commit):\n{list}{more}");
+            ui.warn(&msg);
+            record.warnings.push(msg);
+        }
+    }
+
+    // --- 6. Backend and credentials. ---
+    let uses_backend = !opts.skip_build || opts.push;
+    let backend = if uses_backend {
+        match Backend::select(opts.builder, &opts.platforms) {
+            Ok(b) => Some(b),
+            Err(e) if opts.dry_run => {
+                let kind = opts.builder.unwrap_or(BackendKind::Docker);
+                ui.warn(&format!("{e:#}; showing {} commands", kind.name()));
+                Some(Backend {
+                    kind,
+                    program: PathBuf::from(match kind {
+                        BackendKind::Docker | BackendKind::DockerBuildx => "docker",
+                        BackendKind::Buildah => "buildah",
+                        BackendKind::Podman => "podman",
+                    }),
+                })
+            }
+            Err(e) => return Err(stop("build", format!("{e:#}"))),
+        }
+    } else {
+        None
+    };
+    record.backend = backend.as_ref().map(|b| b.kind.name().to_string());
+    if let (Some(b), true, false) = (&backend, opts.push, opts.dry_run) {
+        let mut registries: Vec<&str> = planned.iter().map(|p| p.name.registry()).collect();
+        registries.sort();
+        registries.dedup();
+        for reg in registries {
+            match registry::check_access(b, reg) {
+                Access::LoggedIn | Access::Anonymous => {}
+                Access::NeedsLogin { hint } => {
+                    return Err(stop(
+                        "login",
+                        format!("{} reports no credentials for {reg}: run `{hint}` first (nothing was built)", b.kind.name()),
+                    ))
+                }
+                Access::Unknown { note } => ui.info(&format!("note: {note}")),
+            }
+        }
+    }
+
+    // --- 7. Build and push. ---
+    let failure = build_and_push(opts, backend.as_ref(), &mut planned, &top, ui);
+    if let Some(f) = failure {
+        record.images = planned.into_iter().map(|p| p.record).collect();
+        return Err(f);
+    }
+
+    // --- 8. Write, only now. ---
+    let mut writes: Vec<(String, String, String)> = Vec::new();
+    if writes_values {
+        for fe in &files {
+            let edits: Vec<TextEdit> = fe.edits.iter().map(|(_, e)| e.clone()).collect();
+            let after = values_edit::apply(&fe.before, &edits)
+                .map_err(|e| stop("write", format!("{e:#}")))?;
+            writes.push((fe.path.clone(), fe.before.clone(), after));
+        }
+        if let Some(c) = chart_edit.take() {
+            writes.push(c);
+        }
+        if let Some(a) = apply_to_edit.take() {
+            writes.push(a);
+        }
+    } else if !files.is_empty() || chart_edit.is_some() || apply_to_edit.is_some() {
+        ui.info("nothing was pushed, so no file was changed (add --push, or --skip-build to only set the tags)");
+    }
+    for (path, before, after) in &writes {
+        if before == after {
+            continue;
+        }
+        if opts.dry_run {
+            ui.info(&format!("would edit {path}:"));
+            ui.info(&line_diff(before, after));
+            continue;
+        }
+        // Someone may have edited the file meanwhile: never overwrite their change.
+        let now = std::fs::read_to_string(top.join(path)).unwrap_or_default();
+        if &now != before {
+            return Err(stop("write", format!("{path} changed while building; not overwriting it (set the tag by hand or run again)")));
+        }
+        values_edit::write_atomic(&top.join(path), after)
+            .map_err(|e| stop("write", format!("{path}: {e:#}")))?;
+        record.files_changed.push(path.clone());
+        ui.info(&format!("updated {path}"));
+    }
+    let wrote = |path: &str| !opts.dry_run && record.files_changed.iter().any(|f| f == path);
+    for p in &mut planned {
+        for v in &mut p.record.values {
+            v.written = wrote(&v.file)
+                || (!opts.dry_run
+                    && writes_values
+                    && v.before.as_deref() == Some(v.after.as_str()));
+        }
+    }
+    if let Some(c) = &mut record.chart {
+        c.written = wrote(&c.file);
+    }
+    // Snippets for experimental images, once their image exists (or would).
+    for p in &planned {
+        if let Some(snippet) = &p.record.snippet {
+            if opts.push || opts.skip_build || opts.dry_run {
+                ui.result(&format!(
+                    "# {} is experimental: no file was changed. To try it on a hub, set in its values\n# (under `jupyterhub:` for basehub hubs, `basehub: jupyterhub:` for daskhub):\n{snippet}",
+                    p.key
+                ));
+            }
+        }
+    }
+    if opts.skip_build && !opts.push && !record.files_changed.is_empty() {
+        let msg = "--skip-build: tags were written without building or pushing; make sure these images exist in their registry".to_string();
+        ui.warn(&msg);
+        record.warnings.push(msg);
+    }
+    record.images = planned.into_iter().map(|p| p.record).collect();
+    Ok(())
+}
+
+fn count(diags: &[hublint_core::Diagnostic], severity: Severity) -> usize {
+    diags.iter().filter(|d| d.severity == severity).count()
+}
+
+/// Builds and pushes every planned image in order, stopping at the first failure.
+fn build_and_push(
+    opts: &BuildOptions,
+    backend: Option<&Backend>,
+    planned: &mut [Planned],
+    top: &Path,
+    ui: &mut dyn Ui,
+) -> Option<Stop> {
+    let b = backend?;
+    let total = planned.len();
+    for (i, p) in planned.iter_mut().enumerate() {
+        if !opts.platforms.is_empty() && p.platforms.is_empty() {
+            ui.info(&format!(
+                "{}: every platform is in its skipPlatforms; skipped",
+                p.key
+            ));
+            continue;
+        }
+        if !opts.skip_build {
+            let req = BuildRequest {
+                reference: &p.reference,
+                context: &p.context,
+                dockerfile: &p.dockerfile,
+                build_args: &p.build_args,
+                extra_options: &p.extra_options,
+                platforms: &p.platforms,
+                push: opts.push,
+            };
+            let cmd = b.build_command(&req);
+            p.record.build.command = Some(cmd.display());
+            if opts.dry_run {
+                p.record.build.status = "planned".into();
+                ui.info(&format!("would run: {}", cmd.display()));
+            } else {
+                ui.step_start(i + 1, total, &p.key, "build", &cmd.display());
+                let (ok, elapsed, tail) = run_streaming(&cmd, top, ui);
+                p.record.build.seconds = Some(elapsed.as_secs_f64());
+                p.record.build.status = if ok { "ok" } else { "failed" }.into();
+                ui.step_end(&p.key, "build", ok, elapsed);
+                if !ok {
+                    show_tail(ui, &tail);
+                    let pushing = b.pushes_in_build() && opts.push;
+                    let hint = if pushing && backend::mentions_missing_credentials(&tail.join("\n"))
+                    {
+                        format!(
+                            " (the registry wants credentials: run `{}`)",
+                            b.login_hint(p.name.registry())
+                        )
+                    } else {
+                        String::new()
+                    };
+                    return Some(stop(
+                        if pushing { "push" } else { "build" },
+                        format!("building {} failed{hint}; no file was changed", p.reference),
+                    ));
+                }
+            }
+        }
+        if !opts.push {
+            continue;
+        }
+        let Some(cmd) = b.push_command(&p.reference, &p.platforms) else {
+            p.record.push = StepRecord {
+                status: if opts.dry_run { "planned" } else { "ok" }.into(),
+                command: Some("(pushed by the build: docker buildx --push)".into()),
+                seconds: Some(0.0),
+            };
+            continue;
+        };
+        p.record.push.command = Some(cmd.display());
+        if opts.dry_run {
+            p.record.push.status = "planned".into();
+            ui.info(&format!("would run: {}", cmd.display()));
+            continue;
+        }
+        ui.step_start(i + 1, total, &p.key, "push", &cmd.display());
+        let (ok, elapsed, tail) = run_streaming(&cmd, top, ui);
+        p.record.push.seconds = Some(elapsed.as_secs_f64());
+        p.record.push.status = if ok { "ok" } else { "failed" }.into();
+        ui.step_end(&p.key, "push", ok, elapsed);
+        if !ok {
+            show_tail(ui, &tail);
+            let hint = if backend::mentions_missing_credentials(&tail.join("\n")) {
+                format!(
+                    " (the registry wants credentials: run `{}`)",
+                    b.login_hint(p.name.registry())
+                )
+            } else {
+                String::new()
+            };
+            return Some(stop(
+                "push",
+                format!("pushing {} failed{hint}; no file was changed", p.reference),
+            ));
+        }
+    }
+    None
+}
+
+/// Computes each image's identifier on its own thread (each is a handful of git processes).
+fn compute_parallel(
+    git: &Git,
+    selected: &[(&ChartSettings, &ImageSettings)],
+    paths: &[Vec<String>],
+    opts: &BuildOptions,
+    base_versions: &BTreeMap<String, Option<String>>,
+) -> Result<Vec<Option<Identifier>>, Stop> {
+    // With --tag, chartpress computes no version; LAST_COMMIT is still wanted for templates.
+    // HEAD's describe is shared by all: ask once before fanning out.
+    git.describe("HEAD")?;
+    let results: Vec<Result<Option<Identifier>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = selected
+            .iter()
+            .zip(paths)
+            .map(|((c, _), p)| {
+                let base = base_versions.get(&c.chart_dir).cloned().flatten();
+                scope.spawn(move || -> Result<Option<Identifier>> {
+                    match tag::identifier_for_paths(git, p, opts.long, base.as_deref()) {
+                        Ok(id) => Ok(Some(id)),
+                        // With an explicit tag the history is only needed for LAST_COMMIT.
+                        Err(_) if opts.tag.is_some() => Ok(None),
+                        Err(e) => Err(e),
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("tag computation panicked")))
+            })
+            .collect()
+    });
+    results
+        .into_iter()
+        .zip(selected)
+        .map(|(r, (_, s))| r.map_err(|e| stop("git", format!("image {}: {e:#}", s.key))))
+        .collect()
+}
+
+/// Python `str.format` over a namespace: `{NAME}` substituted, `{{`/`}}` literal braces.
+pub fn expand_template(text: &str, ns: &BTreeMap<&str, String>) -> Result<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                out.push('}');
+            }
+            '{' => {
+                let mut name = String::new();
+                loop {
+                    match chars.next() {
+                        Some('}') => break,
+                        Some(ch) => name.push(ch),
+                        None => bail!("unclosed `{{` in {text:?}"),
+                    }
+                }
+                let value = ns
+                    .get(name.as_str())
+                    .with_context(|| format!("unknown template field {{{name}}} in {text:?} (known: LAST_COMMIT, TAG, BRANCH)"))?;
+                out.push_str(value);
+            }
+            '}' => bail!("single `}}` in {text:?}"),
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+/// Where a hub's values put the jupyterhub chart's keys, for `--apply-to`.
+fn nesting_for(model: &RepoModel, rel: &str, text: &str) -> Vec<String> {
+    if let Some(h) = model
+        .hubs
+        .iter()
+        .find(|h| h.values_files.iter().any(|v| v.path == rel))
+    {
+        return h.nesting.clone();
+    }
+    if let Some(p) = model.plain_values.iter().find(|p| p.file == rel) {
+        return p.nesting.clone();
+    }
+    let parsed = hublint_core::yaml::parse(text);
+    let root = parsed.docs.first();
+    if root.and_then(|r| r.get("basehub")).is_some() {
+        vec!["basehub".into(), "jupyterhub".into()]
+    } else if root.and_then(|r| r.get("jupyterhub")).is_some() {
+        vec!["jupyterhub".into()]
+    } else {
+        Vec::new()
+    }
+}
+
+const TAIL_LINES: usize = 40;
+
+/// Runs a backend command, streaming its output lines to the UI; returns success, elapsed
+/// time and the last lines of output.
+fn run_streaming(cmd: &CommandLine, dir: &Path, ui: &mut dyn Ui) -> (bool, Duration, Vec<String>) {
+    let started = Instant::now();
+    let mut command = cmd.command();
+    command
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = match command.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            return (
+                false,
+                started.elapsed(),
+                vec![format!("could not start {}: {e}", cmd.program.display())],
+            )
+        }
+    };
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let mut readers = Vec::new();
+    if let Some(out) = child.stdout.take() {
+        let tx = tx.clone();
+        readers.push(std::thread::spawn(move || {
+            for line in BufReader::new(out).split(b'\n').map_while(Result::ok) {
+                let _ = tx.send(String::from_utf8_lossy(&line).trim_end().to_string());
+            }
+        }));
+    }
+    if let Some(err) = child.stderr.take() {
+        let tx = tx.clone();
+        readers.push(std::thread::spawn(move || {
+            for line in BufReader::new(err).split(b'\n').map_while(Result::ok) {
+                let _ = tx.send(String::from_utf8_lossy(&line).trim_end().to_string());
+            }
+        }));
+    }
+    drop(tx);
+    let mut tail: VecDeque<String> = VecDeque::with_capacity(TAIL_LINES);
+    for line in rx {
+        ui.backend_output(&line);
+        if tail.len() == TAIL_LINES {
+            tail.pop_front();
+        }
+        tail.push_back(line);
+    }
+    for r in readers {
+        let _ = r.join();
+    }
+    let ok = child.wait().is_ok_and(|s| s.success());
+    (ok, started.elapsed(), tail.into_iter().collect())
+}
+
+fn show_tail(ui: &mut dyn Ui, tail: &[String]) {
+    if tail.is_empty() {
+        return;
+    }
+    ui.info(&format!("    last {} lines of output:", tail.len()));
+    for l in tail {
+        ui.info(&format!("    │ {l}"));
+    }
+}
+
+/// A minimal line diff for dry runs: changed lines as `-`/`+` pairs with line numbers.
+fn line_diff(before: &str, after: &str) -> String {
+    let a: Vec<&str> = before.lines().collect();
+    let b: Vec<&str> = after.lines().collect();
+    // Edits keep or add lines; match a common prefix and suffix, show the middle.
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let mut out = String::new();
+    let mut ai = prefix;
+    let mut bi = prefix;
+    let a_end = a.len() - suffix;
+    let b_end = b.len() - suffix;
+    while ai < a_end || bi < b_end {
+        if ai < a_end && bi < b_end && a[ai] == b[bi] {
+            ai += 1;
+            bi += 1;
+            continue;
+        }
+        if ai < a_end {
+            out.push_str(&format!("  {:>5} - {}\n", ai + 1, a[ai]));
+            ai += 1;
+        }
+        if bi < b_end && (ai >= a_end || a.len() == b.len()) {
+            out.push_str(&format!("  {:>5} + {}\n", bi + 1, b[bi]));
+            bi += 1;
+        } else if bi < b_end && ai < a_end {
+            continue;
+        } else if bi < b_end {
+            out.push_str(&format!("  {:>5} + {}\n", bi + 1, b[bi]));
+            bi += 1;
+        }
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_follow_python_format() {
+        let mut ns = BTreeMap::new();
+        ns.insert("TAG", "1.0".to_string());
+        ns.insert("LAST_COMMIT", "abc1234".to_string());
+        ns.insert("BRANCH", "main".to_string());
+        assert_eq!(
+            expand_template("v={TAG}@{LAST_COMMIT}", &ns).unwrap(),
+            "v=1.0@abc1234"
+        );
+        assert_eq!(
+            expand_template("{{literal}} {BRANCH}", &ns).unwrap(),
+            "{literal} main"
+        );
+        assert!(expand_template("{NOPE}", &ns).is_err());
+        assert!(expand_template("{TAG", &ns).is_err());
+        assert!(expand_template("a}b", &ns).is_err());
+        assert_eq!(
+            expand_template("requirements.txt", &ns).unwrap(),
+            "requirements.txt"
+        );
+    }
+
+    #[test]
+    fn diff_shows_changed_lines() {
+        let d = line_diff("a\nb\nc\n", "a\nB\nc\n");
+        assert_eq!(d, "      2 - b\n      2 + B");
+        let d = line_diff("a\nc\n", "a\nb\nc\n");
+        assert_eq!(d, "      2 + b");
+    }
+}
