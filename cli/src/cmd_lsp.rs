@@ -1,4 +1,4 @@
-//! `hublint lsp`: placeholder until the language server crate lands (owned by the lsp work).
+//! `hublint lsp`: the language server on stdin/stdout (see the `hublint-lsp` crate).
 
 #[derive(clap::Args)]
 pub struct LspArgs {
@@ -7,6 +7,7 @@ pub struct LspArgs {
     stdio: bool,
 }
 
-pub fn run(_args: LspArgs) -> anyhow::Result<i32> {
-    anyhow::bail!("the language server is not part of this build yet")
+pub fn run(args: LspArgs) -> anyhow::Result<i32> {
+    let _ = args.stdio;
+    hublint_lsp::run_stdio()
 }

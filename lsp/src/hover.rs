@@ -1,0 +1,215 @@
+//! Hover: a values key's path, helm type and schema description; a chartpress tag's parts
+//! (the commit's presence in git is added by the caller, off the blocking thread); a
+//! requirement's version in the k8s-hub base image.
+
+use crate::git::CommitStatus;
+use crate::state::Snapshot;
+use crate::yaml_nav;
+use hublint_core::model::RepoModel;
+use hublint_core::version::parse_chartpress_tag;
+use hublint_core::yaml::helm::{self, HelmType};
+use hublint_core::yaml::{Node, ScalarStyle};
+use hublint_core::{TextRange, Workspace};
+
+pub struct HoverResult {
+    pub markdown: String,
+    pub range: Option<TextRange>,
+    /// A commit hash whose presence in the local history should be reported.
+    pub commit: Option<String>,
+}
+
+pub fn hover(
+    text: &str,
+    rel: &str,
+    offset: usize,
+    snapshot: Option<&Snapshot>,
+) -> Option<HoverResult> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let mut ws = Workspace::new();
+    ws.insert_text(rel, text);
+    let file = ws.get(rel)?;
+    if file.is_yaml() {
+        let root = file.yaml_root()?;
+        return yaml_hover(root, rel, offset, snapshot);
+    }
+    if is_dockerfile(name) {
+        let df = file.dockerfile()?;
+        let from = df
+            .froms
+            .iter()
+            .find(|f| f.range.start <= offset && offset <= f.range.end)?;
+        let tag = from.tag.as_deref()?;
+        let mut h = tag_hover(tag)?;
+        h.range = from.tag_edit_range;
+        return Some(h);
+    }
+    None
+}
+
+fn is_dockerfile(name: &str) -> bool {
+    name == "Dockerfile"
+        || name.starts_with("Dockerfile.")
+        || name.starts_with("Dockerfile-")
+        || name.ends_with(".Dockerfile")
+        || name.ends_with(".dockerfile")
+}
+
+/// The tag part of an image reference (`repo/name:tag`), or the whole text.
+fn tag_of(s: &str) -> &str {
+    match s.rfind(':') {
+        Some(i) if !s[i..].contains('/') => &s[i + 1..],
+        _ => s,
+    }
+}
+
+/// Hover for a chartpress tag (`BASE.git.N.hHASH`); `None` for anything else.
+pub fn tag_hover(text: &str) -> Option<HoverResult> {
+    let tag = parse_chartpress_tag(tag_of(text.trim()))?;
+    let markdown = format!(
+        "**chartpress tag** `{}`\n\n- base version: `{}`\n- commit count: {} (commits reachable from the commit)\n- commit: `{}`\n",
+        tag_of(text.trim()),
+        tag.base,
+        tag.count,
+        tag.hash
+    );
+    Some(HoverResult {
+        markdown,
+        range: None,
+        commit: Some(tag.hash),
+    })
+}
+
+pub fn commit_line(hash: &str, status: CommitStatus) -> String {
+    match status {
+        CommitStatus::Present => format!("\n`{hash}` is in this repository's git history.\n"),
+        CommitStatus::Absent => format!(
+            "\n`{hash}` is **not** in this repository's git history (built elsewhere, e.g. in the z2jh repository, or history not fetched).\n"
+        ),
+        CommitStatus::Unknown => "\nWhether the commit is in the local git history is unknown (no git repository or no answer).\n".to_string(),
+    }
+}
+
+/// Where the jupyterhub chart's values begin in this file (`[jupyterhub]` for a basehub
+/// hub's values), when the repository model knows the file.
+pub fn values_prefix(model: &RepoModel, rel: &str) -> Option<Vec<String>> {
+    if let Some(hub) = model
+        .hubs
+        .iter()
+        .find(|h| h.values_files.iter().any(|v| v.path == rel))
+    {
+        return Some(hub.nesting.clone());
+    }
+    if let Some(p) = model.plain_values.iter().find(|p| p.file == rel) {
+        return Some(p.nesting.clone());
+    }
+    // A chart's own values.yaml.
+    let dir = hublint_core::workspace::parent(rel);
+    if rel.rsplit('/').next() == Some("values.yaml") {
+        let chart_file = hublint_core::workspace::join(dir, "Chart.yaml");
+        if model.chart(&chart_file).is_some() {
+            return Some(model.nesting_of(&chart_file));
+        }
+    }
+    None
+}
+
+fn yaml_hover(
+    root: &Node,
+    rel: &str,
+    offset: usize,
+    snapshot: Option<&Snapshot>,
+) -> Option<HoverResult> {
+    let cursor = yaml_nav::cursor_at(root, offset)?;
+    if !cursor.on_key {
+        if let Some(s) = cursor.value.as_scalar() {
+            if let Some(mut h) = tag_hover(&s.text) {
+                h.range = Some(cursor.value.range);
+                return Some(h);
+            }
+        }
+    }
+    let path = cursor.path.join(".");
+    let mut md = format!("**`{path}`**");
+    let prefix = snapshot.and_then(|s| values_prefix(&s.model, rel));
+    if let Some(prefix) = &prefix {
+        if !prefix.is_empty() && cursor.path.starts_with(prefix) && cursor.path.len() > prefix.len()
+        {
+            md.push_str(&format!(
+                " · z2jh `{}`",
+                cursor.path[prefix.len()..].join(".")
+            ));
+        }
+    }
+    md.push_str("\n\n");
+    md.push_str(&type_line(cursor.value));
+    let range = if cursor.on_key {
+        cursor.key.map(|k| k.range)
+    } else {
+        Some(cursor.value.range)
+    };
+    Some(HoverResult {
+        markdown: md,
+        range,
+        commit: None,
+    })
+}
+
+/// The value's type as helm reads it, with a note when that is not what it looks like.
+fn type_line(value: &Node) -> String {
+    let t = value.helm_type();
+    let mut line = format!("Type (as helm reads it): `{}`", t.name());
+    if let Some(s) = value.as_scalar() {
+        if s.style == ScalarStyle::Plain
+            && value.tag.is_none()
+            && !matches!(t, HelmType::String | HelmType::Null)
+        {
+            let shown = helm::resolve(&s.text, helm::Resolver::Helm)
+                .helm_rendering()
+                .unwrap_or_else(|| s.text.clone());
+            if shown != s.text || t == HelmType::Bool {
+                line.push_str(&format!(
+                    " — `{}` renders as `{shown}`; quote it to keep a string",
+                    s.text
+                ));
+            }
+        }
+    }
+    line.push('\n');
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chartpress_tags_decode() {
+        let h = tag_hover("quay.io/2i2c/pilot-hub:0.0.1-0.dev.git.16609.hb23fbd448").unwrap();
+        assert!(
+            h.markdown.contains("base version: `0.0.1-0.dev`"),
+            "{}",
+            h.markdown
+        );
+        assert!(h.markdown.contains("commit count: 16609"));
+        assert_eq!(h.commit.as_deref(), Some("b23fbd448"));
+        assert!(tag_hover("4.3.3").is_none());
+        assert!(tag_hover("latest").is_none());
+    }
+
+    #[test]
+    fn key_hover_shows_path_and_helm_type() {
+        let text = "hub:\n  image:\n    tag: 1.10\n";
+        let at = text.find("tag").unwrap() + 1;
+        let h = hover(text, "values.yaml", at, None).unwrap();
+        assert!(
+            h.markdown.starts_with("**`hub.image.tag`**"),
+            "{}",
+            h.markdown
+        );
+        assert!(h.markdown.contains("`number`"), "{}", h.markdown);
+        assert!(h.markdown.contains("renders as `1.1`"), "{}", h.markdown);
+        let at = text.find("1.10").unwrap();
+        let h = hover(text, "values.yaml", at, None).unwrap();
+        assert_eq!(h.range, Some(TextRange::new(at, at + 4)));
+    }
+}
