@@ -1,16 +1,262 @@
-//! Completion: values keys valid at the cursor's path and enum values (from the chart's
-//! schema), `hub.config` class and trait names.
+//! Completion: values keys valid at the cursor's path and enum values (from the schema that
+//! applies to the file: the chart's, at the version its Chart.yaml pins), and `hub.config`
+//! class and trait names.
 
 use crate::document::Lines;
+use crate::hover::schema_segment;
 use crate::state::Snapshot;
-use tower_lsp_server::ls_types::CompletionItem;
+use crate::yaml_nav::{completion_spot, CompletionSpot};
+use hublint_core::schema::{self, traits, SchemaRef};
+use hublint_core::{TextRange, Workspace};
+use tower_lsp_server::ls_types::{
+    CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, MarkupContent,
+    MarkupKind, TextEdit,
+};
 
 pub fn complete(
-    _text: &str,
-    _rel: &str,
-    _offset: usize,
-    _snapshot: Option<&Snapshot>,
-    _lines: &Lines,
+    text: &str,
+    rel: &str,
+    offset: usize,
+    snapshot: Option<&Snapshot>,
+    lines: &Lines,
 ) -> Option<Vec<CompletionItem>> {
-    None
+    if !(rel.ends_with(".yaml") || rel.ends_with(".yml")) {
+        return None;
+    }
+    let spot = completion_spot(text, offset)?;
+    let schemas = schemas_for(text, rel, snapshot);
+    let mut items = Vec::new();
+    match spot {
+        CompletionSpot::Key {
+            parent,
+            prefix,
+            replace,
+        } => {
+            let parent: Vec<String> = parent.iter().map(|p| schema_segment(p)).collect();
+            let at_line_end = text[offset..]
+                .split('\n')
+                .next()
+                .is_none_or(|rest| rest.trim().is_empty());
+            let mut push = |name: &str, kind, detail: Option<String>, doc: Option<String>| {
+                if !prefix.is_empty() && !name.to_lowercase().starts_with(&prefix.to_lowercase()) {
+                    return;
+                }
+                if items.iter().any(|i: &CompletionItem| i.label == name) {
+                    return;
+                }
+                let insert = if at_line_end {
+                    format!("{name}: ")
+                } else {
+                    name.to_string()
+                };
+                items.push(item(name, kind, detail, doc, edit(lines, replace, insert)));
+            };
+            for (prefix_path, schema) in &schemas {
+                if prefix_path.len() > parent.len() && prefix_path.starts_with(&parent) {
+                    // Above the chart's values: the key that leads to them (`jupyterhub`).
+                    let next = &prefix_path[parent.len()];
+                    push(next, CompletionItemKind::MODULE, Some(schema.label()), None);
+                    continue;
+                }
+                if !parent.starts_with(prefix_path) {
+                    continue;
+                }
+                let rest: Vec<&str> = parent[prefix_path.len()..]
+                    .iter()
+                    .map(String::as_str)
+                    .collect();
+                match rest.as_slice() {
+                    ["hub", "config"] => {
+                        for class in traits::known_classes() {
+                            push(
+                                class,
+                                CompletionItemKind::CLASS,
+                                Some("configurable class".into()),
+                                None,
+                            );
+                        }
+                    }
+                    ["hub", "config", class] => {
+                        for name in traits::settable_in_section(class).unwrap_or_default() {
+                            let defined = traits::defined_on(class, name).unwrap_or(class);
+                            push(
+                                name,
+                                CompletionItemKind::PROPERTY,
+                                Some(format!("trait of {defined}")),
+                                None,
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+                for key in schema.child_keys(&rest) {
+                    let detail = (!key.types.is_empty()).then(|| key.types.join(" | "));
+                    push(
+                        &key.name,
+                        CompletionItemKind::PROPERTY,
+                        detail,
+                        key.description.clone(),
+                    );
+                }
+            }
+        }
+        CompletionSpot::Value {
+            path,
+            prefix,
+            replace,
+        } => {
+            let path: Vec<String> = path.iter().map(|p| schema_segment(p)).collect();
+            for (prefix_path, schema) in &schemas {
+                if !path.starts_with(prefix_path) || path.len() <= prefix_path.len() {
+                    continue;
+                }
+                let rest: Vec<&str> = path[prefix_path.len()..]
+                    .iter()
+                    .map(String::as_str)
+                    .collect();
+                let Some(node) = schema.node_at(&rest) else {
+                    continue;
+                };
+                let mut values: Vec<String> = node
+                    .enum_values()
+                    .iter()
+                    .map(|v| match v {
+                        // Quote strings helm would read as something else (`"yes"`, `"1.10"`).
+                        serde_json::Value::String(s) => yaml_string(s),
+                        other => other.to_string(),
+                    })
+                    .collect();
+                if values.is_empty() && node.types() == ["boolean"] {
+                    values = vec!["true".into(), "false".into()];
+                }
+                for v in values {
+                    if !prefix.is_empty()
+                        && !v
+                            .to_lowercase()
+                            .trim_matches('"')
+                            .starts_with(&prefix.to_lowercase())
+                    {
+                        continue;
+                    }
+                    if items.iter().any(|i: &CompletionItem| i.label == v) {
+                        continue;
+                    }
+                    items.push(item(
+                        &v,
+                        CompletionItemKind::ENUM_MEMBER,
+                        node.description().map(str::to_string),
+                        None,
+                        edit(lines, replace, v.clone()),
+                    ));
+                }
+            }
+        }
+    }
+    Some(items)
+}
+
+/// The schemas that apply to this values file, with the key path each starts at. A values
+/// file no hub or config names, but named like one, gets the newest jupyterhub schema.
+fn schemas_for(
+    text: &str,
+    rel: &str,
+    snapshot: Option<&Snapshot>,
+) -> Vec<(Vec<String>, SchemaRef)> {
+    let mut found = Vec::new();
+    if let Some(s) = snapshot {
+        let mut ws: Workspace = s.ws.clone();
+        ws.insert_text(rel, text);
+        found = schema::for_values_file(&ws, &s.model, &s.config, rel);
+    }
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if found.is_empty()
+        && (name.ends_with("values.yaml") || name.ends_with("values.yml"))
+        && name != "values.schema.yaml"
+    {
+        if let Some((schema, _)) = schema::latest_compiled() {
+            found.push((Vec::new(), schema));
+        }
+    }
+    found
+}
+
+fn yaml_string(s: &str) -> String {
+    let plain_ok = !s.is_empty()
+        && hublint_core::yaml::helm::resolve(s, hublint_core::yaml::helm::Resolver::Helm)
+            == hublint_core::yaml::helm::Resolved::String
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
+    if plain_ok {
+        s.to_string()
+    } else {
+        serde_json::to_string(s).unwrap_or_default()
+    }
+}
+
+fn edit(lines: &Lines, range: TextRange, new_text: String) -> CompletionTextEdit {
+    CompletionTextEdit::Edit(TextEdit::new(lines.range(range), new_text))
+}
+
+fn item(
+    label: &str,
+    kind: CompletionItemKind,
+    detail: Option<String>,
+    doc: Option<String>,
+    edit: CompletionTextEdit,
+) -> CompletionItem {
+    CompletionItem {
+        label: label.to_string(),
+        kind: Some(kind),
+        detail,
+        documentation: doc.map(|d| {
+            Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: d,
+            })
+        }),
+        text_edit: Some(edit),
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Encoding;
+
+    fn labels(text: &str, at: usize) -> Vec<String> {
+        let lines = Lines::new(text, Encoding::default());
+        complete(text, "values.yaml", at, None, &lines)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| i.label)
+            .collect()
+    }
+
+    #[test]
+    fn keys_from_the_schema() {
+        let text = "hub:\n  ima\n";
+        let got = labels(text, text.find("ima").unwrap() + 3);
+        assert!(got.contains(&"image".to_string()), "{got:?}");
+        assert!(got.iter().all(|l| l.starts_with("ima")), "{got:?}");
+        let text = "singleuser:\n  \n";
+        let got = labels(text, text.find("  \n").unwrap() + 2);
+        assert!(
+            got.contains(&"profileList".to_string()) && got.contains(&"image".to_string()),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn enum_values_and_config_classes() {
+        let text = "singleuser:\n  image:\n    pullPolicy: \n";
+        let got = labels(text, text.find("pullPolicy: ").unwrap() + 12);
+        assert!(got.contains(&"IfNotPresent".to_string()), "{got:?}");
+        let text = "hub:\n  config:\n    Kube\n";
+        let got = labels(text, text.find("Kube").unwrap() + 4);
+        assert!(got.contains(&"KubeSpawner".to_string()), "{got:?}");
+        let text = "hub:\n  config:\n    KubeSpawner:\n      start_t\n";
+        let got = labels(text, text.find("start_t").unwrap() + 7);
+        assert!(got.contains(&"start_timeout".to_string()), "{got:?}");
+    }
 }

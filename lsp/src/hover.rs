@@ -25,12 +25,13 @@ pub fn hover(
     snapshot: Option<&Snapshot>,
 ) -> Option<HoverResult> {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    let mut ws = Workspace::new();
+    // The last check's workspace and model, with this file's current text.
+    let mut ws = snapshot.map(|s| s.ws.clone()).unwrap_or_default();
     ws.insert_text(rel, text);
     let file = ws.get(rel)?;
     if file.is_yaml() {
         let root = file.yaml_root()?;
-        return yaml_hover(root, rel, offset, snapshot);
+        return yaml_hover(&ws, root, rel, offset, snapshot);
     }
     if is_dockerfile(name) {
         let df = file.dockerfile()?;
@@ -39,11 +40,42 @@ pub fn hover(
             .iter()
             .find(|f| f.range.start <= offset && offset <= f.range.end)?;
         let tag = from.tag.as_deref()?;
-        let mut h = tag_hover(tag)?;
+        let mut h = match tag_hover(tag) {
+            Some(h) => h,
+            None => {
+                let release = hublint_core::k8s_hub::release_of_image(&from.image, tag)?;
+                HoverResult {
+                    markdown: release_markdown(&from.image, release),
+                    range: None,
+                    commit: None,
+                }
+            }
+        };
         h.range = from.tag_edit_range;
         return Some(h);
     }
+    let snapshot = snapshot?;
+    if snapshot.model.requirements_files.iter().any(|r| r == rel)
+        || hublint_core::model::is_requirements_name(name)
+    {
+        let (markdown, range) =
+            hublint_core::k8s_hub::requirement_hover(&ws, &snapshot.model, rel, offset)?;
+        return Some(HoverResult {
+            markdown,
+            range: Some(range),
+            commit: None,
+        });
+    }
     None
+}
+
+fn release_markdown(image: &str, r: &hublint_core::k8s_hub::Release) -> String {
+    let mut md = format!("**{image}:{}** (z2jh release of {})\n\n", r.version, r.date);
+    md.push_str(&format!("- Python: `{}`\n", r.python_base));
+    for (name, version) in r.packages() {
+        md.push_str(&format!("- {name} `{version}`\n"));
+    }
+    md
 }
 
 fn is_dockerfile(name: &str) -> bool {
@@ -114,6 +146,7 @@ pub fn values_prefix(model: &RepoModel, rel: &str) -> Option<Vec<String>> {
 }
 
 fn yaml_hover(
+    ws: &Workspace,
     root: &Node,
     rel: &str,
     offset: usize,
@@ -130,18 +163,59 @@ fn yaml_hover(
     }
     let path = cursor.path.join(".");
     let mut md = format!("**`{path}`**");
-    let prefix = snapshot.and_then(|s| values_prefix(&s.model, rel));
-    if let Some(prefix) = &prefix {
-        if !prefix.is_empty() && cursor.path.starts_with(prefix) && cursor.path.len() > prefix.len()
-        {
+    let schemas = snapshot
+        .map(|s| hublint_core::schema::for_values_file(ws, &s.model, &s.config, rel))
+        .unwrap_or_default();
+    let segments: Vec<String> = cursor.path.iter().map(|p| schema_segment(p)).collect();
+    // The innermost schema that covers the path (basehub's own, then z2jh's under `jupyterhub`).
+    let found = schemas
+        .iter()
+        .filter(|(prefix, _)| segments.starts_with(prefix) && segments.len() > prefix.len())
+        .max_by_key(|(prefix, _)| prefix.len());
+    let mut lines = Vec::new();
+    if let Some((prefix, schema)) = found {
+        let rest: Vec<&str> = segments[prefix.len()..]
+            .iter()
+            .map(String::as_str)
+            .collect();
+        if !prefix.is_empty() {
             md.push_str(&format!(
-                " · z2jh `{}`",
-                cursor.path[prefix.len()..].join(".")
+                " · `{}` in the {}",
+                rest.join("."),
+                schema.label()
             ));
+        } else {
+            md.push_str(&format!(" · {}", schema.label()));
+        }
+        match schema.node_at(&rest) {
+            Some(node) => {
+                let types = node.types();
+                if !types.is_empty() {
+                    lines.push(format!("Schema type: `{}`", types.join(" | ")));
+                }
+                let enums = node.enum_values();
+                if !enums.is_empty() {
+                    let shown: Vec<String> =
+                        enums.iter().take(20).map(|v| format!("`{v}`")).collect();
+                    lines.push(format!("One of: {}", shown.join(", ")));
+                }
+                if let Some(d) = node.description() {
+                    lines.push(d.trim().to_string());
+                }
+            }
+            None => lines.push("Not in the schema.".to_string()),
+        }
+        if let Some(note) = trait_note(&rest) {
+            lines.push(note);
         }
     }
     md.push_str("\n\n");
     md.push_str(&type_line(cursor.value));
+    for l in lines {
+        md.push('\n');
+        md.push_str(&l);
+        md.push('\n');
+    }
     let range = if cursor.on_key {
         cursor.key.map(|k| k.range)
     } else {
@@ -152,6 +226,43 @@ fn yaml_hover(
         range,
         commit: None,
     })
+}
+
+/// A cursor path segment as the schema names it: sequence items by index.
+pub fn schema_segment(p: &str) -> String {
+    p.strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .map(|i| {
+            if i.is_empty() {
+                "0".to_string()
+            } else {
+                i.to_string()
+            }
+        })
+        .unwrap_or_else(|| p.to_string())
+}
+
+/// What traitlets makes of `hub.config.<Class>[.<trait>]`.
+fn trait_note(rest: &[&str]) -> Option<String> {
+    use hublint_core::schema::traits;
+    match rest {
+        ["hub", "config", class] => {
+            Some(if traits::is_known_class(class) {
+                format!("`{class}`: a configurable class; its traits are set below this key.")
+            } else {
+                format!("`{class}` is not a class hublint knows (typo, or a class from another package).")
+            })
+        }
+        ["hub", "config", class, name] => {
+            let defined = traits::defined_on(class, name)?;
+            Some(if defined == *class {
+                format!("Trait `{name}` of `{class}`.")
+            } else {
+                format!("Trait `{name}`, defined on `{defined}` (a base of `{class}`).")
+            })
+        }
+        _ => None,
+    }
 }
 
 /// The value's type as helm reads it, with a note when that is not what it looks like.
