@@ -21,7 +21,9 @@ pub fn run_stdio() -> anyhow::Result<i32> {
         .enable_all()
         .build()?;
     let code = runtime.block_on(async {
-        let (service, socket) = LspService::new(server::Backend::new);
+        let (service, socket) = LspService::build(server::Backend::new)
+            .custom_method("hublint/panicForTest", server::Backend::panic_for_test)
+            .finish();
         transport::serve(std::io::stdin(), std::io::stdout(), service, socket).await
     });
     // Checks still running on blocking threads are abandoned, not waited for.

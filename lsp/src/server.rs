@@ -65,6 +65,15 @@ impl Backend {
         })
     }
 
+    /// Panics on purpose, so tests can see a panicking request caught and the server go on.
+    /// Only with `HUBLINT_LSP_TEST_HOOKS=1` in the environment.
+    pub async fn panic_for_test(&self, _params: Value) -> Result<Value> {
+        if std::env::var_os("HUBLINT_LSP_TEST_HOOKS").is_some_and(|v| v == "1") {
+            panic!("panic requested by hublint/panicForTest");
+        }
+        Err(Error::method_not_found())
+    }
+
     async fn pull_configuration(shared: Arc<Shared>) {
         let items = vec![ConfigurationItem {
             scope_uri: None,

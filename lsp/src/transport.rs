@@ -369,3 +369,85 @@ where
         1
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames(input: &[u8]) -> Vec<Frame> {
+        let mut r = FrameReader::new(input);
+        let mut out = Vec::new();
+        while let Some(f) = r.next_frame().unwrap() {
+            out.push(f);
+        }
+        out
+    }
+
+    fn body(s: &str) -> Frame {
+        Frame::Body(s.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn valid_frames_survive_garbage_around_them() {
+        let msg = r#"{"jsonrpc":"2.0","method":"exit"}"#;
+        let frame = format!("Content-Length: {}\r\n\r\n{msg}", msg.len());
+        let input = format!(
+            "garbage line\r\n{frame}\r\nContent-Length: x\r\n\r\n{frame}junk before Content-Length: {}\r\n\r\n{msg}X-Other: 1\r\n\r\n{frame}",
+            msg.len()
+        );
+        let got = frames(input.as_bytes());
+        let bodies: Vec<&Frame> = got.iter().filter(|f| matches!(f, Frame::Body(_))).collect();
+        assert_eq!(
+            bodies,
+            vec![&body(msg), &body(msg), &body(msg), &body(msg)],
+            "{got:?}"
+        );
+        assert!(got
+            .iter()
+            .any(|f| matches!(f, Frame::Garbage(g) if g.contains("garbage line"))));
+        assert!(got
+            .iter()
+            .any(|f| matches!(f, Frame::Garbage(g) if g.contains("invalid Content-Length"))));
+        assert!(got
+            .iter()
+            .any(|f| matches!(f, Frame::Garbage(g) if g.contains("without Content-Length"))));
+    }
+
+    #[test]
+    fn content_type_is_accepted_and_truncated_input_reported() {
+        let msg = "{}";
+        let input = format!("Content-Type: application/vscode-jsonrpc; charset=utf-8\r\nContent-Length: 2\r\n\r\n{msg}Content-Length: 10\r\n\r\nabc");
+        let got = frames(input.as_bytes());
+        assert_eq!(got[0], body(msg));
+        assert!(
+            matches!(&got[1], Frame::Garbage(g) if g.contains("3 of 10")),
+            "{got:?}"
+        );
+        let huge = format!("Content-Length: {}\r\n\r\n", MAX_BODY + 1);
+        assert!(matches!(&frames(huge.as_bytes())[0], Frame::Garbage(g) if g.contains("limit")));
+    }
+
+    #[test]
+    fn bodies_decode_or_get_an_error_response_with_their_id() {
+        assert!(matches!(
+            decode(br#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#),
+            Incoming::Message(Message::Request(_))
+        ));
+        assert!(matches!(
+            decode(br#"{"jsonrpc":"2.0","id":1,"result":null}"#),
+            Incoming::Message(Message::Response(_))
+        ));
+        let Incoming::Invalid(r) = decode(br#"{"jsonrpc":"1.0","id":7,"method":"x"}"#) else {
+            panic!()
+        };
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["id"], 7);
+        assert_eq!(v["error"]["code"], -32600);
+        let Incoming::Invalid(r) = decode(b"{nope") else {
+            panic!()
+        };
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["id"], serde_json::Value::Null);
+        assert_eq!(v["error"]["code"], -32700);
+    }
+}
