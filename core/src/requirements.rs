@@ -703,7 +703,7 @@ fn parse_requirement(lg: &Logical, a: usize, b: usize) -> Result<Requirement, PE
     if url_scheme(text).is_some() {
         // Bare URL: pip splits a marker off at "; ".
         let (url_end, marker) = match find_marker_after_url(s, a, b) {
-            Some(semi) => (s[..semi].trim_end().len(), Some((semi + 1, b))),
+            Some(semi) => (s[..semi].trim_end().len().max(a), Some((semi + 1, b))),
             None => (b, None),
         };
         if let Some(ws) = s[a..url_end].find(char::is_whitespace) {
@@ -748,7 +748,7 @@ fn parse_requirement(lg: &Logical, a: usize, b: usize) -> Result<Requirement, PE
             None | Some(b'[' | b'(' | b';' | b'<' | b'>' | b'=' | b'!' | b'~')
         );
     let (path_end, path_marker) = match find_marker_after_url(s, a, b) {
-        Some(semi) => (s[..semi].trim_end().len(), Some((semi + 1, b))),
+        Some(semi) => (s[..semi].trim_end().len().max(a), Some((semi + 1, b))),
         None => (b, None),
     };
     let path = &s[a..path_end];
@@ -791,7 +791,7 @@ fn parse_requirement(lg: &Logical, a: usize, b: usize) -> Result<Requirement, PE
         if url_start == cur.pos {
             return Err(("expected a URL after `@`".into(), url_start.min(b), b));
         }
-        if url_scheme(&s[url_start..cur.pos]).is_none() && !s[url_start..cur.pos].contains("://") {
+        if url_scheme(&s[url_start..cur.pos]).is_none() {
             return Err((
                 format!("`{}` is not a URL", &s[url_start..cur.pos]),
                 url_start,
@@ -897,7 +897,11 @@ fn read_url(
     req.location = Some((url.to_string(), lg.range(a, b)));
     let scheme = url_scheme(url).unwrap_or("");
     let vcs = vcs_of(scheme);
-    let after_scheme = a + scheme.len() + 1;
+    let after_scheme = if scheme.is_empty() {
+        a
+    } else {
+        a + scheme.len() + 1
+    };
     let has_authority = s[after_scheme..b].starts_with("//");
     if vcs.is_some() && !has_authority {
         return Err((
@@ -1074,7 +1078,11 @@ fn parse_specifiers(cur: &mut Cursor) -> Result<(Vec<Clause>, usize), PErr> {
             return Err((
                 "expected a version operator after `,`".into(),
                 op_start,
-                op_start + 1.min(cur.end - op_start),
+                op_start
+                    + s[op_start..cur.end]
+                        .chars()
+                        .next()
+                        .map_or(0, char::len_utf8),
             ));
         };
         cur.pos += op.len();
