@@ -289,3 +289,40 @@ fn experimental_image_changes_no_file_and_prints_the_snippet() {
         )
     );
 }
+
+#[test]
+fn a_registry_that_wants_credentials_fails_early_with_the_login_command() {
+    let _ = need_registry!();
+    // A registry that answers every request with 401, as one needing a login does.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for mut s in listener.incoming().flatten().take(8) {
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(
+                b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\nContent-Length: 0\r\n\r\n",
+            );
+        }
+    });
+    let reg = addr.to_string();
+    let r = repo(&reg, &unique("hublint-auth"), GOOD_DOCKERFILE);
+    let before = snapshot(r.path());
+    let (outcome, ui) = build(r.path(), |o| {
+        o.push = true;
+        o.builder = Some(BackendKind::Buildah);
+    });
+    assert_eq!(outcome.exit_code, 1);
+    assert_eq!(outcome.record.failed_stage.as_deref(), Some("login"));
+    let err = outcome.record.error.unwrap();
+    assert!(
+        err.contains(&format!("run `buildah login {reg}` first")),
+        "{err}"
+    );
+    assert!(
+        ui.lines.iter().all(|l| !l.starts_with("start ")),
+        "nothing was built"
+    );
+    assert_eq!(snapshot(r.path()), before);
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# `hublint build --skip-build` against `chartpress --skip-build` on the same repository,
+# side by side (wall time per run: median and best of N).
+#
+# The repository is generated in a temporary folder: the z2jh chart's real chartpress.yaml,
+# Chart.yaml, values.yaml and values.schema.yaml (read from ../shared/corpus, never copied
+# into this repo), a Dockerfile per image, and a git history of COMMITS commits touching
+# images, the chart and docs, with a release tag and a prerelease tag on the way.
+#
+#   bench/build.sh [--runs N] [--commits N] [--hublint PATH] [--chartpress PATH] [--out FILE]
+#
+# Defaults: 10 runs, 300 commits, target/release/hublint, chartpress from PATH.
+set -euo pipefail
+REPO=${REPO:-$(cd "$(dirname "$0")/.." && pwd)}
+RUNS=10
+COMMITS=300
+HUBLINT=""
+CHARTPRESS=""
+OUT=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) RUNS=$2; shift 2 ;;
+    --commits) COMMITS=$2; shift 2 ;;
+    --hublint) HUBLINT=$2; shift 2 ;;
+    --chartpress) CHARTPRESS=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+HUBLINT=${HUBLINT:-${CARGO_TARGET_DIR:-$REPO/target}/release/hublint}
+CHARTPRESS=${CHARTPRESS:-$(command -v chartpress || true)}
+CORPUS="$REPO/../shared/corpus/z2jh"
+[ -x "$HUBLINT" ] || { echo "no hublint binary at $HUBLINT (cargo build --release -p hublint)" >&2; exit 2; }
+[ -n "$CHARTPRESS" ] && [ -x "$CHARTPRESS" ] || { echo "no chartpress (pip install chartpress==2.4.0, or --chartpress PATH)" >&2; exit 2; }
+[ -d "$CORPUS" ] || { echo "no corpus at $CORPUS" >&2; exit 2; }
+
+WORK=$(mktemp -d /tmp/hublint-bench-build.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+R="$WORK/z2jh"
+mkdir -p "$R/jupyterhub" "$R/docs"
+cd "$R"
+git init -q -b main
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.org \
+       GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.org
+gc() { git -c commit.gpgsign=false -c tag.gpgsign=false "$@"; }
+
+cp "$CORPUS/chartpress.yaml" chartpress.yaml
+cp "$CORPUS/Chart.yaml" "$CORPUS/values.yaml" "$CORPUS/values.schema.yaml" jupyterhub/
+# baseVersion must sort after the tags made below.
+images=(hub secret-sync network-tools image-awaiter singleuser-sample)
+for img in "${images[@]}"; do
+  mkdir -p "images/$img"
+  printf 'FROM python:3.12-slim-bookworm\nCOPY requirements.txt /tmp/requirements.txt\nRUN pip install --no-cache-dir -r /tmp/requirements.txt\n' > "images/$img/Dockerfile"
+  printf 'jupyterhub==5.3.0\n' > "images/$img/requirements.txt"
+done
+echo "# docs" > docs/index.md
+gc add -A && gc commit -q -m "initial"
+
+for i in $(seq 2 "$COMMITS"); do
+  case $((i % 7)) in
+    0|1) f="images/${images[$((i % ${#images[@]}))]}/requirements.txt"; echo "# rebuild $i" >> "$f" ;;
+    2|3) echo "# $i" >> jupyterhub/values.schema.yaml ;;
+    *) echo "change $i" >> docs/index.md ;;
+  esac
+  gc commit -qam "commit $i"
+  [ "$i" -eq $((COMMITS / 3)) ] && gc tag 4.0.0
+  [ "$i" -eq $((2 * COMMITS / 3)) ] && gc tag -a -m beta 4.1.0-beta.1
+done
+
+time_runs() {  # time_runs NAME CMD...: RUNS timed runs, files reset before each
+  local name=$1; shift
+  local times=()
+  for _ in $(seq "$RUNS"); do
+    git checkout -q -- .
+    local t0 t1
+    t0=$(date +%s%N)
+    "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" || { echo "$name failed:" >&2; cat "$WORK/$name.err" >&2; exit 1; }
+    t1=$(date +%s%N)
+    times+=( $(( (t1 - t0) / 1000 )) )
+  done
+  printf '%s\n' "${times[@]}" | sort -n > "$WORK/$name.times"
+}
+
+time_runs chartpress "$CHARTPRESS" --skip-build
+cp jupyterhub/values.yaml "$WORK/values.chartpress.yaml"
+time_runs hublint "$HUBLINT" build --skip-build --bump-chart
+cp jupyterhub/values.yaml "$WORK/values.hublint.yaml"
+git checkout -q -- .
+
+# Same tags, or the timing means nothing.
+"$HUBLINT" build --list-images | sort > "$WORK/hublint.list"
+"$CHARTPRESS" --list-images 2>/dev/null | sort > "$WORK/chartpress.list"
+same="yes"
+comm -13 "$WORK/hublint.list" "$WORK/chartpress.list" | grep -q . && same="NO"
+
+median() { sed -n "$(( ($(wc -l < "$1") + 1) / 2 ))p" "$1"; }
+best() { head -1 "$1"; }
+ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
+cm=$(median "$WORK/chartpress.times"); hm=$(median "$WORK/hublint.times")
+cb=$(best "$WORK/chartpress.times"); hb=$(best "$WORK/hublint.times")
+ratio=$(awk -v a="$cm" -v b="$hm" 'BEGIN { printf "%.1f", a / b }')
+{
+  echo "hublint build --skip-build vs chartpress --skip-build"
+  echo "repository: z2jh chart (corpus files), ${#images[@]} images + hub-slim, $COMMITS commits, tags 4.0.0 and 4.1.0-beta.1"
+  echo "runs: $RUNS each; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "chartpress: $("$CHARTPRESS" --version 2>&1)"
+  echo
+  printf '%-34s %12s %12s\n' "" "median ms" "best ms"
+  printf '%-34s %12s %12s\n' "chartpress --skip-build" "$(ms "$cm")" "$(ms "$cb")"
+  printf '%-34s %12s %12s\n' "hublint build --skip-build" "$(ms "$hm")" "$(ms "$hb")"
+  echo
+  echo "speed-up (median): ${ratio}x   (target: 20x)"
+  echo "same image tags as chartpress --list-images: $same"
+  echo "hublint's run includes linting the repository (the build is refused on any error)."
+} | tee "${OUT:-/dev/null}"
+[ "$same" = yes ]
