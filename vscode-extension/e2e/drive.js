@@ -127,19 +127,25 @@ async function main() {
     throw new Error(`timed out waiting for ${what}; editor shows:\n${text}`);
   };
   const quickOpen = async (rel) => {
+    const name = path.basename(rel);
     await page.keyboard.press('Control+P');
     await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
     await page.keyboard.type(rel, { delay: 10 });
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { state: 'visible' });
+    // the list first shows recent files: wait until the search result is the focused row
+    const row = `.quick-input-list .monaco-list-row.focused[aria-label^="${name}"]`;
+    await page.waitForSelector(row, { state: 'visible', timeout: STEP_TIMEOUT }).catch(async (e) => {
+      const rows = await page.$$eval('.quick-input-list .monaco-list-row', (r) => r.map((x) => x.getAttribute('aria-label')));
+      throw new Error(`quick open never offered ${rel}: ${JSON.stringify(rows)} (${e.message})`);
+    });
     await page.keyboard.press('Enter');
-    await page.waitForSelector(`.tab.active[aria-label^="${path.basename(rel)}"]`, { timeout: STEP_TIMEOUT });
+    await page.waitForSelector(`.tab.active[aria-label^="${name}"]`, { timeout: STEP_TIMEOUT });
     await page.click('.editor-group-container.active .monaco-editor .view-lines');
   };
   const runCommand = async (title) => {
     await page.keyboard.press('F1');
     await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
     await page.keyboard.type(title, { delay: 10 });
-    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { state: 'visible', timeout: STEP_TIMEOUT });
+    await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${title}"]`, { state: 'visible', timeout: STEP_TIMEOUT });
     await page.keyboard.press('Enter');
   };
   /** Puts the cursor on the first problem of the active editor (F8 then close the peek). */

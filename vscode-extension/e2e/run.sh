@@ -22,11 +22,16 @@ SPID= DPID=
 cleanup() {
   local rc=$?
   # code-server keeps an extension host (and its hublint child) per connection: kill the group
-  [ -n "$DPID" ] && kill -- -"$DPID" 2>/dev/null || true
-  [ -n "$SPID" ] && kill -- -"$SPID" 2>/dev/null || true
-  sleep 0.3
-  [ -n "$SPID" ] && kill -9 -- -"$SPID" 2>/dev/null || true
-  [ -n "$DPID" ] && kill -9 -- -"$DPID" 2>/dev/null || true
+  local group
+  for group in $DPID $SPID; do kill -- -"$group" 2>/dev/null || true; done
+  for _ in $(seq 30); do
+    alive=
+    for group in $DPID $SPID; do kill -0 -- -"$group" 2>/dev/null && alive=1; done
+    [ -z "$alive" ] && break
+    sleep 0.1
+  done
+  for group in $DPID $SPID; do kill -9 -- -"$group" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   cp "$STATE/server.log" "$OUT/code-server.log" 2>/dev/null || true
   # the extension host's logs hold the hublint output channel
   find "$STATE/user-data/logs" -name '*hublint*' -exec cp {} "$OUT/" \; 2>/dev/null || true
