@@ -1,0 +1,512 @@
+// The hublint playground: one CodeMirror editor whose state is swapped per tab, the Rust core
+// in WebAssembly checking all tabs together after every change, a problems list with quick
+// fixes, and the whole state kept in the URL fragment. Nothing is sent anywhere.
+
+import init, { Workspace, rules as ruleDocs, version } from 'hublint-wasm';
+import { EditorState, Compartment } from '@codemirror/state';
+import {
+  EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
+  drawSelection, highlightSpecialChars,
+} from '@codemirror/view';
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import {
+  StreamLanguage, syntaxHighlighting, defaultHighlightStyle, indentUnit,
+} from '@codemirror/language';
+import { yaml } from '@codemirror/lang-yaml';
+import { dockerFile } from '@codemirror/legacy-modes/mode/dockerfile';
+import { lintGutter, setDiagnostics, lintKeymap } from '@codemirror/lint';
+import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
+import { marked } from 'marked';
+import { EXAMPLE_FILES, EXAMPLE_ACTIVE } from './example.js';
+import { rangeOf, changesByFile, toOffset } from './positions.js';
+import { encodeState, decodeState } from './url-state.js';
+
+const WASM_URL = new URL('./hublint_wasm_bg.wasm', import.meta.url);
+const SEVERITY = { error: 'error', warning: 'warning', info: 'info' };
+
+// ---------------------------------------------------------------------------------------------
+// Languages
+
+const requirementsLanguage = StreamLanguage.define({
+  name: 'requirements',
+  token(stream) {
+    if (stream.sol()) stream.eatSpace();
+    if (stream.match(/^#.*/) || (stream.eatSpace() && stream.match(/^#.*/))) return 'comment';
+    if (stream.match(/^(==|>=|<=|~=|!=|===|<|>)/)) return 'operator';
+    if (stream.match(/^[0-9][\w.*+!-]*/)) return 'number';
+    if (stream.match(/^(git\+)?https?:\/\/\S+/)) return 'link';
+    if (stream.match(/^-{1,2}[\w-]+/)) return 'keyword';
+    stream.next();
+    return null;
+  },
+});
+const dockerfileLanguage = StreamLanguage.define(dockerFile);
+
+function languageFor(path) {
+  const name = path.split('/').pop();
+  if (/\.ya?ml$/i.test(name)) return yaml();
+  if (/^Dockerfile([.-].*)?$|\.dockerfile$/i.test(name)) return dockerfileLanguage;
+  if (/\.(txt|in)$/i.test(name)) return requirementsLanguage;
+  return [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// State
+
+/** @type {import('hublint-wasm').Workspace} */
+let ws;
+/** path → EditorState, in tab order. */
+const tabs = new Map();
+/** path → the text the wasm workspace last received. */
+const sent = new Map();
+let active = null;
+let view;
+const languageSlot = new Compartment();
+/** The diagnostics of the latest check. */
+let diagnostics = [];
+let generation = 0;
+let checkPending = false;
+const checkTimes = [];
+let firstDiagnosticsAt = null;
+let rulesByCode = new Map();
+
+const $ = (id) => document.getElementById(id);
+const baseName = (path) => path.split('/').pop();
+
+function normalizePath(path) {
+  const parts = [];
+  for (const seg of path.trim().replace(/\\/g, '/').split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  return parts.join('/');
+}
+
+function newTabState(path, text) {
+  return EditorState.create({
+    doc: text,
+    extensions: [
+      lineNumbers(), highlightActiveLineGutter(), highlightSpecialChars(), history(),
+      drawSelection(), highlightActiveLine(), highlightSelectionMatches(),
+      indentUnit.of('  '), EditorState.tabSize.of(2),
+      syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+      languageSlot.of(languageFor(path)),
+      lintGutter(),
+      keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...lintKeymap, indentWithTab]),
+      EditorView.contentAttributes.of({ 'aria-label': path, 'data-path': path }),
+    ],
+  });
+}
+
+/** Apply a transaction spec to a tab, whether or not it is the one on screen. */
+function updateTab(path, spec) {
+  if (path === active) {
+    view.dispatch(spec);
+  } else {
+    const state = tabs.get(path);
+    if (state) tabs.set(path, state.update(spec).state);
+  }
+}
+
+function textOf(path) {
+  const state = tabs.get(path);
+  return state ? state.doc.toString() : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking
+
+function scheduleCheck() {
+  if (checkPending) return;
+  checkPending = true;
+  setTimeout(runCheck, 0);
+}
+
+/** Send changed tabs to the wasm workspace, check, and show the result everywhere. */
+function runCheck() {
+  checkPending = false;
+  const started = performance.now();
+  for (const path of [...sent.keys()]) {
+    if (!tabs.has(path)) {
+      ws.removeFile(path);
+      sent.delete(path);
+    }
+  }
+  for (const [path, state] of tabs) {
+    const text = state.doc.toString();
+    if (sent.get(path) !== text) {
+      ws.setFile(path, text);
+      sent.set(path, text);
+    }
+  }
+  let status = '';
+  try {
+    diagnostics = ws.check();
+  } catch (e) {
+    diagnostics = [];
+    status = `hublint failed: ${e && e.message ? e.message : e}`;
+    console.error(e);
+  }
+  generation += 1;
+  showDiagnostics();
+  renderProblems(status);
+  renderTabs();
+  const elapsed = performance.now() - started;
+  checkTimes.push(elapsed);
+  if (firstDiagnosticsAt === null) {
+    firstDiagnosticsAt = performance.now();
+    performance.mark('hublint-first-diagnostics');
+    document.body.dataset.ready = '1';
+  }
+  document.body.dataset.checks = String(generation);
+  scheduleUrlUpdate();
+}
+
+/** Flush a pending check now, so a click acts on diagnostics of the current text. */
+function checkNowIfPending() {
+  if (checkPending) runCheck();
+}
+
+function byFile() {
+  const out = new Map();
+  for (const d of diagnostics) {
+    if (!out.has(d.filename)) out.set(d.filename, []);
+    out.get(d.filename).push(d);
+  }
+  return out;
+}
+
+function fixActions(d) {
+  return d.fixes
+    .filter((f) => f.applicability !== 'display-only')
+    .map((fix) => ({
+      name: fix.applicability === 'unsafe' ? `${fix.message} (unsafe)` : fix.message,
+      apply: () => applyFix(fix),
+    }));
+}
+
+function showDiagnostics() {
+  const grouped = byFile();
+  for (const [path, state] of tabs) {
+    const doc = state.doc;
+    const list = (grouped.get(path) || []).map((d) => ({
+      ...rangeOf(doc, d),
+      severity: SEVERITY[d.severity] || 'info',
+      source: d.code,
+      message: d.message,
+      actions: fixActions(d),
+    }));
+    updateTab(path, setDiagnostics(state, list));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixes
+
+/** Apply one fix: its edits may touch several tabs. */
+function applyFix(fix) {
+  const changes = changesByFile(fix, (path) => tabs.get(path)?.doc);
+  for (const [path, list] of changes) {
+    updateTab(path, { changes: list, userEvent: 'input.fix' });
+  }
+  scheduleCheck();
+}
+
+function fixAll() {
+  checkNowIfPending();
+  let result;
+  try {
+    result = ws.fixAll();
+  } catch (e) {
+    renderProblems(`hublint failed: ${e && e.message ? e.message : e}`);
+    return;
+  }
+  for (const path of result.changed) {
+    const text = result.files[path];
+    if (!tabs.has(path) || text === undefined) continue;
+    sent.set(path, text);
+    const state = tabs.get(path);
+    updateTab(path, { changes: { from: 0, to: state.doc.length, insert: text }, userEvent: 'input.fix' });
+  }
+  scheduleCheck();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') node.className = v;
+    else if (k === 'dataset') Object.assign(node.dataset, v);
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c !== undefined && c !== null && c !== false) node.append(c);
+  }
+  return node;
+}
+
+function locationButton(filename, location, label) {
+  return el('button', {
+    type: 'button', class: 'loc', title: filename,
+    onclick: () => reveal(filename, location),
+  }, label ?? `${baseName(filename)}:${location.row}:${location.column}`);
+}
+
+function renderProblems(status) {
+  const list = $('problems');
+  list.replaceChildren();
+  const gen = generation;
+  diagnostics.forEach((d) => {
+    const fixes = d.fixes.filter((f) => f.applicability !== 'display-only');
+    list.append(el('li', {
+      class: `problem sev-${d.severity}`,
+      dataset: { code: d.code, file: d.filename, row: String(d.location.row), column: String(d.location.column) },
+    },
+    el('span', { class: 'sev', title: d.severity }, d.severity),
+    ' ',
+    el('a', { class: 'code', href: `rules.html#${d.code}`, onclick: (e) => openRuleDoc(e, d.code) }, d.code),
+    ' ',
+    locationButton(d.filename, d.location),
+    ' ',
+    el('span', { class: 'message' }, d.message),
+    d.related.length ? el('ul', { class: 'related' }, d.related.map((r) => el('li', {},
+      locationButton(r.filename, r.location), ' ', el('span', {}, r.message)))) : null,
+    fixes.length ? el('div', { class: 'fixes' }, fixes.map((fix) => el('button', {
+      type: 'button',
+      class: `quick-fix ${fix.applicability}`,
+      title: fix.edits.map((e) => `${e.filename}:${e.location.row}:${e.location.column} → ${JSON.stringify(e.content)}`).join('\n'),
+      onclick: () => {
+        // A click after further typing acts on the diagnostics of the current text.
+        if (gen !== generation) return;
+        applyFix(fix);
+      },
+    }, fix.applicability === 'unsafe' ? `Fix: ${fix.message} (unsafe)` : `Fix: ${fix.message}`))) : null));
+  });
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const count = diagnostics.length;
+  $('problem-count').textContent = `(${count})`;
+  $('status').textContent = status || (count === 0
+    ? 'No problems found.'
+    : `${count} problem${count === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}.`);
+  const anySafe = diagnostics.some((d) => d.fixes.some((f) => f.applicability === 'safe'));
+  $('fix-all').disabled = !anySafe;
+  const configErrors = ws.configErrors();
+  $('config-errors').replaceChildren(...configErrors.map((e) => el('li', { class: 'config-error' }, e)));
+}
+
+function renderTabs() {
+  const counts = new Map();
+  for (const d of diagnostics) counts.set(d.filename, (counts.get(d.filename) || 0) + 1);
+  const bar = $('tabs');
+  bar.replaceChildren(...[...tabs.keys()].map((path) => {
+    const n = counts.get(path) || 0;
+    return el('div', { class: `tab${path === active ? ' active' : ''}`, dataset: { path } },
+      el('button', {
+        type: 'button', role: 'tab', class: 'tab-name', title: path,
+        'aria-selected': path === active ? 'true' : 'false',
+        onclick: () => activate(path),
+      }, baseName(path), ' ', el('span', { class: `badge${n ? '' : ' zero'}`, dataset: { count: String(n) } }, String(n))),
+      tabs.size > 1 ? el('button', {
+        type: 'button', class: 'tab-close', title: `Remove ${path}`, 'aria-label': `Remove ${path}`,
+        onclick: () => removeFile(path),
+      }, '×') : null);
+  }), el('button', { type: 'button', id: 'add-file-open', title: 'Add a file', onclick: openAddFile }, '+'));
+  $('path-bar').textContent = active ?? '';
+}
+
+function activate(path) {
+  if (!tabs.has(path) || path === active) return;
+  if (active !== null) tabs.set(active, view.state);
+  active = path;
+  view.setState(tabs.get(path));
+  renderTabs();
+  scheduleUrlUpdate();
+}
+
+function reveal(filename, location) {
+  if (!tabs.has(filename)) return;
+  activate(filename);
+  const pos = toOffset(view.state.doc, location);
+  view.dispatch({ selection: { anchor: pos }, scrollIntoView: true });
+  view.focus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+function setFiles(files, activePath) {
+  tabs.clear();
+  for (const [path, text] of files) {
+    const p = normalizePath(path);
+    if (p && !tabs.has(p)) tabs.set(p, newTabState(p, text));
+  }
+  if (tabs.size === 0) {
+    for (const [p, text] of EXAMPLE_FILES) tabs.set(p, newTabState(p, text));
+  }
+  active = tabs.has(activePath) ? activePath : tabs.keys().next().value;
+  view.setState(tabs.get(active));
+  renderTabs();
+  scheduleCheck();
+}
+
+function openAddFile() {
+  const form = $('add-file');
+  form.hidden = false;
+  $('add-file-error').textContent = '';
+  $('add-file-path').focus();
+}
+
+function addFile(path) {
+  const p = normalizePath(path);
+  if (!p) return 'Give a path.';
+  if (tabs.has(p)) return `${p} is already open.`;
+  tabs.set(p, newTabState(p, ''));
+  activate(p);
+  scheduleCheck();
+  return null;
+}
+
+function removeFile(path) {
+  if (!tabs.has(path) || tabs.size <= 1) return;
+  const order = [...tabs.keys()];
+  tabs.delete(path);
+  if (path === active) {
+    const at = order.indexOf(path);
+    const next = at > 0 ? order[at - 1] : order[at + 1];
+    active = null;
+    activate(next);
+  }
+  renderTabs();
+  scheduleCheck();
+}
+
+// ---------------------------------------------------------------------------------------------
+// URL fragment
+
+let urlTimer = null;
+let lastFragment = null;
+
+function currentState() {
+  if (active !== null && view) tabs.set(active, view.state);
+  return { files: [...tabs].map(([p, s]) => [p, s.doc.toString()]), active };
+}
+
+function scheduleUrlUpdate() {
+  clearTimeout(urlTimer);
+  urlTimer = setTimeout(async () => {
+    const fragment = await encodeState(currentState());
+    if (fragment !== lastFragment) {
+      lastFragment = fragment;
+      history.replaceState(null, '', `#${fragment}`);
+    }
+    $('copy-link').href = `#${fragment}`;
+    document.body.dataset.urlSynced = String(generation);
+  }, 150);
+}
+
+async function loadFromFragment() {
+  const state = location.hash ? await decodeState(location.hash) : null;
+  if (state && state.files.length) {
+    lastFragment = location.hash.slice(1);
+    setFiles(state.files, state.active);
+    return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule docs
+
+function ruleDocHtml(code) {
+  const rule = rulesByCode.get(code);
+  if (!rule) return `<p>No documentation for ${code}.</p>`;
+  const head = `<h2 id="${rule.code}">${rule.code} <code>${rule.name}</code></h2>` +
+    `<p class="rule-meta">Default severity: ${rule.severity}. Fix: ${rule.fixable ? 'yes' : 'no'}.</p>`;
+  return head + marked.parse(rule.doc);
+}
+
+function openRuleDoc(event, code) {
+  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+  event.preventDefault();
+  $('rule-doc-body').innerHTML = ruleDocHtml(code);
+  $('rule-doc').hidden = false;
+  $('rule-doc').dataset.code = code;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start
+
+function exposeForTests() {
+  // Read-only hooks for the browser tests and the benchmark.
+  window.hublintPlayground = {
+    version: version(),
+    files: () => Object.fromEntries(currentState().files),
+    diagnostics: () => diagnostics,
+    checkTimes: () => [...checkTimes],
+    firstDiagnosticsAt: () => firstDiagnosticsAt,
+  };
+}
+
+async function startPlayground() {
+  await init({ module_or_path: WASM_URL });
+  ws = new Workspace();
+  rulesByCode = new Map(ruleDocs().map((r) => [r.code, r]));
+  view = new EditorView({
+    parent: $('editor'),
+    state: EditorState.create({ doc: '' }),
+    dispatch: (tr) => {
+      view.update([tr]);
+      if (active !== null) tabs.set(active, view.state);
+      if (tr.docChanged) scheduleCheck();
+    },
+  });
+  if (!(await loadFromFragment())) setFiles(EXAMPLE_FILES, EXAMPLE_ACTIVE);
+  window.addEventListener('hashchange', async () => {
+    if (location.hash.slice(1) !== lastFragment) await loadFromFragment();
+  });
+  $('fix-all').addEventListener('click', fixAll);
+  $('reset').addEventListener('click', () => {
+    lastFragment = null;
+    setFiles(EXAMPLE_FILES, EXAMPLE_ACTIVE);
+  });
+  $('rule-doc-close').addEventListener('click', () => { $('rule-doc').hidden = true; });
+  $('add-file').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const error = addFile($('add-file-path').value);
+    if (error) {
+      $('add-file-error').textContent = error;
+    } else {
+      $('add-file').hidden = true;
+      $('add-file-path').value = '';
+    }
+  });
+  $('add-file-cancel').addEventListener('click', () => { $('add-file').hidden = true; });
+  exposeForTests();
+}
+
+async function startRulesPage() {
+  await init({ module_or_path: WASM_URL });
+  const docs = ruleDocs();
+  rulesByCode = new Map(docs.map((r) => [r.code, r]));
+  $('rules').replaceChildren(...docs.map((r) => {
+    const section = el('section', { class: 'rule', id: r.code });
+    section.innerHTML = ruleDocHtml(r.code);
+    return section;
+  }));
+  $('status').textContent = `${docs.length} rules, hublint ${version()}.`;
+  if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
+  document.body.dataset.ready = '1';
+}
+
+const start = document.body.dataset.page === 'rules' ? startRulesPage : startPlayground;
+start().catch((e) => {
+  console.error(e);
+  const status = $('status');
+  if (status) status.textContent = `The playground failed to start: ${e && e.message ? e.message : e}`;
+  document.body.dataset.failed = '1';
+});
