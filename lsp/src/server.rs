@@ -74,6 +74,16 @@ impl Backend {
         Err(Error::method_not_found())
     }
 
+    /// A check result to read the repository model from: the latest one, or (right after
+    /// startup, when there is none yet) the first, waited for briefly.
+    async fn model_snapshot(&self, root: usize) -> Option<Arc<state::Snapshot>> {
+        let latest = self.shared.lock().roots.get(root)?.latest();
+        match latest {
+            Some(s) => Some(s),
+            None => state::current_snapshot(&self.shared, root, WAIT_FOR_CHECK).await,
+        }
+    }
+
     async fn pull_configuration(shared: Arc<Shared>) {
         let items = vec![ConfigurationItem {
             scope_uri: None,
@@ -480,7 +490,7 @@ impl LanguageServer for Backend {
         let Some(text) = loc.text.clone() else {
             return Ok(None);
         };
-        let snapshot = self.shared.lock().roots[loc.root].latest();
+        let snapshot = self.model_snapshot(loc.root).await;
         let (root_path, rel, encoding) = (loc.root_path.clone(), loc.rel.clone(), loc.encoding);
         let found = run_blocking(move || {
             let lines = Lines::new(&text, encoding);
@@ -520,7 +530,7 @@ impl LanguageServer for Backend {
         let Some(text) = loc.text.clone() else {
             return Ok(None);
         };
-        let snapshot = self.shared.lock().roots[loc.root].latest();
+        let snapshot = self.model_snapshot(loc.root).await;
         let (rel, encoding) = (loc.rel.clone(), loc.encoding);
         let items = run_blocking(move || {
             let lines = Lines::new(&text, encoding);
