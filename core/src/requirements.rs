@@ -303,7 +303,9 @@ struct Opt {
 }
 
 /// pip's options in requirements files: (long, short, takes a value, per requirement).
-const OPTIONS: &[(&str, Option<&str>, bool, bool)] = &[
+type OptionSpec = (&'static str, Option<&'static str>, bool, bool);
+
+const OPTIONS: &[OptionSpec] = &[
     ("--requirement", Some("-r"), true, false),
     ("--constraint", Some("-c"), true, false),
     ("--editable", Some("-e"), true, false),
@@ -532,7 +534,7 @@ fn parse_options(
     while i < words.len() {
         let (w, ws, we) = &words[i];
         i += 1;
-        let (spec, inline_value): (Option<&(&str, Option<&str>, bool, bool)>, Option<usize>) =
+        let (spec, inline_value): (Option<&OptionSpec>, Option<usize>) =
             if let Some(long) = w.strip_prefix("--") {
                 let (name, value_at) = match long.find('=') {
                     Some(eq) => (&long[..eq], Some(ws + 2 + eq + 1)),
@@ -1615,7 +1617,7 @@ mod tests {
     use super::pep440::Version;
     use super::*;
 
-    fn at<'a>(text: &'a str, r: TextRange) -> &'a str {
+    fn at(text: &str, r: TextRange) -> &str {
         &text[r.start..r.end]
     }
 

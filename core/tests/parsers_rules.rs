@@ -292,6 +292,14 @@ fn d001_dockerfile_syntax() {
         "D001",
     );
     assert!(d.is_empty(), "{d:#?}");
+    let (_, d) = only(
+        &[
+            ("images/hub/Dockerfile", "FROM a:1\n"),
+            ("images/hub/Dockerfile.dockerignore", "*.pyc\n!keep\n"),
+        ],
+        "D001",
+    );
+    assert!(d.is_empty(), "{d:#?}");
 }
 
 #[test]

@@ -25,7 +25,13 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for path in &ctx.model.dockerfiles {
+    // `Dockerfile.dockerignore` is the ignore file BuildKit pairs with a Dockerfile.
+    for path in ctx
+        .model
+        .dockerfiles
+        .iter()
+        .filter(|p| !p.ends_with(".dockerignore"))
+    {
         let Some(df) = ctx.ws.get(path).and_then(|f| f.dockerfile()) else {
             continue;
         };
