@@ -102,8 +102,9 @@ async function main() {
     log(`screenshot ${path.basename(file)}`);
   };
 
+  // visible row text: "<message>hublintV001[Ln 2, Col 33]" (the aria-label lacks the code)
   const problemRows = () =>
-    page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((r) => r.getAttribute('aria-label') || r.textContent || ''));
+    page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((r) => (r.textContent || '').replace(/\s+/g, ' ').trim()));
   const waitForProblems = async (predicate, what) => {
     const deadline = Date.now() + STEP_TIMEOUT;
     let rows = [];
@@ -114,7 +115,7 @@ async function main() {
     }
     throw new Error(`timed out waiting for ${what}; Problems panel rows: ${JSON.stringify(rows)}`);
   };
-  const isV001 = (row) => /V001/.test(row) || /FROM/.test(row);
+  const isV001 = (row) => /hublint\W*V001\b/.test(row);
   const editorText = () => page.$eval('.editor-group-container.active .monaco-editor .view-lines', (e) => e.innerText.replace(/\u00a0/g, ' '));
   const waitForEditorText = async (predicate, what) => {
     const deadline = Date.now() + STEP_TIMEOUT;
@@ -173,6 +174,11 @@ async function main() {
     log(`2. open ${dockerRel}: V001 in the Problems panel`);
     await quickOpen(dockerRel);
     await page.keyboard.press('Control+Shift+M');
+    // the panel is a virtual list: filter it to V001 so the row is rendered however many
+    // other problems the example has
+    await page.waitForSelector('.markers-panel', { state: 'visible' });
+    await page.keyboard.press('Control+F');
+    await page.keyboard.type('V001');
     let rows = await waitForProblems((r) => r.some(isV001), 'the V001 problem');
     log(`problems: ${JSON.stringify(rows)}`);
     await page.waitForSelector('.editor-group-container.active .squiggly-error', { timeout: STEP_TIMEOUT });
