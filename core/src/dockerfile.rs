@@ -199,6 +199,7 @@ pub fn parse(text: &str) -> Dockerfile {
             ..Dockerfile::default()
         },
         env: HashMap::new(),
+        stages: HashMap::new(),
     };
     p.run();
     p.df
@@ -209,6 +210,8 @@ struct Parser<'a> {
     df: Dockerfile,
     /// Global ARGs: `None` when declared without a default.
     env: Env,
+    /// Stage names (lower case) and their index in `froms`.
+    stages: HashMap<String, usize>,
 }
 
 fn physical_lines(text: &str, start: usize) -> Vec<(usize, usize)> {
@@ -614,12 +617,7 @@ impl Parser<'_> {
                         r,
                         format!("invalid stage name `{}`: it must start with a letter and hold only letters, digits, `-`, `_` and `.`", &inst.args[*na..*nb]),
                     );
-                } else if self
-                    .df
-                    .froms
-                    .iter()
-                    .any(|f| f.stage_name.as_deref() == Some(&name))
-                {
+                } else if self.stages.contains_key(&name) {
                     self.error(r, format!("duplicate stage name `{name}`"));
                 }
                 stage_name = Some(name);
@@ -664,10 +662,7 @@ impl Parser<'_> {
             .as_ref()
             .and_then(|(start, t)| map_span(&pieces, *start, start + t.len()));
         let stage_ref = if unresolved.is_empty() {
-            self.df
-                .froms
-                .iter()
-                .position(|f| f.stage_name.as_deref() == Some(&reference.to_ascii_lowercase()))
+            self.stages.get(&reference.to_ascii_lowercase()).copied()
         } else {
             None
         };
@@ -680,6 +675,11 @@ impl Parser<'_> {
             ) {
                 self.error(reference_range, msg);
             }
+        }
+        if let Some(name) = &stage_name {
+            self.stages
+                .entry(name.clone())
+                .or_insert(self.df.froms.len());
         }
         self.df.froms.push(From {
             range: inst.range,
