@@ -14,6 +14,7 @@ pub mod model;
 pub mod output;
 pub mod requirements;
 pub mod rules;
+pub mod schema;
 pub mod text;
 pub mod values;
 pub mod version;

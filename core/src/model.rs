@@ -182,6 +182,8 @@ pub struct RepoModel {
     /// Files the model decided are requirements files (by name or by a chartpress build arg).
     pub requirements_files: Vec<String>,
     pub dockerfiles: Vec<String>,
+    /// Schema validation results of this model's check run (computed once for S001–S006, Y003).
+    pub schema_cache: crate::schema::Cache,
 }
 
 impl RepoModel {

@@ -1,0 +1,503 @@
+//! Validating every hub: merge its values as helm does, pick the schemas that apply (the
+//! wrapping charts' own and the jupyterhub chart's for the version it depends on), validate,
+//! and report each problem once, at the line that wrote it, naming the hubs it affects.
+
+use super::freeform;
+use super::instance::Inst;
+use super::validate::{Finding, Kind, Seg, Validator};
+use super::version::Match;
+use super::{compiled_for_version, SchemaRef};
+use crate::config::glob_match;
+use crate::diagnostic::{Diagnostic, Related, Severity};
+use crate::model::{is_sops_encrypted, modeline_chart, Chart, Hub, RepoModel};
+use crate::rules::Context;
+use crate::text::TextRange;
+use crate::values::{self, chart_default_values, Merged};
+use crate::workspace::{join, parent, Workspace};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+/// The schema diagnostics of one check run, computed once for all the S/Y003 rules.
+#[derive(Default)]
+pub struct Cache(OnceLock<Arc<Vec<Diagnostic>>>);
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("schema::Cache")
+    }
+}
+
+/// All schema diagnostics for the workspace (S001–S006, Y003), computed on first use.
+pub fn diagnostics(ctx: &Context) -> Arc<Vec<Diagnostic>> {
+    ctx.model
+        .schema_cache
+        .0
+        .get_or_init(|| Arc::new(run(ctx.ws, ctx.model, ctx.config)))
+        .clone()
+}
+
+/// Push the cached diagnostics of one rule code into its sink.
+pub(crate) fn report(ctx: &Context, sink: &mut crate::rules::Sink, code: &str) {
+    for d in diagnostics(ctx).iter().filter(|d| d.code == code) {
+        sink.push(d.clone());
+    }
+}
+
+/// One set of values helm would render together: a hub of a cluster.yaml, or a plain
+/// values file mapped to a chart.
+pub struct Job {
+    pub label: String,
+    pub chart_file: Option<String>,
+    /// Keys above the jupyterhub chart's values (`[jupyterhub]` for basehub).
+    pub nesting: Vec<String>,
+    /// The YAML values files, in order.
+    pub values_files: Vec<String>,
+    pub hidden_values: bool,
+    /// Where the hub is declared, for "affects hub …" notes.
+    pub declared: Option<(String, TextRange)>,
+}
+
+impl Job {
+    fn for_hub(hub: &Hub) -> Job {
+        Job {
+            label: hub.label(),
+            chart_file: hub.chart_file.clone(),
+            nesting: hub.nesting.clone(),
+            values_files: hub
+                .values_files
+                .iter()
+                .filter(|v| v.not_yaml.is_none())
+                .map(|v| v.path.clone())
+                .collect(),
+            hidden_values: hub.has_hidden_values,
+            declared: Some((hub.name.file.clone(), hub.name.range)),
+        }
+    }
+}
+
+pub fn jobs(ws: &Workspace, model: &RepoModel, config: &crate::Config) -> Vec<Job> {
+    let mut jobs: Vec<Job> = model.hubs.iter().map(Job::for_hub).collect();
+    for plain in &model.plain_values {
+        let chart_name = config
+            .values
+            .iter()
+            .find(|(glob, _)| glob_match(glob, &plain.file))
+            .map(|(_, c)| c.clone())
+            .or_else(|| {
+                ws.get(&plain.file)
+                    .and_then(|f| modeline_chart(f.text_or_empty()))
+            });
+        let chart_file = chart_name
+            .as_deref()
+            .and_then(|n| model.chart_named(n))
+            .map(|c| c.file.clone());
+        jobs.push(Job {
+            label: plain.file.clone(),
+            chart_file,
+            nesting: plain.nesting.clone(),
+            values_files: vec![plain.file.clone()],
+            hidden_values: false,
+            declared: None,
+        });
+    }
+    jobs
+}
+
+/// A schema applied to a subtree of a job's merged values.
+pub struct Applied {
+    /// Keys above the part this schema validates.
+    pub prefix: Vec<String>,
+    pub schema: SchemaRef,
+    /// "jupyterhub chart 4.3.3 schema", "schema helm-charts/basehub/values.schema.yaml".
+    pub label: String,
+    pub defaults_known: bool,
+    /// The jupyterhub schema (the one `hub.config` and friends are under).
+    pub is_jupyterhub: bool,
+}
+
+/// A note about which schema was picked (unknown or development chart version).
+pub struct VersionNote {
+    pub file: String,
+    pub range: TextRange,
+    pub message: String,
+}
+
+/// Schema files compiled from the workspace during one run, by path.
+#[derive(Default)]
+pub struct FileSchemas(HashMap<String, Option<SchemaRef>>);
+
+impl FileSchemas {
+    pub fn get(&mut self, ws: &Workspace, path: &str) -> Option<SchemaRef> {
+        self.0
+            .entry(path.to_string())
+            .or_insert_with(|| SchemaRef::from_workspace_file(ws, path))
+            .clone()
+    }
+}
+
+/// The chart along a job's nesting that depends on `jupyterhub`, with the directory of the
+/// real chart (an override file stands for the chart it names).
+fn jupyterhub_parent<'m>(model: &'m RepoModel, chart_file: &str) -> Option<(&'m Chart, String)> {
+    let mut chart = model.chart(chart_file)?;
+    for _ in 0..8 {
+        let real_dir = chart
+            .name()
+            .and_then(|n| model.chart_named(n))
+            .map_or(chart.dir.clone(), |c| c.dir.clone());
+        if chart.jupyterhub().is_some() {
+            return Some((chart, real_dir));
+        }
+        let real = chart
+            .name()
+            .and_then(|n| model.chart_named(n))
+            .unwrap_or(chart);
+        let next = real.dependencies.iter().find_map(|d| {
+            let repo = d.repository.as_deref()?.strip_prefix("file://")?;
+            model.chart(&join(&join(&real.dir, repo), "Chart.yaml"))
+        })?;
+        chart = next;
+    }
+    None
+}
+
+/// An unpacked `charts/jupyterhub/` folder whose Chart.yaml (if any) has `version`.
+fn unpacked_jupyterhub(ws: &Workspace, chart_dir: &str, version: &str) -> Option<String> {
+    let dir = join(chart_dir, "charts/jupyterhub");
+    if let Some(chart) = ws.get(&join(&dir, "Chart.yaml")) {
+        let v = chart
+            .yaml_root()
+            .and_then(|r| r.get("version"))
+            .and_then(|n| n.as_str());
+        if v.is_some_and(|v| v != version) {
+            return None;
+        }
+    }
+    ws.is_dir(&dir).then_some(dir)
+}
+
+fn schema_file_in(ws: &Workspace, dir: &str) -> Option<String> {
+    [
+        "values.schema.json",
+        "values.schema.yaml",
+        "values.schema.yml",
+    ]
+    .iter()
+    .map(|n| join(dir, n))
+    .find(|p| ws.contains(p))
+}
+
+/// The schemas that apply to a job, outermost first, and a note when the jupyterhub chart
+/// version is not one hublint knows. Also returns the jupyterhub chart defaults file, when
+/// the workspace has the unpacked chart.
+pub fn schemas_for(
+    ws: &Workspace,
+    model: &RepoModel,
+    job: &Job,
+    files: &mut FileSchemas,
+) -> (Vec<Applied>, Option<VersionNote>, Option<String>) {
+    let mut applied = Vec::new();
+    let mut note = None;
+    let mut z2jh_defaults = None;
+    if let Some(chart_file) = &job.chart_file {
+        for (prefix, values_file) in chart_default_values(model, chart_file, &job.nesting) {
+            let dir = parent(&values_file);
+            if let Some(path) = schema_file_in(ws, dir) {
+                if let Some(schema) = files.get(ws, &path) {
+                    applied.push(Applied {
+                        prefix,
+                        schema,
+                        label: format!("schema {path}"),
+                        defaults_known: ws.contains(&values_file),
+                        is_jupyterhub: false,
+                    });
+                }
+            }
+        }
+    }
+    let chart = job.chart_file.as_deref().and_then(|f| model.chart(f));
+    let is_z2jh_itself = chart.is_some_and(|c| c.name() == Some("jupyterhub"));
+    if is_z2jh_itself {
+        // The jupyterhub chart's own repository: its schema is right there.
+        let c = chart.expect("checked");
+        if let Some(path) = schema_file_in(ws, &c.dir) {
+            if let Some(schema) = files.get(ws, &path) {
+                applied.push(Applied {
+                    prefix: job.nesting.clone(),
+                    schema,
+                    label: format!("schema {path}"),
+                    defaults_known: ws.contains(&join(&c.dir, "values.yaml")),
+                    is_jupyterhub: true,
+                });
+                z2jh_defaults = Some(join(&c.dir, "values.yaml")).filter(|p| ws.contains(p));
+                return (applied, note, z2jh_defaults);
+            }
+        }
+    }
+    let dependency = job
+        .chart_file
+        .as_deref()
+        .and_then(|f| jupyterhub_parent(model, f));
+    let Some((parent_chart, real_dir)) = dependency else {
+        // No Chart.yaml says which version: a plain values file; use the newest release.
+        if let Some((schema, _)) = super::latest_compiled() {
+            let label = schema.label();
+            applied.push(Applied {
+                prefix: job.nesting.clone(),
+                schema,
+                label,
+                defaults_known: false,
+                is_jupyterhub: true,
+            });
+        }
+        return (applied, note, z2jh_defaults);
+    };
+    let dep = parent_chart.jupyterhub().expect("has jupyterhub");
+    let Some(version) = &dep.version else {
+        return (applied, note, z2jh_defaults);
+    };
+    if let Some(dir) = unpacked_jupyterhub(ws, &real_dir, &version.value) {
+        if let Some(path) = schema_file_in(ws, &dir) {
+            if let Some(schema) = files.get(ws, &path) {
+                let defaults = join(&dir, "values.yaml");
+                let known = ws.contains(&defaults);
+                applied.push(Applied {
+                    prefix: job.nesting.clone(),
+                    schema,
+                    label: format!("jupyterhub chart {} schema ({path})", version.value),
+                    defaults_known: known,
+                    is_jupyterhub: true,
+                });
+                z2jh_defaults = known.then_some(defaults);
+                return (applied, note, z2jh_defaults);
+            }
+        }
+    }
+    let (schema, matched) = compiled_for_version(&version.value);
+    let text = match &matched {
+        Match::Exact(_) => None,
+        Match::Older(r) => Some(if super::version::Version::parse(&version.value)
+            .is_some_and(|v| !v.is_release())
+        {
+            format!(
+                "jupyterhub chart {} is a development build or prerelease; hublint checks its values against the schema of {r}, the nearest release before it in semver order",
+                version.value
+            )
+        } else {
+            format!(
+                "hublint has no schema for jupyterhub chart {}; it checks values against the schema of {r}, the nearest older release it knows",
+                version.value
+            )
+        }),
+        Match::TooOld => Some(format!(
+            "hublint has no schema for jupyterhub chart {} (it knows {} and later); values are not checked against the chart's schema",
+            version.value,
+            super::releases().first().copied().unwrap_or("?")
+        )),
+        Match::Unparsable => Some(format!(
+            "`{}` is not a semantic version, so hublint cannot pick the jupyterhub chart schema; values are not checked against it",
+            version.value
+        )),
+    };
+    if let Some(message) = text {
+        note = Some(VersionNote {
+            file: version.file.clone(),
+            range: version.range,
+            message,
+        });
+    }
+    if let Some(schema) = schema {
+        let label = schema.label();
+        applied.push(Applied {
+            prefix: job.nesting.clone(),
+            schema,
+            label,
+            defaults_known: false,
+            is_jupyterhub: true,
+        });
+    }
+    (applied, note, z2jh_defaults)
+}
+
+/// A job's values merged as helm merges them: jupyterhub chart defaults (when unpacked in
+/// the workspace), each wrapping chart's `values.yaml`, then the values files in order.
+pub fn merged_values<'a>(
+    ws: &'a Workspace,
+    model: &RepoModel,
+    job: &Job,
+    z2jh_defaults: Option<&str>,
+) -> Merged<'a> {
+    let mut merged = values::empty();
+    let mut merge_file = |path: &str, prefix: &[String]| {
+        if let Some(file) = ws.get(path) {
+            if let Some(root) = file.yaml_root() {
+                if root.as_mapping().is_some() && !is_sops_encrypted(root) {
+                    let prefix: Vec<&str> = prefix.iter().map(String::as_str).collect();
+                    merged.merge(&file.path, root, &prefix);
+                }
+            }
+        }
+    };
+    if let Some(d) = z2jh_defaults {
+        merge_file(d, &job.nesting);
+    }
+    if let Some(chart_file) = &job.chart_file {
+        for (prefix, values_file) in chart_default_values(model, chart_file, &job.nesting) {
+            merge_file(&values_file, &prefix);
+        }
+    }
+    for f in &job.values_files {
+        merge_file(f, &[]);
+    }
+    merged
+}
+
+/// A diagnostic before it is known which hubs share it.
+struct Pending {
+    diagnostic: Diagnostic,
+    hubs: Vec<usize>,
+}
+
+fn code_of(kind: Kind) -> (&'static str, Severity) {
+    match kind {
+        Kind::UnknownKey => ("S001", Severity::Error),
+        Kind::WrongType => ("S002", Severity::Error),
+        Kind::NotAllowed => ("S003", Severity::Error),
+        Kind::Missing => ("S004", Severity::Error),
+        Kind::Coerced => ("Y003", Severity::Error),
+    }
+}
+
+/// Files a front end leaves to the chart: vendored subcharts are not the user's to fix.
+fn is_vendored(path: &str) -> bool {
+    path.starts_with("charts/") || path.contains("/charts/")
+}
+
+/// Validate every job; one diagnostic per problem and place.
+pub fn run(ws: &Workspace, model: &RepoModel, config: &crate::Config) -> Vec<Diagnostic> {
+    let jobs = jobs(ws, model, config);
+    let mut files = FileSchemas::default();
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut index: HashMap<(String, usize, usize, &'static str, String), usize> = HashMap::new();
+    let mut users: HashMap<&str, usize> = HashMap::new();
+    for job in &jobs {
+        for f in &job.values_files {
+            *users.entry(f.as_str()).or_default() += 1;
+        }
+    }
+    for (j, job) in jobs.iter().enumerate() {
+        let (applied, note, z2jh_defaults) = schemas_for(ws, model, job, &mut files);
+        let merged = merged_values(ws, model, job, z2jh_defaults.as_deref());
+        let mut found: Vec<(Finding, Option<Severity>)> = Vec::new();
+        // The jupyterhub schema first: its findings win over a wrapper's at the same place.
+        for a in applied.iter().rev() {
+            let Some(sub) = merged.get_path(&a.prefix) else {
+                continue;
+            };
+            let v = Validator {
+                schema: a.schema.schema(),
+                hidden_values: job.hidden_values,
+                defaults_known: a.defaults_known,
+                source: &a.label,
+            };
+            let mut path: Vec<Seg> = a.prefix.iter().map(|k| Seg::Key(k.as_str())).collect();
+            let mut out = Vec::new();
+            v.validate(Inst::Merged(sub), a.schema.root_id(), &mut path, &mut out);
+            found.extend(out.into_iter().map(|f| (f, None)));
+        }
+        let mut extra: Vec<Diagnostic> = Vec::new();
+        if let Some(sub) = merged.get_path(&job.nesting) {
+            freeform::check(sub, &job.nesting, &mut extra);
+        }
+        let mut seen: Vec<(String, TextRange, &'static str)> = Vec::new();
+        let mut push = |d: Diagnostic, pending: &mut Vec<Pending>| {
+            if is_vendored(&d.file) {
+                return;
+            }
+            // One report per place and code, whichever schema found it first.
+            let here = (d.file.clone(), d.range, d.code);
+            if seen.contains(&here) {
+                return;
+            }
+            // A schema finding on a value makes a free-form Y003 warning on it redundant.
+            if d.code == "Y003"
+                && d.severity == Severity::Warning
+                && seen.iter().any(|(f, r, _)| *f == d.file && *r == d.range)
+            {
+                return;
+            }
+            seen.push(here);
+            let key = (
+                d.file.clone(),
+                d.range.start,
+                d.range.end,
+                d.code,
+                d.message.clone(),
+            );
+            match index.get(&key) {
+                Some(&i) => {
+                    if !pending[i].hubs.contains(&j) {
+                        pending[i].hubs.push(j);
+                    }
+                }
+                None => {
+                    index.insert(key, pending.len());
+                    pending.push(Pending {
+                        diagnostic: d,
+                        hubs: vec![j],
+                    });
+                }
+            }
+        };
+        for (f, severity) in found {
+            let (code, default) = code_of(f.kind);
+            let mut d = Diagnostic::new(
+                code,
+                severity.unwrap_or(default),
+                f.file,
+                f.range,
+                f.message,
+            );
+            d.fixes = f.fixes;
+            push(d, &mut pending);
+        }
+        for d in extra {
+            push(d, &mut pending);
+        }
+        if let Some(n) = note {
+            let d = Diagnostic::new("S006", Severity::Info, &n.file, n.range, n.message);
+            push(d, &mut pending);
+        }
+    }
+    let mut out = Vec::with_capacity(pending.len());
+    for p in pending {
+        let mut d = p.diagnostic;
+        let shared = users.get(d.file.as_str()).copied().unwrap_or(0) > 1;
+        if shared && d.code != "S006" {
+            let names: Vec<&str> = p.hubs.iter().map(|&j| jobs[j].label.as_str()).collect();
+            let shown = names.iter().take(6).copied().collect::<Vec<_>>().join(", ");
+            let more = names.len().saturating_sub(6);
+            d.message.push_str(&format!(
+                " [{} {}: {}{}]",
+                names.len(),
+                if names.len() == 1 { "hub" } else { "hubs" },
+                shown,
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ));
+            for &j in &p.hubs {
+                if let Some((file, range)) = &jobs[j].declared {
+                    d.related.push(Related {
+                        file: file.clone(),
+                        range: *range,
+                        message: format!("hub {} uses this file", jobs[j].label),
+                    });
+                }
+            }
+        }
+        out.push(d);
+    }
+    out
+}

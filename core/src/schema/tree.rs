@@ -1,0 +1,388 @@
+//! A values schema as a table of nodes: the draft-07 keywords hublint checks, children by
+//! index. Built from the compiled-in table (`core/data/schemas/jupyterhub.json`, shared by all
+//! releases) or from a schema file in the workspace (YAML or JSON, descriptions kept).
+
+use crate::yaml::{self, Node, Value as YamlValue};
+use serde_json::Value as Json;
+use std::collections::HashMap;
+
+pub type NodeId = u32;
+
+/// JSON types a node allows, as a bit set; empty means any type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Types(pub u8);
+
+impl Types {
+    pub const NULL: u8 = 1;
+    pub const BOOLEAN: u8 = 2;
+    pub const INTEGER: u8 = 4;
+    pub const NUMBER: u8 = 8;
+    pub const STRING: u8 = 16;
+    pub const ARRAY: u8 = 32;
+    pub const OBJECT: u8 = 64;
+    const NAMES: [(u8, &'static str); 7] = [
+        (Self::OBJECT, "object"),
+        (Self::ARRAY, "array"),
+        (Self::STRING, "string"),
+        (Self::BOOLEAN, "boolean"),
+        (Self::INTEGER, "integer"),
+        (Self::NUMBER, "number"),
+        (Self::NULL, "null"),
+    ];
+
+    pub fn is_any(self) -> bool {
+        self.0 == 0
+    }
+    pub fn has(self, bit: u8) -> bool {
+        self.0 & bit != 0
+    }
+    /// Whether a value of these JSON kinds (bits; a whole number carries both INTEGER and
+    /// NUMBER) is allowed.
+    pub fn allows(self, value_bits: u8) -> bool {
+        self.is_any() || self.0 & value_bits != 0
+    }
+    /// JSON Schema names of the allowed types (empty for any).
+    pub fn names(self) -> Vec<&'static str> {
+        Self::NAMES
+            .iter()
+            .filter(|(b, _)| self.has(*b))
+            .map(|(_, n)| *n)
+            .collect()
+    }
+    fn bit(name: &str) -> Option<u8> {
+        Self::NAMES
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(b, _)| *b)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Additional {
+    /// `additionalProperties` absent or `true`.
+    #[default]
+    Any,
+    /// `additionalProperties: false`.
+    Forbidden,
+    Schema(NodeId),
+}
+
+/// A `patternProperties` regex. One regex-lite cannot compile matches every key, so an
+/// exotic pattern never causes a false "unknown key".
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub source: Box<str>,
+    regex: Option<regex_lite::Regex>,
+}
+
+impl Pattern {
+    fn new(source: &str) -> Pattern {
+        Pattern {
+            source: source.into(),
+            regex: regex_lite::Regex::new(source).ok(),
+        }
+    }
+    pub fn matches(&self, key: &str) -> bool {
+        self.regex.as_ref().is_none_or(|r| r.is_match(key))
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SchemaNode {
+    pub types: Types,
+    pub properties: Vec<(Box<str>, NodeId)>,
+    pub pattern_properties: Vec<(Pattern, NodeId)>,
+    pub additional: Additional,
+    pub required: Vec<Box<str>>,
+    pub enum_values: Option<Vec<Json>>,
+    pub const_value: Option<Json>,
+    pub minimum: Option<f64>,
+    pub min_items: Option<u64>,
+    pub items: Option<NodeId>,
+    /// `items` written as a list: draft-07 checks item `n` against entry `n`.
+    pub tuple_items: Vec<NodeId>,
+    pub one_of: Vec<NodeId>,
+    pub any_of: Vec<NodeId>,
+    pub all_of: Vec<NodeId>,
+    pub if_: Option<NodeId>,
+    pub then_: Option<NodeId>,
+    pub else_: Option<NodeId>,
+    /// The schema `false`: nothing is valid.
+    pub never: bool,
+    pub description: Option<Box<str>>,
+}
+
+impl SchemaNode {
+    pub fn property(&self, name: &str) -> Option<NodeId> {
+        self.properties
+            .iter()
+            .find(|(k, _)| &**k == name)
+            .map(|(_, id)| *id)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    pub nodes: Vec<SchemaNode>,
+}
+
+/// Deeper schema files than this are cut off (their deeper parts accept anything).
+const MAX_SCHEMA_DEPTH: usize = 64;
+
+impl Schema {
+    pub fn node(&self, id: NodeId) -> &SchemaNode {
+        &self.nodes[id as usize]
+    }
+
+    /// Read the compiled-in table format (see `scripts/gen-schemas.py`). Rows may only refer
+    /// to earlier rows, so the graph has no cycles; a row that breaks this is emptied.
+    pub fn from_rows(rows: &[Json]) -> Schema {
+        let mut patterns: HashMap<String, Pattern> = HashMap::new();
+        let mut nodes = Vec::with_capacity(rows.len());
+        for (at, row) in rows.iter().enumerate() {
+            let child = |v: &Json| -> Option<NodeId> {
+                let id = v.as_u64()?;
+                ((id as usize) < at).then_some(id as NodeId)
+            };
+            let ids = |v: Option<&Json>| -> Vec<NodeId> {
+                v.and_then(Json::as_array)
+                    .map(|a| a.iter().filter_map(child).collect())
+                    .unwrap_or_default()
+            };
+            let pairs = |v: Option<&Json>| -> Vec<(String, NodeId)> {
+                v.and_then(Json::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|p| {
+                                let p = p.as_array()?;
+                                Some((p.first()?.as_str()?.to_string(), child(p.get(1)?)?))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            let mut n = SchemaNode {
+                types: Types(row.get("t").and_then(Json::as_u64).unwrap_or(0) as u8),
+                properties: pairs(row.get("p"))
+                    .into_iter()
+                    .map(|(k, id)| (k.into_boxed_str(), id))
+                    .collect(),
+                pattern_properties: pairs(row.get("pp"))
+                    .into_iter()
+                    .map(|(k, id)| {
+                        let p = patterns
+                            .entry(k.clone())
+                            .or_insert_with(|| Pattern::new(&k))
+                            .clone();
+                        (p, id)
+                    })
+                    .collect(),
+                required: row
+                    .get("r")
+                    .and_then(Json::as_array)
+                    .map(|a| a.iter().filter_map(|s| Some(s.as_str()?.into())).collect())
+                    .unwrap_or_default(),
+                enum_values: row.get("e").and_then(Json::as_array).cloned(),
+                const_value: row
+                    .get("c")
+                    .and_then(Json::as_array)
+                    .and_then(|a| a.first().cloned()),
+                minimum: row.get("min").and_then(Json::as_f64),
+                min_items: row.get("mi").and_then(Json::as_u64),
+                items: row.get("i").and_then(child),
+                tuple_items: ids(row.get("it")),
+                one_of: ids(row.get("o")),
+                any_of: ids(row.get("a")),
+                all_of: ids(row.get("al")),
+                if_: row.get("if").and_then(child),
+                then_: row.get("th").and_then(child),
+                else_: row.get("el").and_then(child),
+                ..SchemaNode::default()
+            };
+            n.additional = match row.get("ap") {
+                Some(Json::Bool(false)) => Additional::Forbidden,
+                Some(v) => child(v).map_or(Additional::Any, Additional::Schema),
+                None => Additional::Any,
+            };
+            nodes.push(n);
+        }
+        Schema { nodes }
+    }
+
+    /// Build from a JSON Schema document (parsed JSON, or YAML turned into JSON). Returns
+    /// the schema and its root.
+    pub fn from_json(doc: &Json) -> (Schema, NodeId) {
+        let mut s = Schema::default();
+        let root = s.add_json(doc, 0);
+        (s, root)
+    }
+
+    fn push(&mut self, n: SchemaNode) -> NodeId {
+        self.nodes.push(n);
+        (self.nodes.len() - 1) as NodeId
+    }
+
+    fn add_json(&mut self, v: &Json, depth: usize) -> NodeId {
+        let obj = match v {
+            Json::Object(o) if depth < MAX_SCHEMA_DEPTH => o,
+            Json::Bool(false) => {
+                return self.push(SchemaNode {
+                    never: true,
+                    ..SchemaNode::default()
+                })
+            }
+            _ => return self.push(SchemaNode::default()),
+        };
+        let mut n = SchemaNode::default();
+        let sub = |s: &mut Schema, v: &Json| s.add_json(v, depth + 1);
+        let list = |s: &mut Schema, v: &Json| -> Vec<NodeId> {
+            v.as_array()
+                .map(|a| a.iter().map(|x| s.add_json(x, depth + 1)).collect())
+                .unwrap_or_default()
+        };
+        for (key, value) in obj {
+            match key.as_str() {
+                "type" => {
+                    let mut bits = 0u8;
+                    match value {
+                        Json::String(t) => bits |= Types::bit(t).unwrap_or(0),
+                        Json::Array(a) => {
+                            for t in a.iter().filter_map(Json::as_str) {
+                                bits |= Types::bit(t).unwrap_or(0);
+                            }
+                        }
+                        _ => {}
+                    }
+                    n.types = Types(bits);
+                }
+                "properties" => {
+                    if let Some(o) = value.as_object() {
+                        for (k, v) in o {
+                            let id = sub(self, v);
+                            n.properties.push((k.as_str().into(), id));
+                        }
+                    }
+                }
+                "patternProperties" => {
+                    if let Some(o) = value.as_object() {
+                        for (k, v) in o {
+                            let id = sub(self, v);
+                            n.pattern_properties.push((Pattern::new(k), id));
+                        }
+                    }
+                }
+                "additionalProperties" => {
+                    n.additional = match value {
+                        Json::Bool(false) => Additional::Forbidden,
+                        Json::Bool(true) => Additional::Any,
+                        v => Additional::Schema(sub(self, v)),
+                    }
+                }
+                "required" => {
+                    n.required = value
+                        .as_array()
+                        .map(|a| a.iter().filter_map(|s| Some(s.as_str()?.into())).collect())
+                        .unwrap_or_default()
+                }
+                "enum" => n.enum_values = value.as_array().cloned(),
+                "const" => n.const_value = Some(value.clone()),
+                "minimum" => n.minimum = value.as_f64(),
+                "minItems" => n.min_items = value.as_u64(),
+                "items" => match value {
+                    Json::Array(_) => n.tuple_items = list(self, value),
+                    v => n.items = Some(sub(self, v)),
+                },
+                "oneOf" => n.one_of = list(self, value),
+                "anyOf" => n.any_of = list(self, value),
+                "allOf" => n.all_of = list(self, value),
+                "if" => n.if_ = Some(sub(self, value)),
+                "then" => n.then_ = Some(sub(self, value)),
+                "else" => n.else_ = Some(sub(self, value)),
+                "description" => n.description = value.as_str().map(Into::into),
+                // Annotations and keywords hublint does not check.
+                _ => {}
+            }
+        }
+        self.push(n)
+    }
+}
+
+/// A YAML node as the JSON helm would hand to a schema validator (YAML 1.1 scalars).
+pub fn yaml_to_json(node: &Node) -> Json {
+    match &node.value {
+        YamlValue::Mapping(entries) => {
+            let mut map = serde_json::Map::new();
+            for e in entries {
+                let key = e.key.as_str().unwrap_or_default().to_string();
+                map.insert(key, yaml_to_json(&e.value));
+            }
+            Json::Object(map)
+        }
+        YamlValue::Sequence(items) => Json::Array(items.iter().map(yaml_to_json).collect()),
+        YamlValue::Scalar(s) => scalar_to_json(node, s),
+    }
+}
+
+fn scalar_to_json(node: &Node, s: &yaml::Scalar) -> Json {
+    use yaml::helm::{resolve_yaml11, HelmType, Resolved};
+    match node.helm_type() {
+        HelmType::Null => Json::Null,
+        HelmType::String => Json::String(s.text.clone()),
+        _ => match resolve_yaml11(&s.text) {
+            Resolved::Bool(b) => Json::Bool(b),
+            Resolved::Int(i) => i64::try_from(i)
+                .map(Json::from)
+                .unwrap_or_else(|_| Json::from(i as f64)),
+            Resolved::Float(f) => serde_json::Number::from_f64(f)
+                .map(Json::Number)
+                .unwrap_or(Json::Null),
+            Resolved::Null => Json::Null,
+            // A tagged scalar whose text does not resolve: keep the text.
+            Resolved::String => Json::String(s.text.clone()),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_refer_only_backwards() {
+        let rows: Vec<Json> = serde_json::from_str(
+            r#"[{"t":16},{"p":[["a",0],["b",5]],"ap":false,"i":1},{"pp":[[".*",0]],"ap":1}]"#,
+        )
+        .unwrap();
+        let s = Schema::from_rows(&rows);
+        assert_eq!(s.node(1).properties.len(), 1, "forward reference dropped");
+        assert_eq!(s.node(1).items, None, "self reference dropped");
+        assert_eq!(s.node(1).additional, Additional::Forbidden);
+        assert_eq!(s.node(2).additional, Additional::Schema(1));
+        assert!(s.node(2).pattern_properties[0].0.matches("anything"));
+    }
+
+    #[test]
+    fn from_yaml_keeps_descriptions_and_types() {
+        let doc = yaml::parse(
+            "type: object\nproperties:\n  tag:\n    type: [string, \"null\"]\n    description: The tag.\n  mode:\n    enum: [null, yes, 0644]\nadditionalProperties: false\n",
+        );
+        let (s, root) = Schema::from_json(&yaml_to_json(&doc.docs[0]));
+        let r = s.node(root);
+        let tag = s.node(r.property("tag").unwrap());
+        assert_eq!(tag.types.names(), vec!["string", "null"]);
+        assert_eq!(tag.description.as_deref(), Some("The tag."));
+        let mode = s.node(r.property("mode").unwrap());
+        assert_eq!(
+            mode.enum_values.as_ref().unwrap(),
+            &vec![Json::Null, Json::Bool(true), Json::from(420)]
+        );
+    }
+
+    #[test]
+    fn bad_patterns_match_everything() {
+        let p = Pattern::new("(unclosed");
+        assert!(p.matches("x"));
+        let p = Pattern::new("^[A-Z].*$");
+        assert!(p.matches("KubeSpawner") && !p.matches("kubeSpawner"));
+    }
+}

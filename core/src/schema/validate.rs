@@ -1,0 +1,611 @@
+//! Draft-07 validation of merged values, reporting at the line that wrote each value.
+//!
+//! The subset values schemas use: `type` (and type lists), `properties`, `required`,
+//! `additionalProperties`, `patternProperties`, `enum`, `const`, `minimum`, `items`,
+//! `minItems`, `oneOf`, `anyOf`, `allOf`, `if`/`then`/`else`. Types follow helm: values are
+//! read with YAML 1.1 rules and pass through JSON, so `1.0` is an integer and `0644` is 420.
+
+use super::instance::{kind_name, types_phrase, Inst, ScalarValue, Shape};
+use super::suggest::did_you_mean;
+use super::tree::{Additional, NodeId, Schema};
+use crate::diagnostic::{Edit, Fix};
+use crate::text::TextRange;
+use crate::yaml::helm;
+use serde_json::Value as Json;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// S001: a key the schema does not allow.
+    UnknownKey,
+    /// S002: a value of the wrong type.
+    WrongType,
+    /// Y003: a plain scalar helm reads as a non-string where a string is required.
+    Coerced,
+    /// S003: a value outside `enum`/`const`/`minimum`/`minItems`, or no `oneOf` form fits.
+    NotAllowed,
+    /// S004: a required key is missing.
+    Missing,
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding<'a> {
+    pub kind: Kind,
+    pub file: &'a str,
+    pub range: TextRange,
+    pub message: String,
+    pub fixes: Vec<Fix>,
+    /// Depth of the value in the tree, and whether it is about the value itself
+    /// (type/enum/const): a combinator uses both to tell which alternative was meant.
+    depth: usize,
+    by_value: bool,
+    /// For `Missing`: the key that is missing.
+    missing: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seg<'m> {
+    Key(&'m str),
+    Index(usize),
+}
+
+pub fn path_string(path: &[Seg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Seg::Index(i) => {
+                s.push('[');
+                s.push_str(&i.to_string());
+                s.push(']');
+            }
+        }
+    }
+    s
+}
+
+pub struct Validator<'s> {
+    pub schema: &'s Schema,
+    /// Keys may come from files hublint cannot read (secrets, jsonnet): never report a
+    /// required key missing.
+    pub hidden_values: bool,
+    /// The chart's defaults are merged in. Without them, required keys on fixed paths (not
+    /// below a pattern, map or list item) count as supplied by the chart's `values.yaml`.
+    pub defaults_known: bool,
+    /// Names the schema in messages, e.g. "jupyterhub chart 4.3.3 schema".
+    pub source: &'s str,
+}
+
+impl<'s> Validator<'s> {
+    pub fn validate<'m, 'a: 'm>(
+        &self,
+        inst: Inst<'m, 'a>,
+        id: NodeId,
+        path: &mut Vec<Seg<'m>>,
+        out: &mut Vec<Finding<'a>>,
+    ) {
+        self.check(inst, id, path, true, out);
+    }
+
+    fn finding<'a>(
+        &self,
+        kind: Kind,
+        file: &'a str,
+        range: TextRange,
+        message: String,
+        depth: usize,
+    ) -> Finding<'a> {
+        Finding {
+            kind,
+            file,
+            range,
+            message,
+            fixes: Vec::new(),
+            depth,
+            by_value: matches!(kind, Kind::WrongType | Kind::Coerced),
+            missing: None,
+        }
+    }
+
+    fn check<'m, 'a: 'm>(
+        &self,
+        inst: Inst<'m, 'a>,
+        id: NodeId,
+        path: &mut Vec<Seg<'m>>,
+        fixed: bool,
+        out: &mut Vec<Finding<'a>>,
+    ) {
+        let node = self.schema.node(id);
+        let shape = inst.shape();
+        // An explicit null deletes a chart default in helm; without the defaults at hand,
+        // hublint cannot tell a deletion from a null that stays, so it checks neither.
+        if matches!(shape, Shape::Scalar(ScalarValue::Null)) {
+            return;
+        }
+        let file = inst.file();
+        let depth = path.len();
+        let value_range = || inst.value_range().unwrap_or_default();
+        if node.never {
+            out.push(self.finding(
+                Kind::NotAllowed,
+                file,
+                value_range(),
+                format!(
+                    "`{}` is not allowed here ({})",
+                    path_string(path),
+                    self.source
+                ),
+                depth,
+            ));
+            return;
+        }
+        let bits = match shape {
+            Shape::Object => super::tree::Types::OBJECT,
+            Shape::Array(_) => super::tree::Types::ARRAY,
+            Shape::Scalar(v) => v.type_bits(),
+        };
+        if !node.types.allows(bits) {
+            out.push(self.type_finding(inst, &shape, node.types, path));
+            return;
+        }
+        if let Shape::Scalar(v) = shape {
+            if let Some(allowed) = &node.enum_values {
+                if !allowed.iter().any(|a| v.equals_json(a)) {
+                    let mut f = self.finding(
+                        Kind::NotAllowed,
+                        file,
+                        value_range(),
+                        format!(
+                            "`{}` is {}, not one of {} ({})",
+                            path_string(path),
+                            show_scalar(v),
+                            allowed.iter().map(show_json).collect::<Vec<_>>().join(", "),
+                            self.source
+                        ),
+                        depth,
+                    );
+                    f.by_value = true;
+                    if let ScalarValue::Str(s) = v {
+                        if let Some(better) =
+                            did_you_mean(s, allowed.iter().filter_map(Json::as_str))
+                        {
+                            f.message.push_str(&format!("; did you mean `{better}`?"));
+                            f.fixes.push(Fix::unsafe_(
+                                format!("Replace with `{better}`"),
+                                vec![Edit {
+                                    file: file.to_string(),
+                                    range: value_range(),
+                                    replacement: yaml_scalar_text(better),
+                                }],
+                            ));
+                        }
+                    }
+                    out.push(f);
+                }
+            }
+            if let Some(c) = &node.const_value {
+                if !v.equals_json(c) {
+                    let mut f = self.finding(
+                        Kind::NotAllowed,
+                        file,
+                        value_range(),
+                        format!(
+                            "`{}` must be {} ({})",
+                            path_string(path),
+                            show_json(c),
+                            self.source
+                        ),
+                        depth,
+                    );
+                    f.by_value = true;
+                    out.push(f);
+                }
+            }
+            if let (Some(min), ScalarValue::Number(n)) = (node.minimum, v) {
+                if n < min {
+                    out.push(self.finding(
+                        Kind::NotAllowed,
+                        file,
+                        value_range(),
+                        format!(
+                            "`{}` is {}, below the minimum {} ({})",
+                            path_string(path),
+                            helm::go_format_float(n),
+                            helm::go_format_float(min),
+                            self.source
+                        ),
+                        depth,
+                    ));
+                }
+            }
+        }
+        match shape {
+            Shape::Object => self.check_object(inst, node, id, path, fixed, out),
+            Shape::Array(items) => {
+                if let Some(min) = node.min_items {
+                    if (items.len() as u64) < min {
+                        out.push(self.finding(
+                            Kind::NotAllowed,
+                            file,
+                            value_range(),
+                            format!(
+                                "`{}` has {} item{}, fewer than the minimum {} ({})",
+                                path_string(path),
+                                items.len(),
+                                if items.len() == 1 { "" } else { "s" },
+                                min,
+                                self.source
+                            ),
+                            depth,
+                        ));
+                    }
+                }
+                for (i, item) in items.iter().enumerate() {
+                    let schema_id =
+                        node.tuple_items
+                            .get(i)
+                            .copied()
+                            .or(if node.tuple_items.is_empty() {
+                                node.items
+                            } else {
+                                None
+                            });
+                    if let Some(item_id) = schema_id {
+                        path.push(Seg::Index(i));
+                        let child = Inst::Raw {
+                            file,
+                            key: None,
+                            node: item,
+                        };
+                        self.check(child, item_id, path, false, out);
+                        path.pop();
+                    }
+                }
+            }
+            Shape::Scalar(_) => {}
+        }
+        for &sub in &node.all_of {
+            self.check(inst, sub, path, fixed, out);
+        }
+        if !node.any_of.is_empty() {
+            self.combinator(inst, &node.any_of, false, path, fixed, out);
+        }
+        if !node.one_of.is_empty() {
+            self.combinator(inst, &node.one_of, true, path, fixed, out);
+        }
+        if let Some(cond) = node.if_ {
+            let mut probe = Vec::new();
+            self.check(inst, cond, path, fixed, &mut probe);
+            let branch = if probe.is_empty() {
+                node.then_
+            } else {
+                node.else_
+            };
+            if let Some(b) = branch {
+                self.check(inst, b, path, fixed, out);
+            }
+        }
+    }
+
+    fn type_finding<'m, 'a: 'm>(
+        &self,
+        inst: Inst<'m, 'a>,
+        shape: &Shape<'a>,
+        types: super::tree::Types,
+        path: &[Seg<'m>],
+    ) -> Finding<'a> {
+        let file = inst.file();
+        let range = inst.value_range().unwrap_or_default();
+        let where_ = path_string(path);
+        if let (Some(text), Shape::Scalar(v)) = (inst.plain_scalar(), shape) {
+            if types.has(super::tree::Types::STRING) && !matches!(v, ScalarValue::Str(_)) {
+                let resolved = helm::resolve_yaml11(text);
+                let mut f = self.finding(
+                    Kind::Coerced,
+                    file,
+                    range,
+                    format!(
+                        "helm reads {} as {}, but `{}` must be a string ({})",
+                        text,
+                        describe_resolved(&resolved),
+                        where_,
+                        self.source
+                    ),
+                    path.len(),
+                );
+                f.fixes.push(quote_fix(file, range, text));
+                return f;
+            }
+        }
+        self.finding(
+            Kind::WrongType,
+            file,
+            range,
+            format!(
+                "`{}` must be {}, not {} ({})",
+                where_,
+                types_phrase(types),
+                kind_name(shape),
+                self.source
+            ),
+            path.len(),
+        )
+    }
+
+    fn check_object<'m, 'a: 'm>(
+        &self,
+        inst: Inst<'m, 'a>,
+        node: &super::tree::SchemaNode,
+        _id: NodeId,
+        path: &mut Vec<Seg<'m>>,
+        fixed: bool,
+        out: &mut Vec<Finding<'a>>,
+    ) {
+        let entries = inst.entries();
+        let report_missing = !self.hidden_values && (self.defaults_known || !fixed);
+        if report_missing {
+            for req in &node.required {
+                if !entries.iter().any(|(k, _)| *k == &**req) {
+                    let range = inst.key_range().unwrap_or_default();
+                    let mut f = self.finding(
+                        Kind::Missing,
+                        inst.file(),
+                        range,
+                        if path.is_empty() {
+                            format!(
+                                "the required key `{req}` is missing at the top level ({})",
+                                self.source
+                            )
+                        } else {
+                            format!(
+                                "`{}` is missing the required key `{req}` ({})",
+                                path_string(path),
+                                self.source
+                            )
+                        },
+                        path.len(),
+                    );
+                    f.missing = Some(req.to_string());
+                    out.push(f);
+                }
+            }
+        }
+        for (key, child) in entries {
+            let mut matched = false;
+            path.push(Seg::Key(key));
+            if let Some(pid) = node.property(key) {
+                matched = true;
+                self.check(child, pid, path, fixed, out);
+            }
+            for (pattern, pid) in &node.pattern_properties {
+                if pattern.matches(key) {
+                    matched = true;
+                    self.check(child, *pid, path, false, out);
+                }
+            }
+            if !matched {
+                match node.additional {
+                    Additional::Any => {}
+                    Additional::Schema(aid) => self.check(child, aid, path, false, out),
+                    Additional::Forbidden => {
+                        out.push(self.unknown_key(child, key, node, path));
+                    }
+                }
+            }
+            path.pop();
+        }
+    }
+
+    fn unknown_key<'m, 'a: 'm>(
+        &self,
+        child: Inst<'m, 'a>,
+        key: &str,
+        node: &super::tree::SchemaNode,
+        path: &[Seg<'m>],
+    ) -> Finding<'a> {
+        let parent = &path[..path.len() - 1];
+        let range = child.key_range().unwrap_or_default();
+        let mut message = if parent.is_empty() {
+            format!(
+                "unknown key `{key}` at the top level (not in the {})",
+                self.source
+            )
+        } else {
+            format!(
+                "unknown key `{key}` in `{}` (not in the {})",
+                path_string(parent),
+                self.source
+            )
+        };
+        let mut f = self.finding(
+            Kind::UnknownKey,
+            child.file(),
+            range,
+            String::new(),
+            path.len(),
+        );
+        let candidates = node.properties.iter().map(|(k, _)| &**k);
+        if let Some(better) = did_you_mean(key, candidates) {
+            message.push_str(&format!("; did you mean `{better}`?"));
+            if child.key().is_some() {
+                f.fixes.push(Fix::unsafe_(
+                    format!("Rename `{key}` to `{better}`"),
+                    vec![Edit {
+                        file: child.file().to_string(),
+                        range,
+                        replacement: yaml_scalar_text(better),
+                    }],
+                ));
+            }
+        } else if !node.pattern_properties.is_empty() {
+            let pats: Vec<&str> = node
+                .pattern_properties
+                .iter()
+                .map(|(p, _)| &*p.source)
+                .collect();
+            message.push_str(&format!("; keys here must match {}", pats.join(" or ")));
+        }
+        f.message = message;
+        f
+    }
+
+    /// `anyOf` (`one` false) or `oneOf` (`one` true).
+    fn combinator<'m, 'a: 'm>(
+        &self,
+        inst: Inst<'m, 'a>,
+        branches: &[NodeId],
+        one: bool,
+        path: &mut Vec<Seg<'m>>,
+        fixed: bool,
+        out: &mut Vec<Finding<'a>>,
+    ) {
+        let mut results: Vec<Vec<Finding<'a>>> = Vec::with_capacity(branches.len());
+        for &b in branches {
+            let mut probe = Vec::new();
+            self.check(inst, b, path, fixed, &mut probe);
+            results.push(probe);
+        }
+        let passing = results.iter().filter(|r| r.is_empty()).count();
+        if passing == 1 || (passing > 1 && (!one || self.hidden_values)) {
+            return;
+        }
+        let depth = path.len();
+        let file = inst.file();
+        let range = inst.key_range().unwrap_or_default();
+        if passing > 1 {
+            out.push(self.finding(
+                Kind::NotAllowed,
+                file,
+                range,
+                format!(
+                    "`{}` fits {} of the alternatives the schema allows, but must fit exactly one ({})",
+                    path_string(path),
+                    passing,
+                    self.source
+                ),
+                depth,
+            ));
+            return;
+        }
+        // The alternatives whose distinguishing values fit: the user meant one of these.
+        let meant: Vec<&Vec<Finding<'a>>> = results
+            .iter()
+            .filter(|r| !r.iter().any(|f| f.by_value && f.depth <= depth + 1))
+            .collect();
+        if meant.is_empty() {
+            out.push(self.finding(
+                Kind::NotAllowed,
+                file,
+                range,
+                format!(
+                    "`{}` fits none of the alternatives the schema allows ({})",
+                    path_string(path),
+                    self.source
+                ),
+                depth,
+            ));
+            return;
+        }
+        let only_missing_here = meant.len() > 1
+            && meant.iter().all(|r| {
+                r.iter()
+                    .all(|f| f.kind == Kind::Missing && f.depth == depth)
+            });
+        if only_missing_here {
+            let forms: Vec<String> = meant
+                .iter()
+                .map(|r| {
+                    let keys: Vec<String> = r
+                        .iter()
+                        .filter_map(|f| f.missing.as_ref().map(|k| format!("`{k}`")))
+                        .collect();
+                    if keys.len() == 1 {
+                        keys[0].clone()
+                    } else {
+                        format!("all of {}", keys.join(", "))
+                    }
+                })
+                .collect();
+            let mut f = self.finding(
+                Kind::Missing,
+                file,
+                range,
+                format!(
+                    "`{}` needs {} ({})",
+                    path_string(path),
+                    forms.join(", or "),
+                    self.source
+                ),
+                depth,
+            );
+            f.missing = Some(String::new());
+            out.push(f);
+            return;
+        }
+        let best = meant
+            .into_iter()
+            .min_by_key(|r| r.len())
+            .expect("not empty");
+        out.extend(best.iter().cloned());
+    }
+}
+
+/// How helm reads a plain scalar, in words: "the number 1.1", "the boolean true".
+pub fn describe_resolved(r: &helm::Resolved) -> String {
+    match r {
+        helm::Resolved::Bool(b) => format!("the boolean {b}"),
+        helm::Resolved::Null => "null".into(),
+        helm::Resolved::String => "a string".into(),
+        _ => format!(
+            "the number {}",
+            r.helm_rendering().unwrap_or_else(|| "?".into())
+        ),
+    }
+}
+
+/// Quote a plain scalar so helm reads the text as written.
+pub fn quote_fix(file: &str, range: TextRange, text: &str) -> Fix {
+    let quoted = format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""));
+    Fix::safe(
+        format!("Quote it: {quoted}"),
+        vec![Edit {
+            file: file.to_string(),
+            range,
+            replacement: quoted,
+        }],
+    )
+}
+
+/// A string as a YAML scalar: plain when helm would read it back as the same string.
+pub fn yaml_scalar_text(s: &str) -> String {
+    let plain_ok = !s.is_empty()
+        && helm::resolve_yaml11(s) == helm::Resolved::String
+        && s.chars().all(|c| c.is_alphanumeric() || "_-./".contains(c))
+        && !s.starts_with(['-', '.']);
+    if plain_ok {
+        s.to_string()
+    } else {
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+fn show_scalar(v: ScalarValue) -> String {
+    match v {
+        ScalarValue::Null => "null".into(),
+        ScalarValue::Bool(b) => b.to_string(),
+        ScalarValue::Number(n) => helm::go_format_float(n),
+        ScalarValue::Str(s) => format!("{s:?}"),
+    }
+}
+
+fn show_json(j: &Json) -> String {
+    match j {
+        Json::String(s) if s.is_empty() => "\"\"".into(),
+        Json::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
