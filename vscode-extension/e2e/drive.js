@@ -8,7 +8,8 @@
 //   6-8. settings changes reach the running extension: enable=false stops the server and clears
 //        its problems; a too-old hublint.path gives a notification with the fix; clearing it
 //        brings the bundled server back;
-//   9. "hublint: Fix All Problems in This File" fixes the Dockerfile again.
+//   9. "hublint: Restart Server" restarts it; "hublint: Show Server Log" shows the log;
+//   10. "hublint: Fix All Problems in This File" fixes the Dockerfile again.
 // Screenshots of each step go to --out. Exit code 0 only when every step passed.
 //
 // node drive.js --url URL --workspace DIR --out DIR     (playwright-core on NODE_PATH)
@@ -258,7 +259,23 @@ async function main() {
     rows = await waitForProblems((r) => r.some(isV001), 'V001 from the restarted server');
     log(`problems: ${JSON.stringify(rows)}`);
 
-    log('9. hublint: Fix All Problems in This File');
+    log('9. hublint: Restart Server, then hublint: Show Server Log');
+    await runCommand('hublint: Restart Server');
+    await waitForStatus(page, /^hublint (starting|running)/);
+    await waitForStatus(page, /^hublint running: bundled/);
+    await runCommand('hublint: Show Server Log');
+    const logText = await waitForText(
+      page,
+      '.part.panel .monaco-editor .view-lines',
+      // the output view renders only its last screenful, and long lines wrap
+      (t) => /Z\] stopping the server[\s\S]*Z\] starting [\s\S]*loaded \d+ files/.test(t),
+      'the hublint log to show the restart (stop, start, the server loading the repository)',
+    );
+    log(`server log: ${(logText.match(/Z\] (starting|stopping) /g) || []).length} start/stop lines`);
+    await screenshot('server-log');
+    await page.keyboard.press('Control+Shift+M');
+
+    log('10. hublint: Fix All Problems in This File');
     await quickOpen(dockerRel);
     await runCommand('hublint: Fix All Problems in This File');
     await waitForEditorText((t) => t.includes(`k8s-hub:${newVersion}`), `fix all to set the FROM tag to ${newVersion}`);
@@ -291,6 +308,18 @@ async function waitForStatus(page, re, timeout = STEP_TIMEOUT) {
     await page.waitForTimeout(150);
   }
   throw new Error(`status bar never matched ${re}; last: ${label}`);
+}
+
+/** Waits until the first element matching selector has text satisfying predicate; returns it. */
+async function waitForText(page, selector, predicate, what, timeout = STEP_TIMEOUT) {
+  const deadline = Date.now() + timeout;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await page.$eval(selector, (e) => e.innerText.replace(/\u00a0/g, ' ')).catch(() => '');
+    if (predicate(text)) return text;
+    await page.waitForTimeout(150);
+  }
+  throw new Error(`timed out waiting for ${what}; ${selector} shows:\n${text}`);
 }
 
 /** Text of the first frame (the Markdown preview is a webview: nested iframes) matching re. */
