@@ -283,10 +283,12 @@ fn check_traits<'m, 'a: 'm>(
         };
         if matches!(section.shape(), Shape::Object) {
             for (name, value) in section.entries() {
+                if known.binary_search(&name).is_ok() {
+                    continue;
+                }
                 // Upper-case keys are nested config sections (`c.Parent.Child.trait`).
-                if known.binary_search(&name).is_ok()
-                    || name.starts_with(|c: char| c.is_ascii_uppercase())
-                {
+                if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                    nested_section(class, name, value, out);
                     continue;
                 }
                 let Some(range) = value.key_range() else {
@@ -322,6 +324,29 @@ fn check_traits<'m, 'a: 'm>(
         }
         path.pop();
     }
+}
+
+/// `hub.config.GitHubOAuthenticator.Authenticator`: traitlets applies a nested section only
+/// to objects created with the outer one as their parent. JupyterHub creates the
+/// authenticator with the JupyterHub app as parent and spawners with none, so below any
+/// class but `JupyterHub` a nested known class is dead configuration (and traitlets does not
+/// warn about section keys).
+fn nested_section(outer: &str, inner: &str, value: Inst, out: &mut Vec<Diagnostic>) {
+    if outer == "JupyterHub" || !traits::is_known_class(inner) {
+        return;
+    }
+    let Some(range) = value.key_range() else {
+        return;
+    };
+    out.push(Diagnostic::new(
+        "S005",
+        Severity::Warning,
+        value.file(),
+        range,
+        format!(
+            "`{inner}` is nested under `{outer}`: traitlets applies it only to an `{inner}` created by a `{outer}`, which JupyterHub never does, so these settings are silently ignored; move it up to `hub.config.{inner}`"
+        ),
+    ));
 }
 
 fn rename_fix(file: &str, range: crate::text::TextRange, from: &str, to: &str) -> Fix {

@@ -377,7 +377,9 @@ pub fn run(ws: &Workspace, model: &RepoModel, config: &crate::Config) -> Vec<Dia
     let jobs = jobs(ws, model, config);
     let mut files = FileSchemas::default();
     let mut pending: Vec<Pending> = Vec::new();
-    let mut index: HashMap<(String, usize, usize, &'static str, String), usize> = HashMap::new();
+    // One diagnostic per place and code; hubs on other chart versions that hit the same
+    // problem only add their names.
+    let mut index: HashMap<(String, usize, usize, &'static str), usize> = HashMap::new();
     let mut users: HashMap<&str, usize> = HashMap::new();
     for job in &jobs {
         for f in &job.values_files {
@@ -387,7 +389,7 @@ pub fn run(ws: &Workspace, model: &RepoModel, config: &crate::Config) -> Vec<Dia
     for (j, job) in jobs.iter().enumerate() {
         let (applied, note, z2jh_defaults) = schemas_for(ws, model, job, &mut files);
         let merged = merged_values(ws, model, job, z2jh_defaults.as_deref());
-        let mut found: Vec<(Finding, Option<Severity>)> = Vec::new();
+        let mut found: Vec<Finding> = Vec::new();
         // The jupyterhub schema first: its findings win over a wrapper's at the same place.
         for a in applied.iter().rev() {
             let Some(sub) = merged.get_path(&a.prefix) else {
@@ -402,7 +404,7 @@ pub fn run(ws: &Workspace, model: &RepoModel, config: &crate::Config) -> Vec<Dia
             let mut path: Vec<Seg> = a.prefix.iter().map(|k| Seg::Key(k.as_str())).collect();
             let mut out = Vec::new();
             v.validate(Inst::Merged(sub), a.schema.root_id(), &mut path, &mut out);
-            found.extend(out.into_iter().map(|f| (f, None)));
+            found.extend(out);
         }
         let mut extra: Vec<Diagnostic> = Vec::new();
         if let Some(sub) = merged.get_path(&job.nesting) {
@@ -426,13 +428,7 @@ pub fn run(ws: &Workspace, model: &RepoModel, config: &crate::Config) -> Vec<Dia
                 return;
             }
             seen.push(here);
-            let key = (
-                d.file.clone(),
-                d.range.start,
-                d.range.end,
-                d.code,
-                d.message.clone(),
-            );
+            let key = (d.file.clone(), d.range.start, d.range.end, d.code);
             match index.get(&key) {
                 Some(&i) => {
                     if !pending[i].hubs.contains(&j) {
@@ -448,15 +444,18 @@ pub fn run(ws: &Workspace, model: &RepoModel, config: &crate::Config) -> Vec<Dia
                 }
             }
         };
-        for (f, severity) in found {
-            let (code, default) = code_of(f.kind);
-            let mut d = Diagnostic::new(
-                code,
-                severity.unwrap_or(default),
-                f.file,
-                f.range,
-                f.message,
-            );
+        for f in found {
+            let (code, severity) = code_of(f.kind);
+            // The merged root belongs to no file: a missing top-level key is shown at the
+            // start of the hub's first values file.
+            let file = match f.file {
+                "" => match job.values_files.first() {
+                    Some(first) => first.as_str(),
+                    None => continue,
+                },
+                file => file,
+            };
+            let mut d = Diagnostic::new(code, severity, file, f.range, f.message);
             d.fixes = f.fixes;
             push(d, &mut pending);
         }
