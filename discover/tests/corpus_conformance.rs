@@ -70,6 +70,9 @@ const EXPECTED_WARNINGS: &[(&str, &str, u32, &str)] = &[
     ("I001", "config/clusters/openscapeshub/common.values.yaml", 78, "profile option image :latest"),
     ("I001", "config/clusters/opensci/sciencecore.values.yaml", 79, "profile option image :latest"),
     ("I001", "config/clusters/opensci/sciencecore.values.yaml", 89, "profile option image :latest"),
+    // Schema rules (core/tests/schema_corpus.rs lists the same with reasons): both true findings.
+    ("S005", "config/clusters/aimatx-2i2c-hub/common.values.yaml", 174, "Authenticator nested under GitHubOAuthenticator: its admin_users are ignored"),
+    ("S005", "config/clusters/maap/common.values.yaml", 63, "authenticator_class is a JupyterHub trait, ignored under Authenticator"),
 ];
 
 #[test]
