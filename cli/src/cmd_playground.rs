@@ -39,7 +39,10 @@ pub fn run(args: PlaygroundArgs) -> Result<i32> {
     let listener = TcpListener::bind(("127.0.0.1", args.port))
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
     let addr = listener.local_addr()?;
-    println!("hublint playground: serving {} at http://{addr}/ (Ctrl-C stops)", root.display());
+    println!(
+        "hublint playground: serving {} at http://{addr}/ (Ctrl-C stops)",
+        root.display()
+    );
     std::io::stdout().flush()?;
     serve(listener, root);
     Ok(0)
@@ -61,7 +64,10 @@ fn find_dir(given: Option<&Path>) -> Result<PathBuf> {
         return Ok(dir.canonicalize()?);
     }
     let mut candidates = Vec::new();
-    if let Some(exe_dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_path_buf)) {
+    if let Some(exe_dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
         candidates.push(exe_dir.join("playground"));
         candidates.push(exe_dir.join("../share/hublint/playground"));
     }
@@ -97,7 +103,11 @@ struct Response {
 
 impl Response {
     fn text(status: &'static str, body: &str) -> Response {
-        Response { status, content_type: "text/plain; charset=utf-8", body: body.as_bytes().to_vec() }
+        Response {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            body: body.as_bytes().to_vec(),
+        }
     }
 }
 
@@ -146,7 +156,11 @@ fn respond(root: &Path, target: &str) -> Response {
         return Response::text("404 Not Found", "not found\n");
     };
     match std::fs::read(&path) {
-        Ok(body) => Response { status: "200 OK", content_type: content_type(&path), body },
+        Ok(body) => Response {
+            status: "200 OK",
+            content_type: content_type(&path),
+            body,
+        },
         Err(_) => Response::text("404 Not Found", "not found\n"),
     }
 }
@@ -237,7 +251,10 @@ mod tests {
     }
 
     fn get(addr: SocketAddr, path: &str) -> (String, String) {
-        request(addr, &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+        request(
+            addr,
+            &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+        )
     }
 
     #[test]
@@ -265,14 +282,28 @@ mod tests {
         let outside = tempfile::tempdir().unwrap();
         std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
         #[cfg(unix)]
-        std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.path().join("link.txt")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.txt"),
+            dir.path().join("link.txt"),
+        )
+        .unwrap();
         let addr = spawn(dir.path().canonicalize().unwrap());
-        for path in ["/../secret.txt", "/%2e%2e/secret.txt", "/link.txt", "/missing.js", "/%zz", "nohost"] {
+        for path in [
+            "/../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/link.txt",
+            "/missing.js",
+            "/%zz",
+            "nohost",
+        ] {
             let (head, _) = get(addr, path);
             assert!(head.starts_with("HTTP/1.1 404"), "{path}: {head}");
         }
         let (head, _) = request(addr, "POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
-        assert!(head.starts_with("HTTP/1.1 405") && head.contains("Allow: GET, HEAD"), "{head}");
+        assert!(
+            head.starts_with("HTTP/1.1 405") && head.contains("Allow: GET, HEAD"),
+            "{head}"
+        );
         // A client that sends nothing and closes does not stop the server.
         drop(TcpStream::connect(addr).unwrap());
         assert!(get(addr, "/").0.starts_with("HTTP/1.1 200"));
@@ -284,6 +315,9 @@ mod tests {
         let err = find_dir(Some(empty.path())).unwrap_err().to_string();
         assert!(err.contains("build-playground.sh"), "{err}");
         let dir = built_dir();
-        assert_eq!(find_dir(Some(dir.path())).unwrap(), dir.path().canonicalize().unwrap());
+        assert_eq!(
+            find_dir(Some(dir.path())).unwrap(),
+            dir.path().canonicalize().unwrap()
+        );
     }
 }

@@ -105,7 +105,9 @@ extern "C" {
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen(start)]
 fn start() {
-    std::panic::set_hook(Box::new(|info| console_error(&format!("hublint panicked: {info}"))));
+    std::panic::set_hook(Box::new(|info| {
+        console_error(&format!("hublint panicked: {info}"))
+    }));
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
@@ -196,7 +198,10 @@ impl State {
         for _ in 0..FIX_ROUNDS {
             let changed = {
                 let ws = &self.ws;
-                core_fix::fix_all(&|p| ws.get(p).and_then(|f| f.text()).map(str::to_string), &diags)
+                core_fix::fix_all(
+                    &|p| ws.get(p).and_then(|f| f.text()).map(str::to_string),
+                    &diags,
+                )
             };
             if changed.is_empty() {
                 break;
@@ -231,7 +236,9 @@ struct FixResult {
 /// Check a workspace given as `{ path: text }`: the diagnostics `hublint check
 /// --output-format json` prints for the same files, columns in UTF-16 code units.
 #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
-pub fn check(#[wasm_bindgen(unchecked_param_type = "Files")] files: JsValue) -> Result<JsValue, JsError> {
+pub fn check(
+    #[wasm_bindgen(unchecked_param_type = "Files")] files: JsValue,
+) -> Result<JsValue, JsError> {
     let state = State::from_files(read_files(&files)?);
     to_js(&state.json(&state.check()))
 }
@@ -239,10 +246,16 @@ pub fn check(#[wasm_bindgen(unchecked_param_type = "Files")] files: JsValue) -> 
 /// Apply every safe fix (several rounds, as `hublint check --fix`): the new texts of all
 /// files, which ones changed, and what is still reported.
 #[wasm_bindgen(unchecked_return_type = "FixResult")]
-pub fn fix(#[wasm_bindgen(unchecked_param_type = "Files")] files: JsValue) -> Result<JsValue, JsError> {
+pub fn fix(
+    #[wasm_bindgen(unchecked_param_type = "Files")] files: JsValue,
+) -> Result<JsValue, JsError> {
     let mut state = State::from_files(read_files(&files)?);
     let (changed, remaining) = state.fix_all();
-    to_js(&FixResult { files: state.files(), changed, remaining: state.json(&remaining) })
+    to_js(&FixResult {
+        files: state.files(),
+        changed,
+        remaining: state.json(&remaining),
+    })
 }
 
 #[derive(Serialize)]
@@ -301,7 +314,10 @@ impl PlaygroundWorkspace {
 
     /// Replace every file at once: files not in `files` are removed.
     #[wasm_bindgen(js_name = setFiles)]
-    pub fn set_files(&mut self, #[wasm_bindgen(unchecked_param_type = "Files")] files: JsValue) -> Result<(), JsError> {
+    pub fn set_files(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Files")] files: JsValue,
+    ) -> Result<(), JsError> {
         let files = read_files(&files)?;
         let stale: Vec<String> = self
             .state
@@ -349,7 +365,11 @@ impl PlaygroundWorkspace {
     #[wasm_bindgen(js_name = fixAll, unchecked_return_type = "FixResult")]
     pub fn fix_all(&mut self) -> Result<JsValue, JsError> {
         let (changed, remaining) = self.state.fix_all();
-        to_js(&FixResult { files: self.state.files(), changed, remaining: self.state.json(&remaining) })
+        to_js(&FixResult {
+            files: self.state.files(),
+            changed,
+            remaining: self.state.json(&remaining),
+        })
     }
 
     /// Problems in `.hublint.yaml` (the CLI prints these as warnings).
@@ -364,7 +384,12 @@ mod tests {
     use super::*;
 
     fn state(files: &[(&str, &str)]) -> State {
-        State::from_files(files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect())
+        State::from_files(
+            files
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
@@ -372,11 +397,17 @@ mod tests {
         // "é" is 2 UTF-8 bytes and 1 UTF-16 unit; "😀" is 4 bytes and 2 units.
         let s = state(&[("a.yaml", "x: \"é😀\"\nk: 1\nk: 2\n")]);
         let json = s.json(&s.check());
-        let dup = json.iter().find(|d| d.code == "Y002").expect("duplicate key reported");
+        let dup = json
+            .iter()
+            .find(|d| d.code == "Y002")
+            .expect("duplicate key reported");
         assert_eq!((dup.location.row, dup.location.column), (3, 1));
         let s = state(&[("a.yaml", "é😀: 1\né😀: 2\n")]);
         let json = s.json(&s.check());
-        let dup = json.iter().find(|d| d.code == "Y002").expect("duplicate key reported");
+        let dup = json
+            .iter()
+            .find(|d| d.code == "Y002")
+            .expect("duplicate key reported");
         assert_eq!((dup.location.row, dup.location.column), (2, 1));
         // The key spans 3 UTF-16 units (é = 1, 😀 = 2): the end column is 1 + 3.
         assert_eq!((dup.end_location.row, dup.end_location.column), (2, 4));
@@ -384,7 +415,10 @@ mod tests {
 
     #[test]
     fn config_file_selects_rules_and_removing_it_restores_defaults() {
-        let mut s = state(&[("a.yaml", "k: 1\nk: 2\n"), (".hublint.yaml", "ignore: [Y002]\n")]);
+        let mut s = state(&[
+            ("a.yaml", "k: 1\nk: 2\n"),
+            (".hublint.yaml", "ignore: [Y002]\n"),
+        ]);
         assert!(s.check().iter().all(|d| d.code != "Y002"));
         assert!(s.remove_file(".hublint.yaml"));
         assert!(s.check().iter().any(|d| d.code == "Y002"));

@@ -13,7 +13,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 const DOCKERFILE: &str = "# hub image\nFROM quay.io/jupyterhub/k8s-hub:4.2.0\nUSER root\n";
 const CHART: &str = "apiVersion: v2\nname: basehub\nversion: \"0.1.0\"\ndependencies:\n  - name: jupyterhub\n    version: 4.3.3\n    repository: https://jupyterhub.github.io/helm-chart/\n";
 const CHARTPRESS: &str = "charts:\n  - name: basehub\n    imagePrefix: quay.io/example-org/\n    images:\n      hub:\n        valuesPath: jupyterhub.hub.image\n";
-const VALUES: &str = "jupyterhub:\n  hub:\n    image:\n      name: quay.io/example-org/hub\n      tag: \"0.0.1\"\n";
+const VALUES: &str =
+    "jupyterhub:\n  hub:\n    image:\n      name: quay.io/example-org/hub\n      tag: \"0.0.1\"\n";
 
 fn files(pairs: &[(&str, &str)]) -> JsValue {
     let obj = Object::new();
@@ -26,7 +27,10 @@ fn files(pairs: &[(&str, &str)]) -> JsValue {
 fn repo(chart_version: &str) -> Vec<(&'static str, String)> {
     vec![
         ("helm-charts/images/hub/Dockerfile", DOCKERFILE.to_string()),
-        ("helm-charts/basehub/Chart.yaml", CHART.replace("4.3.3", chart_version)),
+        (
+            "helm-charts/basehub/Chart.yaml",
+            CHART.replace("4.3.3", chart_version),
+        ),
         ("helm-charts/chartpress.yaml", CHARTPRESS.to_string()),
         ("helm-charts/basehub/values.yaml", VALUES.to_string()),
     ]
@@ -44,7 +48,12 @@ fn json(value: &JsValue) -> Value {
 }
 
 fn codes(diags: &Value) -> Vec<String> {
-    diags.as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect()
+    diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// The UTF-16 offset of a 1-based (row, UTF-16 column) in `text`, counted as JavaScript does.
@@ -70,22 +79,41 @@ fn columns_slice_javascript_strings_at_the_reported_text() {
         .unwrap_or_else(|| panic!("no Y002 in {diags}"));
     let (start, end) = (&dup["location"], &dup["end_location"]);
     assert_eq!(start["row"], 3);
-    let from = js_offset(text, start["row"].as_u64().unwrap(), start["column"].as_u64().unwrap());
-    let to = js_offset(text, end["row"].as_u64().unwrap(), end["column"].as_u64().unwrap());
+    let from = js_offset(
+        text,
+        start["row"].as_u64().unwrap(),
+        start["column"].as_u64().unwrap(),
+    );
+    let to = js_offset(
+        text,
+        end["row"].as_u64().unwrap(),
+        end["column"].as_u64().unwrap(),
+    );
     let reported: String = JsString::from(text).slice(from, to).into();
     assert_eq!(reported, "café😀");
     // The second occurrence on the line, not the first: columns are not bytes or chars.
-    assert_eq!(from, JsString::from(text).last_index_of(&JsString::from("café😀"), i32::MAX) as u32);
+    assert_eq!(
+        from,
+        JsString::from(text).last_index_of(&JsString::from("café😀"), i32::MAX) as u32
+    );
 }
 
 #[wasm_bindgen_test]
 fn from_tag_follows_the_chart_in_another_file() {
     let diags = json(&check(repo_files("4.3.3")).unwrap());
-    let v001: Vec<&Value> = diags.as_array().unwrap().iter().filter(|d| d["code"] == "V001").collect();
+    let v001: Vec<&Value> = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "V001")
+        .collect();
     assert_eq!(v001.len(), 1, "{diags}");
     assert_eq!(v001[0]["filename"], "helm-charts/images/hub/Dockerfile");
     assert_eq!(v001[0]["location"]["row"], 2);
-    assert_eq!(v001[0]["related"][0]["filename"], "helm-charts/basehub/Chart.yaml");
+    assert_eq!(
+        v001[0]["related"][0]["filename"],
+        "helm-charts/basehub/Chart.yaml"
+    );
     // The chart moves to the image's version: the Dockerfile is fine.
     let diags = json(&check(repo_files("4.2.0")).unwrap());
     assert!(!codes(&diags).contains(&"V001".to_string()), "{diags}");
@@ -94,7 +122,10 @@ fn from_tag_follows_the_chart_in_another_file() {
 #[wasm_bindgen_test]
 fn fix_returns_the_fixed_texts() {
     let result = json(&fix(repo_files("4.3.3")).unwrap());
-    assert_eq!(result["changed"], serde_json::json!(["helm-charts/images/hub/Dockerfile"]));
+    assert_eq!(
+        result["changed"],
+        serde_json::json!(["helm-charts/images/hub/Dockerfile"])
+    );
     assert_eq!(
         result["files"]["helm-charts/images/hub/Dockerfile"],
         "# hub image\nFROM quay.io/jupyterhub/k8s-hub:4.3.3\nUSER root\n"
@@ -111,7 +142,10 @@ fn workspace_rechecks_after_edits_and_removals() {
         ws.set_file(path, text);
     }
     assert!(codes(&json(&ws.check().unwrap())).contains(&"V001".to_string()));
-    ws.set_file("helm-charts/basehub/Chart.yaml", CHART.replace("4.3.3", "4.2.0"));
+    ws.set_file(
+        "helm-charts/basehub/Chart.yaml",
+        CHART.replace("4.3.3", "4.2.0"),
+    );
     assert!(!codes(&json(&ws.check().unwrap())).contains(&"V001".to_string()));
     // Without chartpress.yaml nothing ties the Dockerfile to the chart.
     ws.set_file("helm-charts/basehub/Chart.yaml", CHART.to_string());
@@ -120,11 +154,16 @@ fn workspace_rechecks_after_edits_and_removals() {
     assert!(!codes(&json(&ws.check().unwrap())).contains(&"V001".to_string()));
     // setFiles replaces the whole set.
     ws.set_files(files(&[("a.yaml", "k: 1\nk: 2\n")])).unwrap();
-    assert_eq!(json(&ws.files().unwrap()), serde_json::json!({ "a.yaml": "k: 1\nk: 2\n" }));
+    assert_eq!(
+        json(&ws.files().unwrap()),
+        serde_json::json!({ "a.yaml": "k: 1\nk: 2\n" })
+    );
     assert_eq!(codes(&json(&ws.check().unwrap())), vec!["Y002"]);
     // A config tab changes what is reported, and its own mistakes are listed.
     ws.set_file(".hublint.yaml", "ignore: [Y002]\nselct: [V]\n".to_string());
-    assert!(codes(&json(&ws.check().unwrap())).iter().all(|c| c != "Y002"));
+    assert!(codes(&json(&ws.check().unwrap()))
+        .iter()
+        .all(|c| c != "Y002"));
     assert_eq!(ws.config_errors().len(), 1);
 }
 
@@ -135,8 +174,14 @@ fn fix_all_updates_the_workspace() {
         ws.set_file(path, text);
     }
     let result = json(&ws.fix_all().unwrap());
-    assert_eq!(result["changed"], serde_json::json!(["helm-charts/images/hub/Dockerfile"]));
-    assert!(ws.get_file("helm-charts/images/hub/Dockerfile").unwrap().contains("k8s-hub:4.3.3"));
+    assert_eq!(
+        result["changed"],
+        serde_json::json!(["helm-charts/images/hub/Dockerfile"])
+    );
+    assert!(ws
+        .get_file("helm-charts/images/hub/Dockerfile")
+        .unwrap()
+        .contains("k8s-hub:4.3.3"));
     assert!(!codes(&json(&ws.check().unwrap())).contains(&"V001".to_string()));
 }
 
@@ -145,7 +190,10 @@ fn rules_carry_their_docs() {
     let docs = json(&rules().unwrap());
     let docs = docs.as_array().unwrap();
     assert_eq!(docs.len(), hublint_core::rules::all().len());
-    let v001 = docs.iter().find(|r| r["code"] == "V001").expect("V001 listed");
+    let v001 = docs
+        .iter()
+        .find(|r| r["code"] == "V001")
+        .expect("V001 listed");
     assert_eq!(v001["name"], "from-tag-disagrees-with-chart");
     assert_eq!(v001["fixable"], true);
     assert_eq!(v001["severity"], "error");
@@ -159,7 +207,14 @@ fn a_map_is_accepted_and_bad_input_is_an_error() {
     assert_eq!(codes(&json(&check(map.into()).unwrap())), vec!["Y002"]);
     assert!(check(JsValue::from_str("a.yaml")).is_err());
     assert!(check(JsValue::NULL).is_err());
-    assert!(check(files(&[])).unwrap().dyn_into::<js_sys::Array>().unwrap().length() == 0);
+    assert!(
+        check(files(&[]))
+            .unwrap()
+            .dyn_into::<js_sys::Array>()
+            .unwrap()
+            .length()
+            == 0
+    );
     let bad = Object::new();
     Reflect::set(&bad, &"a.yaml".into(), &JsValue::from_f64(1.0)).unwrap();
     assert!(check(bad.into()).is_err());

@@ -69,6 +69,11 @@ let checkPending = false;
 const checkTimes = [];
 let firstDiagnosticsAt = null;
 let rulesByCode = new Map();
+/** What each tab and the problems list last showed, to skip updates that change nothing. */
+const shownKeys = new Map();
+const shownDocs = new Map();
+/** The latest check's result as text: fix buttons act only while it is unchanged. */
+let diagnosticsKey = null;
 
 const $ = (id) => document.getElementById(id);
 const baseName = (path) => path.split('/').pop();
@@ -83,6 +88,13 @@ function normalizePath(path) {
   return parts.join('/');
 }
 
+const MONO = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
+const editorTheme = EditorView.theme({
+  '&': { flex: '1', minHeight: '0' },
+  '.cm-scroller': { fontFamily: MONO, fontSize: '13px', lineHeight: '1.5' },
+  '.cm-tooltip': { fontFamily: 'system-ui, sans-serif', fontSize: '13px' },
+});
+
 function newTabState(path, text) {
   return EditorState.create({
     doc: text,
@@ -95,6 +107,7 @@ function newTabState(path, text) {
       lintGutter(),
       keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...lintKeymap, indentWithTab]),
       EditorView.contentAttributes.of({ 'aria-label': path, 'data-path': path }),
+      editorTheme,
     ],
   });
 }
@@ -148,14 +161,20 @@ function runCheck() {
     status = `hublint failed: ${e && e.message ? e.message : e}`;
     console.error(e);
   }
+  const checked = performance.now();
   generation += 1;
+  const key = JSON.stringify(diagnostics) + status;
+  const changed = key !== diagnosticsKey;
+  diagnosticsKey = key;
   showDiagnostics();
-  renderProblems(status);
-  renderTabs();
-  const elapsed = performance.now() - started;
-  checkTimes.push(elapsed);
+  if (changed) {
+    renderProblems(status);
+    renderTabs();
+  }
+  const done = performance.now();
+  checkTimes.push({ wasm: checked - started, total: done - started });
   if (firstDiagnosticsAt === null) {
-    firstDiagnosticsAt = performance.now();
+    firstDiagnosticsAt = done;
     performance.mark('hublint-first-diagnostics');
     document.body.dataset.ready = '1';
   }
@@ -178,19 +197,26 @@ function byFile() {
 }
 
 function fixActions(d) {
+  const seen = diagnosticsKey;
   return d.fixes
     .filter((f) => f.applicability !== 'display-only')
     .map((fix) => ({
       name: fix.applicability === 'unsafe' ? `${fix.message} (unsafe)` : fix.message,
-      apply: () => applyFix(fix),
+      apply: () => applyFixIfCurrent(fix, seen),
     }));
 }
 
+/** Give each tab its diagnostics, touching only tabs whose diagnostics changed. */
 function showDiagnostics() {
   const grouped = byFile();
   for (const [path, state] of tabs) {
+    // Unchanged text and unchanged results: CodeMirror already shows the right marks (and
+    // their fix actions belong to the current result).
+    const key = diagnosticsKey;
+    if (shownKeys.get(path) === key && shownDocs.get(path) === state.doc) continue;
+    const mine = grouped.get(path) || [];
     const doc = state.doc;
-    const list = (grouped.get(path) || []).map((d) => ({
+    const list = mine.map((d) => ({
       ...rangeOf(doc, d),
       severity: SEVERITY[d.severity] || 'info',
       source: d.code,
@@ -198,11 +224,20 @@ function showDiagnostics() {
       actions: fixActions(d),
     }));
     updateTab(path, setDiagnostics(state, list));
+    shownKeys.set(path, key);
+    shownDocs.set(path, tabs.get(path).doc);
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Fixes
+
+/** Apply a fix offered by the check whose result was `seen`, if no edit came since. */
+function applyFixIfCurrent(fix, seen) {
+  checkNowIfPending();
+  if (seen !== diagnosticsKey) return;
+  applyFix(fix);
+}
 
 /** Apply one fix: its edits may touch several tabs. */
 function applyFix(fix) {
@@ -250,6 +285,11 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** Messages quote code in `backticks`, as the CLI prints them: show those parts as code. */
+function withCode(text) {
+  return text.split('`').map((part, i) => (i % 2 ? el('code', {}, part) : part));
+}
+
 function locationButton(filename, location, label) {
   return el('button', {
     type: 'button', class: 'loc', title: filename,
@@ -260,7 +300,7 @@ function locationButton(filename, location, label) {
 function renderProblems(status) {
   const list = $('problems');
   list.replaceChildren();
-  const gen = generation;
+  const seen = diagnosticsKey;
   diagnostics.forEach((d) => {
     const fixes = d.fixes.filter((f) => f.applicability !== 'display-only');
     list.append(el('li', {
@@ -273,18 +313,14 @@ function renderProblems(status) {
     ' ',
     locationButton(d.filename, d.location),
     ' ',
-    el('span', { class: 'message' }, d.message),
+    el('span', { class: 'message' }, withCode(d.message)),
     d.related.length ? el('ul', { class: 'related' }, d.related.map((r) => el('li', {},
-      locationButton(r.filename, r.location), ' ', el('span', {}, r.message)))) : null,
+      locationButton(r.filename, r.location), ' ', el('span', {}, withCode(r.message))))) : null,
     fixes.length ? el('div', { class: 'fixes' }, fixes.map((fix) => el('button', {
       type: 'button',
       class: `quick-fix ${fix.applicability}`,
       title: fix.edits.map((e) => `${e.filename}:${e.location.row}:${e.location.column} → ${JSON.stringify(e.content)}`).join('\n'),
-      onclick: () => {
-        // A click after further typing acts on the diagnostics of the current text.
-        if (gen !== generation) return;
-        applyFix(fix);
-      },
+      onclick: () => applyFixIfCurrent(fix, seen),
     }, fix.applicability === 'unsafe' ? `Fix: ${fix.message} (unsafe)` : `Fix: ${fix.message}`))) : null));
   });
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
@@ -309,7 +345,7 @@ function renderTabs() {
       el('button', {
         type: 'button', role: 'tab', class: 'tab-name', title: path,
         'aria-selected': path === active ? 'true' : 'false',
-        onclick: () => activate(path),
+        onclick: () => { activate(path); view.focus(); },
       }, baseName(path), ' ', el('span', { class: `badge${n ? '' : ' zero'}`, dataset: { count: String(n) } }, String(n))),
       tabs.size > 1 ? el('button', {
         type: 'button', class: 'tab-close', title: `Remove ${path}`, 'aria-label': `Remove ${path}`,
@@ -398,15 +434,19 @@ function currentState() {
 
 function scheduleUrlUpdate() {
   clearTimeout(urlTimer);
-  urlTimer = setTimeout(async () => {
+  const timer = setTimeout(async () => {
     const fragment = await encodeState(currentState());
+    // A newer update was scheduled meanwhile: it writes the newer state.
+    if (urlTimer !== timer) return;
+    urlTimer = null;
     if (fragment !== lastFragment) {
       lastFragment = fragment;
-      history.replaceState(null, '', `#${fragment}`);
+      window.history.replaceState(null, '', `#${fragment}`);
     }
     $('copy-link').href = `#${fragment}`;
     document.body.dataset.urlSynced = String(generation);
   }, 150);
+  urlTimer = timer;
 }
 
 async function loadFromFragment() {
@@ -448,6 +488,8 @@ function exposeForTests() {
     files: () => Object.fromEntries(currentState().files),
     diagnostics: () => diagnostics,
     checkTimes: () => [...checkTimes],
+    /** No check or URL update waiting to run. */
+    isIdle: () => !checkPending && urlTimer === null,
     firstDiagnosticsAt: () => firstDiagnosticsAt,
   };
 }
@@ -456,8 +498,12 @@ async function startPlayground() {
   await init({ module_or_path: WASM_URL });
   ws = new Workspace();
   rulesByCode = new Map(ruleDocs().map((r) => [r.code, r]));
+  // The editor lives in a shadow root: CodeMirror then styles it with constructed style
+  // sheets instead of a <style> element, which the page's CSP (style-src 'self') forbids.
+  const shadow = $('editor').attachShadow({ mode: 'open' });
   view = new EditorView({
-    parent: $('editor'),
+    parent: shadow,
+    root: shadow,
     state: EditorState.create({ doc: '' }),
     dispatch: (tr) => {
       view.update([tr]);
@@ -483,6 +529,7 @@ async function startPlayground() {
     } else {
       $('add-file').hidden = true;
       $('add-file-path').value = '';
+      view.focus();
     }
   });
   $('add-file-cancel').addEventListener('click', () => { $('add-file').hidden = true; });
