@@ -295,3 +295,28 @@ fn required_keys_are_not_asked_of_hubs_with_secret_or_jsonnet_values() {
         "{diags:#?}"
     );
 }
+
+#[test]
+fn history_states_have_no_schema_errors() {
+    // Each `history/<sha>/` folder is a state that was deployed or proposed; helm accepted
+    // its values, so no schema error may show up there either.
+    let Some(dir) = corpus("2i2c-infrastructure") else {
+        return;
+    };
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir.join("history")).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.is_dir() {
+            continue;
+        }
+        let ws = load_dir(&path);
+        let diags = schema_diagnostics(&ws);
+        let errors: Vec<_> = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 6);
+}
