@@ -6,13 +6,14 @@
 //   4. editing Chart.yaml's jupyterhub version (unsaved) brings the Dockerfile's error back;
 //   5. "hublint: Show Rule Documentation" shows V001's doc;
 //   6-8. settings changes reach the running extension: enable=false stops the server and clears
-//        its problems; a too-old hublint.path gives a notification with the fix; clearing it
-//        brings the bundled server back;
+//        its problems; a wrong or too-old hublint.path gives a notification with the fix;
+//        clearing it brings the bundled server back; hublint.ignore reaches the running server;
 //   9. "hublint: Restart Server" restarts it; "hublint: Show Server Log" shows the log;
 //   10. "hublint: Fix All Problems in This File" fixes the Dockerfile again.
 // Screenshots of each step go to --out. Exit code 0 only when every step passed.
 //
-// node drive.js --url URL --workspace DIR --out DIR     (playwright-core on NODE_PATH)
+// node drive.js --url URL --workspace DIR --out DIR --logs DIR   (playwright-core on NODE_PATH)
+//   --logs: code-server's log folder, where the hublint output channel is written
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -20,7 +21,7 @@ const { chromium } = require('playwright-core');
 
 const opts = {};
 for (let i = 2; i < process.argv.length; i += 2) opts[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-for (const k of ['url', 'workspace', 'out']) if (!opts[k]) throw new Error(`--${k} is required`);
+for (const k of ['url', 'workspace', 'out', 'logs']) if (!opts[k]) throw new Error(`--${k} is required`);
 
 const STEP_TIMEOUT = 30000;
 const started = Date.now();
@@ -160,6 +161,20 @@ async function main() {
   };
 
   const scratch = fs.mkdtempSync(path.join(require('os').tmpdir(), 'hublint-e2e-'));
+  /** How often the extension started the server so far, from its log file (not the UI). */
+  const serverStarts = () => {
+    const logs = [];
+    const walk = (dir) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) walk(full);
+        else if (/hublint\.log$/.test(e.name)) logs.push(full);
+      }
+    };
+    walk(opts.logs);
+    if (logs.length !== 1) throw new Error(`expected one hublint log under ${opts.logs}, found ${logs.length}`);
+    return (fs.readFileSync(logs[0], 'utf8').match(/Z\] starting /g) || []).length;
+  };
   const writeWorkspaceSettings = async (settings) => {
     fs.mkdirSync(path.join(opts.workspace, '.vscode'), { recursive: true });
     fs.writeFileSync(path.join(opts.workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
@@ -170,6 +185,7 @@ async function main() {
     log('1. workbench and the hublint server');
     await page.goto(opts.url, { waitUntil: 'domcontentloaded' });
     await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    log('workbench loaded');
     await waitForStatus(page, /^hublint running: bundled server/, 60000);
 
     log(`2. open ${dockerRel}: V001 in the Problems panel`);
@@ -266,6 +282,16 @@ async function main() {
     await waitForStatus(page, /^hublint running: bundled/);
     rows = await waitForProblems((r) => r.some(isV001), 'V001 from the restarted server');
     log(`problems: ${JSON.stringify(rows)}`);
+
+    log('8b. settings: hublint.ignore reaches the running server (no restart)');
+    const startsBefore = serverStarts();
+    await writeWorkspaceSettings({ 'hublint.ignore': ['V001'] });
+    rows = await waitForProblems((r) => !r.some(isV001), 'V001 to be ignored');
+    await writeWorkspaceSettings({});
+    rows = await waitForProblems((r) => r.some(isV001), 'V001 back once no longer ignored');
+    await waitForStatus(page, /^hublint running: bundled/);
+    if (serverStarts() !== startsBefore) throw new Error(`the server was restarted for a rule setting (${startsBefore} -> ${serverStarts()} starts)`);
+    log(`V001 went and came back with hublint.ignore; server starts still ${startsBefore}`);
 
     log('9. hublint: Restart Server, then hublint: Show Server Log');
     await runCommand('hublint: Restart Server');

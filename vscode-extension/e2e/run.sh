@@ -72,17 +72,18 @@ CS=("$CODE_SERVER" --config "$STATE/config/config.yaml" --user-data-dir "$STATE/
 "${CS[@]}" --install-extension "$VSIX" > "$OUT/install.log" 2>&1 \
   || { cat "$OUT/install.log" >&2; exit 1; }
 
-PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
+PORT=${PORT:-$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}
 setsid "${CS[@]}" --auth none --disable-telemetry --disable-update-check --disable-workspace-trust \
   --disable-getting-started-override --bind-addr "127.0.0.1:$PORT" "$WS" > "$STATE/server.log" 2>&1 &
 SPID=$!
 for _ in $(seq 150); do
-  curl -sf "http://127.0.0.1:$PORT/healthz" > /dev/null && break
+  node -e 'require("http").get(process.argv[1], (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on("error", () => process.exit(1))' \
+    "http://127.0.0.1:$PORT/healthz" && break
   kill -0 "$SPID" 2>/dev/null || { cat "$STATE/server.log" >&2; exit 1; }
   sleep 0.2
 done
 
 NODE_PATH=$(dirname "$PLAYWRIGHT_CORE") setsid node "$HERE/drive.js" \
-  --url "http://127.0.0.1:$PORT/?folder=$WS" --workspace "$WS" --out "$OUT" &
+  --url "http://127.0.0.1:$PORT/?folder=$WS" --workspace "$WS" --out "$OUT" --logs "$STATE/user-data/logs" &
 DPID=$!
 wait "$DPID"
