@@ -100,7 +100,11 @@ class HublintExtension implements vscode.Disposable {
       vscode.commands.registerCommand('hublint.fixAll', () => this.fixAll()),
       vscode.commands.registerCommand('hublint.showRuleDoc', (code?: unknown) => this.showRuleDoc(code)),
       vscode.commands.registerCommand('hublint.showLog', () => this.output.show(true)),
-      vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChanged(e)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SECTION)) this.applySettings();
+      }),
+      // trusting the workspace makes its hublint.path / hublint.args count
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.applySettings()),
     );
   }
 
@@ -318,8 +322,7 @@ class HublintExtension implements vscode.Disposable {
     });
   }
 
-  private onConfigurationChanged(e: vscode.ConfigurationChangeEvent): void {
-    if (!e.affectsConfiguration(SECTION)) return;
+  private applySettings(): void {
     const before = this.settings;
     const after = this.readSettings(true);
     this.settings = after;
