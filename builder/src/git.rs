@@ -24,6 +24,108 @@ pub struct Described {
     pub commits_since: u64,
 }
 
+/// TAG-N-gHASH; the tag itself may contain dashes.
+fn parse_describe(text: &str) -> Result<Described> {
+    let mut parts = text.rsplitn(3, '-');
+    let _hash = parts.next();
+    let count = parts.next().and_then(|n| n.parse::<u64>().ok());
+    match (parts.next(), count) {
+        (Some(tag), Some(count)) => Ok(Described {
+            tag: tag.to_string(),
+            commits_since: count,
+        }),
+        _ => bail!("unexpected `git describe` output: {text}"),
+    }
+}
+
+/// The commit graph reachable from HEAD: answers "how many commits are reachable from C"
+/// (`git rev-list --count C`) and "is A an ancestor of B" (`git merge-base --is-ancestor`)
+/// from one `git rev-list --parents` instead of a process per question.
+#[derive(Debug, Default)]
+pub struct Dag {
+    /// Full hashes, sorted, for abbreviation lookup.
+    sorted: Vec<(String, usize)>,
+    parents: Vec<Vec<usize>>,
+}
+
+impl Dag {
+    fn parse(text: &str) -> Result<Dag> {
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let lines: Vec<Vec<&str>> = text
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>())
+            .filter(|w| !w.is_empty())
+            .collect();
+        for (i, words) in lines.iter().enumerate() {
+            index.insert(words[0], i);
+        }
+        let mut parents = Vec::with_capacity(lines.len());
+        for words in &lines {
+            // A parent outside the listing (a shallow clone's boundary) is left out, as
+            // rev-list itself does.
+            parents.push(
+                words[1..]
+                    .iter()
+                    .filter_map(|p| index.get(p).copied())
+                    .collect(),
+            );
+        }
+        let mut sorted: Vec<(String, usize)> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w[0].to_string(), i))
+            .collect();
+        sorted.sort();
+        Ok(Dag { sorted, parents })
+    }
+
+    pub fn len(&self) -> usize {
+        self.parents.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parents.is_empty()
+    }
+
+    /// The commit a (possibly abbreviated) hash names, if exactly one matches.
+    pub fn resolve(&self, abbrev: &str) -> Option<usize> {
+        let abbrev = abbrev.to_ascii_lowercase();
+        let start = self
+            .sorted
+            .partition_point(|(h, _)| h.as_str() < abbrev.as_str());
+        let mut hits = self.sorted[start..]
+            .iter()
+            .take_while(|(h, _)| h.starts_with(&abbrev));
+        let first = hits.next()?;
+        hits.next().is_none().then_some(first.1)
+    }
+
+    fn reachable(&self, from: usize) -> Vec<bool> {
+        let mut seen = vec![false; self.parents.len()];
+        let mut stack = vec![from];
+        seen[from] = true;
+        while let Some(c) = stack.pop() {
+            for &p in &self.parents[c] {
+                if !seen[p] {
+                    seen[p] = true;
+                    stack.push(p);
+                }
+            }
+        }
+        seen
+    }
+
+    /// `git rev-list --count C`.
+    pub fn count(&self, commit: usize) -> u64 {
+        self.reachable(commit).iter().filter(|s| **s).count() as u64
+    }
+
+    /// `git merge-base --is-ancestor A B`: A is B or reachable from it.
+    pub fn is_ancestor(&self, a: usize, b: usize) -> bool {
+        self.reachable(b)[a]
+    }
+}
+
 fn git_command(dir: &Path) -> Command {
     let mut cmd = Command::new("git");
     cmd.current_dir(dir)
@@ -112,19 +214,7 @@ impl Git {
         }
         let out = self.run(&["describe", "--tags", "--long", "--end-of-options", rev])?;
         let described = if out.status.success() {
-            let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
-            // TAG-N-gHASH; the tag itself may contain dashes.
-            let mut parts = text.rsplitn(3, '-');
-            let _hash = parts.next();
-            let count = parts.next().and_then(|n| n.parse::<u64>().ok());
-            let tag = parts.next();
-            match (tag, count) {
-                (Some(tag), Some(count)) => Some(Described {
-                    tag: tag.to_string(),
-                    commits_since: count,
-                }),
-                _ => bail!("unexpected `git describe` output: {text}"),
-            }
+            Some(parse_describe(String::from_utf8_lossy(&out.stdout).trim())?)
         } else {
             None
         };
@@ -178,6 +268,42 @@ impl Git {
             .with_context(|| format!("unexpected `git rev-list --count` output: {text}"))?;
         self.count_cache.lock().unwrap().insert(rev.to_string(), n);
         Ok(n)
+    }
+
+    /// `git describe --tags --long` of several revisions in one process; falls back to one
+    /// process per revision when git refuses the batch (it stops at the first revision that
+    /// no tag describes).
+    pub fn describe_many(&self, revs: &[String]) -> Result<Vec<Option<Described>>> {
+        let todo: Vec<&String> = {
+            let cache = self.describe_cache.lock().unwrap();
+            revs.iter().filter(|r| !cache.contains_key(*r)).collect()
+        };
+        if todo.len() > 1 {
+            let mut args = vec!["describe", "--tags", "--long", "--end-of-options"];
+            args.extend(todo.iter().map(|r| r.as_str()));
+            let out = self.run(&args)?;
+            let text = String::from_utf8_lossy(&out.stdout).to_string();
+            let lines: Vec<&str> = text.lines().collect();
+            if out.status.success() && lines.len() == todo.len() {
+                let mut cache = self.describe_cache.lock().unwrap();
+                for (rev, line) in todo.iter().zip(lines) {
+                    cache.insert((*rev).clone(), Some(parse_describe(line.trim())?));
+                }
+            }
+        }
+        revs.iter().map(|r| self.describe(r)).collect()
+    }
+
+    /// Every commit reachable from HEAD with its parents (`git rev-list --parents HEAD`).
+    pub fn dag(&self) -> Result<Dag> {
+        let out = self.run(&["rev-list", "--parents", "HEAD"])?;
+        if !out.status.success() {
+            bail!(
+                "git rev-list --parents HEAD failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        Dag::parse(&String::from_utf8_lossy(&out.stdout))
     }
 
     /// The current branch, empty when HEAD is detached.

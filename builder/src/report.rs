@@ -21,7 +21,8 @@ pub struct BuildRecord {
     pub backend: Option<String>,
     pub lint: LintSummary,
     pub images: Vec<ImageRecord>,
-    pub chart: Option<ChartRecord>,
+    /// Chart.yaml versions set with --bump-chart.
+    pub charts: Vec<ChartRecord>,
     /// Files written (repository-relative); empty on any failure.
     pub files_changed: Vec<String>,
     pub warnings: Vec<String>,

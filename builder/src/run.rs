@@ -305,7 +305,7 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
             .map_err(|e| bad_input(format!("image {}: {e}; nothing was run", s.key)))?;
         names.push(parsed);
     }
-    for (c, s) in &selected {
+    for (_, s) in &selected {
         let img = &model.images[s.model_index];
         for p in [&img.context_path.value, &img.dockerfile_path.value] {
             if p.starts_with("..") || p.starts_with('/') {
@@ -315,7 +315,6 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
                 )));
             }
         }
-        let _ = c;
     }
 
     // --- 2. Lint. ---
@@ -370,10 +369,38 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
         .iter()
         .map(|(_, s)| config::image_paths(&model.images[s.model_index], s))
         .collect();
-    let identifiers = compute_parallel(&git, &selected, &image_paths, opts, &base_versions)?;
+    // Charts whose version --bump-chart sets: those of the selected images.
+    let bumped: Vec<&ChartSettings> = if opts.bump_chart {
+        charts
+            .iter()
+            .filter(|c| selected.iter().any(|(sc, _)| sc.chart_dir == c.chart_dir))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let chart_requests: Vec<tag::Request> = if opts.tag.is_none() {
+        bumped
+            .iter()
+            .map(|c| tag::Request {
+                paths: config::chart_paths(c, &model, &config_rel),
+                long: opts.long,
+                base_version: base_versions.get(&c.chart_dir).cloned().flatten(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (identifiers, chart_versions) = compute_identifiers(
+        &git,
+        &selected,
+        &image_paths,
+        opts,
+        &base_versions,
+        chart_requests,
+    )?;
 
     let mut planned: Vec<Planned> = Vec::new();
-    for (i, (c, s)) in selected.iter().enumerate() {
+    for (i, (_, s)) in selected.iter().enumerate() {
         let img = &model.images[s.model_index];
         let identifier = identifiers[i].clone();
         let image_tag = match &opts.tag {
@@ -432,7 +459,6 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
             },
             name,
         });
-        let _ = c;
     }
 
     if opts.list_images {
@@ -591,48 +617,34 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
         values_edit::verify_images(&after, &fe.expected)
             .map_err(|e| stop("values", format!("{}: {e:#}", fe.path)))?;
     }
-    let mut chart_edit: Option<(String, String, String)> = None; // (file, before, after)
-    if opts.bump_chart {
-        let chart_dirs: Vec<&str> = planned
-            .iter()
-            .map(|p| model.images[p.model_index].chart_dir.as_str())
-            .collect();
-        for c in charts
-            .iter()
-            .filter(|c| chart_dirs.contains(&c.chart_dir.as_str()))
-        {
-            let version = match &opts.tag {
-                Some(t) => t.clone(),
-                None => {
-                    let paths = config::chart_paths(c, &model, &config_rel);
-                    let base = base_versions.get(&c.chart_dir).cloned().flatten();
-                    tag::identifier_for_paths(&git, &paths, opts.long, base.as_deref())?.version
-                }
-            };
-            let version = tag::fix_chart_version(&version);
-            let file = hublint_core::workspace::join(&c.chart_dir, "Chart.yaml");
-            let before = std::fs::read_to_string(top.join(&file))
-                .map_err(|e| stop("values", format!("cannot read {file}: {e}")))?;
-            let edits = values_edit::chart_version_edits(&before, &version)
-                .map_err(|e| stop("values", format!("{file}: {e:#}")))?;
-            let after = values_edit::apply(&before, &edits)
-                .map_err(|e| stop("values", format!("{file}: {e:#}")))?;
-            let old = hublint_core::yaml::parse(&before)
-                .docs
-                .first()
-                .and_then(|d| {
-                    d.get("version")
-                        .and_then(|v| v.as_str().map(str::to_string))
-                });
-            record.chart = Some(ChartRecord {
-                file: file.clone(),
-                version: version.clone(),
-                before: old,
-                written: false,
+    let mut chart_edits: Vec<(String, String, String)> = Vec::new(); // (file, before, after)
+    for (i, c) in bumped.iter().enumerate() {
+        let version = match &opts.tag {
+            Some(t) => t.clone(),
+            None => chart_versions[i].version.clone(),
+        };
+        let version = tag::fix_chart_version(&version);
+        let file = hublint_core::workspace::join(&c.chart_dir, "Chart.yaml");
+        let before = std::fs::read_to_string(top.join(&file))
+            .map_err(|e| stop("values", format!("cannot read {file}: {e}")))?;
+        let edits = values_edit::chart_version_edits(&before, &version)
+            .map_err(|e| stop("values", format!("{file}: {e:#}")))?;
+        let after = values_edit::apply(&before, &edits)
+            .map_err(|e| stop("values", format!("{file}: {e:#}")))?;
+        let old = hublint_core::yaml::parse(&before)
+            .docs
+            .first()
+            .and_then(|d| {
+                d.get("version")
+                    .and_then(|v| v.as_str().map(str::to_string))
             });
-            chart_edit = Some((file, before, after));
-            break;
-        }
+        record.charts.push(ChartRecord {
+            file: file.clone(),
+            version,
+            before: old,
+            written: false,
+        });
+        chart_edits.push((file, before, after));
     }
     let experimental: Vec<usize> = planned
         .iter()
@@ -781,13 +793,11 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
                 .map_err(|e| stop("write", format!("{e:#}")))?;
             writes.push((fe.path.clone(), fe.before.clone(), after));
         }
-        if let Some(c) = chart_edit.take() {
-            writes.push(c);
-        }
+        writes.append(&mut chart_edits);
         if let Some(a) = apply_to_edit.take() {
             writes.push(a);
         }
-    } else if !files.is_empty() || chart_edit.is_some() || apply_to_edit.is_some() {
+    } else if !files.is_empty() || !chart_edits.is_empty() || apply_to_edit.is_some() {
         ui.info("nothing was pushed, so no file was changed (add --push, or --skip-build to only set the tags)");
     }
     for (path, before, after) in &writes {
@@ -818,7 +828,7 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
                     && v.before.as_deref() == Some(v.after.as_str()));
         }
     }
-    if let Some(c) = &mut record.chart {
+    for c in &mut record.charts {
         c.written = wrote(&c.file);
     }
     // Snippets for experimental images, once their image exists (or would).
@@ -944,46 +954,43 @@ fn build_and_push(
     None
 }
 
-/// Computes each image's identifier on its own thread (each is a handful of git processes).
-fn compute_parallel(
+/// Computes every image's identifier with [`tag::identifiers`] (a few git processes in all).
+fn compute_identifiers(
     git: &Git,
     selected: &[(&ChartSettings, &ImageSettings)],
     paths: &[Vec<String>],
     opts: &BuildOptions,
     base_versions: &BTreeMap<String, Option<String>>,
-) -> Result<Vec<Option<Identifier>>, Stop> {
-    // With --tag, chartpress computes no version; LAST_COMMIT is still wanted for templates.
-    // HEAD's describe is shared by all: ask once before fanning out.
-    git.describe("HEAD")?;
-    let results: Vec<Result<Option<Identifier>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = selected
-            .iter()
-            .zip(paths)
-            .map(|((c, _), p)| {
-                let base = base_versions.get(&c.chart_dir).cloned().flatten();
-                scope.spawn(move || -> Result<Option<Identifier>> {
-                    match tag::identifier_for_paths(git, p, opts.long, base.as_deref()) {
-                        Ok(id) => Ok(Some(id)),
-                        // With an explicit tag the history is only needed for LAST_COMMIT.
-                        Err(_) if opts.tag.is_some() => Ok(None),
-                        Err(e) => Err(e),
-                    }
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(anyhow::anyhow!("tag computation panicked")))
-            })
-            .collect()
-    });
-    results
+    chart_requests: Vec<tag::Request>,
+) -> Result<(Vec<Option<Identifier>>, Vec<Identifier>), Stop> {
+    let mut requests: Vec<tag::Request> = selected
+        .iter()
+        .zip(paths)
+        .map(|((c, _), p)| tag::Request {
+            paths: p.clone(),
+            long: opts.long,
+            base_version: base_versions.get(&c.chart_dir).cloned().flatten(),
+        })
+        .collect();
+    let n_images = requests.len();
+    requests.extend(chart_requests);
+    let mut results = tag::identifiers(git, &requests);
+    let chart_results = results.split_off(n_images);
+    let images = results
         .into_iter()
         .zip(selected)
-        .map(|(r, (_, s))| r.map_err(|e| stop("git", format!("image {}: {e:#}", s.key))))
-        .collect()
+        .map(|(r, (_, s))| match r {
+            Ok(id) => Ok(Some(id)),
+            // With an explicit tag the history is only wanted for LAST_COMMIT.
+            Err(_) if opts.tag.is_some() => Ok(None),
+            Err(e) => Err(stop("git", format!("image {}: {e:#}", s.key))),
+        })
+        .collect::<Result<Vec<_>, Stop>>()?;
+    let charts = chart_results
+        .into_iter()
+        .map(|r| r.map_err(|e| stop("git", format!("chart version: {e:#}"))))
+        .collect::<Result<Vec<_>, Stop>>()?;
+    Ok((images, charts))
 }
 
 /// Python `str.format` over a namespace: `{NAME}` substituted, `{{`/`}}` literal braces.

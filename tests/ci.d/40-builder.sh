@@ -135,7 +135,7 @@ grep -q "invalid image name" "$OUT/cli-meta.err" || { cat "$OUT/cli-meta.err"; e
 [ ! -e "/tmp/hublint-pwned-$$" ]
 (cd "$R" && git checkout -q -- .)
 
-log "benchmark (debug binary, 3 runs: a smoke run; see bench/README.md for release figures)"
+log "benchmark (debug binary, 3 runs: a smoke run; see bench/build.md for release figures)"
 bash "$REPO/bench/build.sh" --runs 3 --commits 120 --hublint "$HUBLINT" --chartpress "$VENV/bin/chartpress" \
   --out "$OUT/bench.txt"
 
