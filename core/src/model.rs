@@ -181,6 +181,9 @@ pub struct RepoModel {
     pub plain_values: Vec<PlainValues>,
     /// Files the model decided are requirements files (by name or by a chartpress build arg).
     pub requirements_files: Vec<String>,
+    /// The requirements files an image installs: named by a chartpress build arg, or beside a
+    /// Dockerfile (the subset of `requirements_files` that pinning rules apply to).
+    pub image_requirements_files: Vec<String>,
     pub dockerfiles: Vec<String>,
     /// Schema validation results of this model's check run (computed once for S001–S006, Y003).
     pub schema_cache: crate::schema::Cache,
@@ -259,6 +262,16 @@ impl RepoModel {
                 model.dockerfiles.push(img.dockerfile_path.value.clone());
             }
         }
+        let dockerfile_dirs: Vec<&str> = model.dockerfiles.iter().map(|d| parent(d)).collect();
+        let beside: Vec<String> = model
+            .requirements_files
+            .iter()
+            .filter(|r| {
+                dockerfile_dirs.contains(&parent(r)) && !model.image_requirements_files.contains(r)
+            })
+            .cloned()
+            .collect();
+        model.image_requirements_files.extend(beside);
         model
     }
 

@@ -303,3 +303,13 @@ fn x001_experiments_older_than_four_weeks() {
     assert_eq!(x[0].file, "helm-charts/chartpress.yaml");
     assert!(x[0].message.contains("58 days") && x[0].message.contains("config/clusters/c1/prod.values.yaml"), "{}", x[0].message);
 }
+
+#[test]
+fn r004_applies_to_an_image_requirements_only() {
+    let mut files = repo("jupyterhub/k8s-hub:4.3.3", "4.3.3");
+    files[4].1 = "oauthenticator\n".into();
+    files.push(("docs/requirements.txt".into(), "sphinx\n".into()));
+    let (_, diags) = run_owned(&files);
+    let r: Vec<&str> = of(&diags, "R004").iter().map(|d| d.file.as_str()).collect();
+    assert_eq!(r, vec!["helm-charts/images/hub/requirements.txt"]);
+}

@@ -116,8 +116,9 @@ fn r003_refs_that_are_not_commits() {
 
 #[test]
 fn r004_unpinned_requirements() {
+    // Pinning applies to the requirements an image installs: the Dockerfile beside it says so.
     let (ws, d) = only(
-        &[(
+        &[("images/hub/Dockerfile", "FROM x:1\n"), (
             "images/hub/requirements.txt",
             "oauthenticator>=17.3,<18\njupyterhub-fancy-profiles\nkubespawner==7.*\npinned==1.0\nexact===2.0\n./local\n",
         )],
@@ -131,6 +132,7 @@ fn r004_unpinned_requirements() {
     // A pin in an included constraints file counts, also through `-r`.
     let (_, d) = only(
         &[
+            ("images/hub/Dockerfile", "FROM x:1\n"),
             (
                 "images/hub/requirements.txt",
                 "-r base-requirements.txt\nfoo>=1\n",

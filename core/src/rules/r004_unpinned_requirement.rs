@@ -28,7 +28,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for path in &ctx.model.requirements_files {
+    for path in &ctx.model.image_requirements_files {
         let Some(reqs) = ctx.ws.get(path).and_then(|f| f.requirements()) else {
             continue;
         };
