@@ -346,12 +346,6 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
 
     // --- 3. Tags from git. ---
     let git = Git::at(&top);
-    if !git.has_commits() {
-        return Err(stop(
-            "git",
-            "the repository has no commits yet: commit before building",
-        ));
-    }
     let mut base_versions: BTreeMap<String, Option<String>> = BTreeMap::new();
     if opts.tag.is_none() {
         for c in &charts {
@@ -397,7 +391,15 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
         opts,
         &base_versions,
         chart_requests,
-    )?;
+    )
+    .map_err(|e| {
+        // Asked only on failure: one process less on every run.
+        if git.has_commits() {
+            e
+        } else {
+            stop("git", "the repository has no commits yet: commit before building")
+        }
+    })?;
 
     let mut planned: Vec<Planned> = Vec::new();
     for (i, (_, s)) in selected.iter().enumerate() {

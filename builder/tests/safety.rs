@@ -331,3 +331,18 @@ fn not_a_git_repository_or_no_config() {
         .unwrap()
         .contains("not inside a git repository"));
 }
+
+#[test]
+fn a_repository_without_commits_is_reported_as_such() {
+    let r = Repo::new();
+    r.write(
+        "chartpress.yaml",
+        "charts:\n  - name: mychart\n    images:\n      hub:\n        valuesPath: hub.image\n",
+    );
+    r.write("mychart/values.yaml", "hub:\n  image:\n    name: hub\n    tag: x\n");
+    r.write("images/hub/Dockerfile", "FROM scratch\n");
+    let (outcome, _) = build(r.path(), |o| o.skip_build = true);
+    assert_eq!(outcome.exit_code, 1);
+    let err = outcome.record.error.unwrap();
+    assert!(err.contains("no commits yet"), "{err}");
+}
