@@ -208,3 +208,9 @@ fn the_bundled_example_fails_with_its_deliberate_problems() {
         assert!(codes.contains(&code), "{code} not reported: {codes:?}");
     }
 }
+
+#[test]
+fn example_repository_text_output() {
+    let o = hublint(&["check"], &example());
+    insta::assert_snapshot!("example_text", stdout(&o));
+}
