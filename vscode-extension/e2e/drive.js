@@ -236,6 +236,10 @@ async function main() {
     await waitForEditorText((t) => t.includes(`version: ${newVersion}`), `Chart.yaml to show ${newVersion}`);
     rows = await waitForProblems((r) => r.some(isV001), 'the Dockerfile problem to come back');
     log(`problems after editing Chart.yaml: ${JSON.stringify(rows)}`);
+    // the server judged the editor's buffer, not the file: it is still unsaved
+    if (chartVersionLine(fs.readFileSync(chart, 'utf8')).version !== chartVersion) {
+      throw new Error('Chart.yaml was saved; the test meant to check an unsaved edit');
+    }
     await screenshot('problem-back-after-chart-edit');
 
     log('5. rule documentation for the problem under the cursor');

@@ -55,6 +55,7 @@ cat > "$STATE/user-data/User/settings.json" <<'JSON'
   "update.mode": "none",
   "security.workspace.trust.enabled": false,
   "files.hotExit": "off",
+  "files.autoSave": "off",
   "editor.quickSuggestions": { "other": false, "comments": false, "strings": false },
   "editor.lightbulb.enabled": "on",
   "chat.disableAIFeatures": true,
