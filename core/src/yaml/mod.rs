@@ -300,7 +300,13 @@ fn too_deep(text: &str) -> Option<usize> {
                 None => match ch {
                     '#' if prev == ' ' || prev == '\t' => break,
                     '"' | '\'' if matches!(prev, ' ' | '[' | '{' | ',' | ':') => quote = Some(ch),
-                    '[' | '{' => flow += 1,
+                    '[' | '{' => {
+                        flow += 1;
+                        // Brackets opened and closed on one line nest as deep as any.
+                        if indents.len() + dashes + flow > MAX_DEPTH {
+                            return Some(start + indent);
+                        }
+                    }
                     ']' | '}' => flow = flow.saturating_sub(1),
                     _ => {}
                 },
