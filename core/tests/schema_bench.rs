@@ -44,8 +44,84 @@ fn validate_every_hub_of_the_corpus() {
         }
         n = diags.len();
     }
+    if let Ok(out) = std::env::var("HUBLINT_SCHEMA_DUMP") {
+        dump(&ws, &model, &config, std::path::Path::new(&out));
+    }
     println!(
         "hubs: {}, parse: {parse:?}, model: {build:?}, validate all hubs (best of {runs}): {best:?} wall, {best_cpu:?} cpu; diagnostics: {n}",
         model.hubs.len()
     );
+}
+
+/// Write, for another validator, each hub's merged values as JSON next to the schema that
+/// applies: `<out>/<schema name>/<cluster>__<hub>.json` and `<out>/<schema name>.schema.json`.
+/// Every `required` is dropped from the schemas: each corpus hub also gets values from
+/// secrets and values.jsonnet (and from the z2jh chart's defaults), so hublint does not ask
+/// for required keys there either; both validators then check the same things. (A `oneOf`
+/// becomes an `anyOf`: its forms differ only by required keys, so without them every form
+/// fits, which hublint accepts for such hubs.)
+fn dump(ws: &hublint_core::Workspace, model: &RepoModel, config: &Config, out: &std::path::Path) {
+    use hublint_core::schema::hubs::{jobs, merged_values, schemas_for, FileSchemas};
+    let corpus_schemas = corpus("z2jh/schemas").expect("z2jh schemas");
+    let mut files = FileSchemas::default();
+    let mut written = 0;
+    for job in jobs(ws, model, config) {
+        let (applied, _, _) = schemas_for(ws, model, &job, &mut files);
+        let merged = merged_values(ws, model, &job, None);
+        for a in &applied {
+            let (name, schema_doc) = match &a.schema.origin {
+                schema::Origin::CompiledIn { release } => {
+                    let path = corpus_schemas.join(format!("{release}.values.schema.yaml"));
+                    let mut one = hublint_core::Workspace::new();
+                    one.insert_bytes("s.yaml", std::fs::read(path).unwrap());
+                    let root = one.get("s.yaml").unwrap().yaml_root().unwrap().clone();
+                    (
+                        format!("jupyterhub-{release}"),
+                        without_required(yaml_json(&root)),
+                    )
+                }
+                schema::Origin::File { path } => {
+                    let root = ws.get(path).unwrap().yaml_root().unwrap();
+                    (path.replace('/', "_"), without_required(yaml_json(root)))
+                }
+            };
+            let dir = out.join(&name);
+            std::fs::create_dir_all(&dir).unwrap();
+            let schema_file = out.join(format!("{name}.schema.json"));
+            if !schema_file.exists() {
+                std::fs::write(&schema_file, serde_json::to_vec(&schema_doc).unwrap()).unwrap();
+            }
+            let Some(sub) = merged.get_path(&a.prefix) else {
+                continue;
+            };
+            let doc = schema::merged_to_json(sub);
+            std::fs::write(
+                dir.join(format!("{}.json", job.label.replace('/', "__"))),
+                serde_json::to_vec(&doc).unwrap(),
+            )
+            .unwrap();
+            written += 1;
+        }
+    }
+    println!("dumped {written} merged documents under {}", out.display());
+}
+
+fn without_required(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(o) => o
+            .into_iter()
+            .filter(|(k, _)| k != "required")
+            .map(|(k, v)| {
+                let k = if k == "oneOf" { "anyOf".to_string() } else { k };
+                (k, without_required(v))
+            })
+            .collect(),
+        serde_json::Value::Array(a) => a.into_iter().map(without_required).collect(),
+        other => other,
+    }
+}
+
+/// A YAML node as JSON (the same conversion hublint applies to schema files).
+fn yaml_json(node: &hublint_core::yaml::Node) -> serde_json::Value {
+    hublint_core::schema::yaml_to_json(node)
 }

@@ -27,7 +27,7 @@ mod validate;
 pub mod version;
 
 pub use hubs::{diagnostics, Cache};
-pub use tree::{Additional, NodeId, Schema, SchemaNode, Types};
+pub use tree::{yaml_to_json, Additional, NodeId, Schema, SchemaNode, Types};
 pub use version::Match;
 
 use crate::workspace::{join, Workspace};
@@ -330,6 +330,20 @@ pub fn for_values_file(
     let mut files = hubs::FileSchemas::default();
     let (applied, _, _) = hubs::schemas_for(ws, model, job, &mut files);
     applied.into_iter().map(|a| (a.prefix, a.schema)).collect()
+}
+
+/// Merged values as the JSON document helm hands to its schema validator (YAML 1.1
+/// scalars, numbers as JSON numbers). For comparing with other validators and debugging.
+pub fn merged_to_json(m: &crate::values::Merged) -> Json {
+    match &m.kind {
+        crate::values::MergedKind::Map(entries) => Json::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.to_string(), merged_to_json(v)))
+                .collect(),
+        ),
+        crate::values::MergedKind::Leaf => m.node.map_or(Json::Null, tree::yaml_to_json),
+    }
 }
 
 #[cfg(test)]

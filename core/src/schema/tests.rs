@@ -1,1 +1,94 @@
-//! Unit tests of the schema module.
+//! Unit tests of the validator on small schemas (the rules' tests use the real ones).
+
+use super::instance::Inst;
+use super::tree::{yaml_to_json, Schema};
+use super::validate::{path_string, yaml_scalar_text, Kind, Seg, Validator};
+use crate::values;
+use crate::yaml::parse;
+
+/// Validate `values` (YAML) against `schema` (YAML); (kind, covered text, message) each.
+fn run(schema: &str, values: &str, hidden: bool) -> Vec<(Kind, String, String)> {
+    let s = parse(schema);
+    let (schema, root) = Schema::from_json(&yaml_to_json(&s.docs[0]));
+    let v = parse(values);
+    let mut merged = values::empty();
+    merged.merge("v.yaml", &v.docs[0], &[]);
+    let validator = Validator {
+        schema: &schema,
+        hidden_values: hidden,
+        defaults_known: true,
+        source: "test schema",
+    };
+    let mut out = Vec::new();
+    validator.validate(Inst::Merged(&merged), root, &mut Vec::new(), &mut out);
+    out.into_iter()
+        .map(|f| (f.kind, values[f.range.start..f.range.end].to_string(), f.message))
+        .collect()
+}
+
+#[test]
+fn one_of_by_type_picks_the_meant_form() {
+    let schema = "properties:\n  x:\n    oneOf:\n      - type: string\n      - type: object\n        additionalProperties: false\n        properties:\n          a: {type: integer}\n";
+    assert!(run(schema, "x: text\n", false).is_empty());
+    assert!(run(schema, "x: {a: 1}\n", false).is_empty());
+    // The mapping form was meant: its own problem is reported, not "fits none".
+    let got = run(schema, "x: {a: 1, b: 2}\n", false);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!((got[0].0, got[0].1.as_str()), (Kind::UnknownKey, "b"));
+    // Neither form by type: one finding on the value's key.
+    let got = run(schema, "x: [1]\n", false);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, Kind::NotAllowed);
+    assert!(got[0].2.contains("fits none of the alternatives"), "{}", got[0].2);
+}
+
+#[test]
+fn hidden_values_silence_required_everywhere() {
+    let schema = "required: [a]\nproperties:\n  m:\n    required: [b]\n    oneOf:\n      - required: [c]\n      - required: [d]\n";
+    let got = run(schema, "m: {}\n", false);
+    let kinds: Vec<Kind> = got.iter().map(|g| g.0).collect();
+    assert_eq!(kinds, vec![Kind::Missing, Kind::Missing, Kind::Missing], "{got:?}");
+    assert!(got[2].2.contains("needs `c`, or `d`"), "{}", got[2].2);
+    assert!(run(schema, "m: {}\n", true).is_empty());
+}
+
+#[test]
+fn else_branch_and_tuple_items() {
+    let schema = "properties:\n  p:\n    if: {properties: {on: {const: true}}}\n    then: {required: [url]}\n    else: {properties: {url: {type: \"null\"}}}\n  t:\n    items: [{type: string}, {type: integer}]\n";
+    let got = run(schema, "p: {on: false, url: x}\nt: [a, b, 3]\n", false);
+    let got: Vec<(Kind, &str)> = got.iter().map(|g| (g.0, g.1.as_str())).collect();
+    // `b` is checked against the second tuple entry; the third item against nothing.
+    assert_eq!(got, vec![(Kind::WrongType, "x"), (Kind::WrongType, "b")]);
+}
+
+#[test]
+fn false_schema_and_unknown_keywords() {
+    let schema = "properties:\n  gone: false\n  s: {type: string, pattern: '^a', maxLength: 1}\n";
+    let got = run(schema, "gone: 1\ns: bbb\n", false);
+    assert_eq!(got.len(), 1, "keywords hublint does not check are ignored: {got:?}");
+    assert_eq!((got[0].0, got[0].1.as_str()), (Kind::NotAllowed, "1"));
+}
+
+#[test]
+fn merged_to_json_reads_like_helm() {
+    let v = parse("a: {tag: 1.10, on: yes, mode: 0644, q: '1.10', n: ~, l: [1, x]}\n");
+    let mut m = values::empty();
+    m.merge("v.yaml", &v.docs[0], &[]);
+    assert_eq!(
+        super::merged_to_json(&m),
+        serde_json::json!({"a": {"tag": 1.1, "on": true, "mode": 420, "q": "1.10", "n": null, "l": [1, "x"]}})
+    );
+}
+
+#[test]
+fn small_helpers() {
+    assert_eq!(
+        path_string(&[Seg::Key("hub"), Seg::Key("extraEnv"), Seg::Index(2), Seg::Key("value")]),
+        "hub.extraEnv[2].value"
+    );
+    assert_eq!(yaml_scalar_text("IfNotPresent"), "IfNotPresent");
+    assert_eq!(yaml_scalar_text(""), "\"\"");
+    assert_eq!(yaml_scalar_text("yes"), "\"yes\"");
+    assert_eq!(yaml_scalar_text("a b"), "\"a b\"");
+    assert_eq!(yaml_scalar_text("1.10"), "\"1.10\"");
+}
