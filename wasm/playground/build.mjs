@@ -20,17 +20,18 @@ for (const f of ['hublint_wasm.js', 'hublint_wasm_bg.wasm']) {
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 await build({
-  entryPoints: [join(here, 'src/main.js')],
+  entryPoints: { playground: join(here, 'src/main.js') },
   bundle: true,
+  // One file: the page must request nothing after loading (no lazily loaded chunks).
   format: 'esm',
   target: ['es2022'],
   minify: true,
   legalComments: 'linked',
   sourcemap: 'linked',
   alias: { 'hublint-wasm': join(pkgDir, 'hublint_wasm.js') },
-  outfile: join(outDir, 'playground.js'),
+  outdir: outDir,
   logLevel: 'warning',
 });
-for (const f of ['index.html', 'rules.html', 'playground.css']) copyFileSync(join(here, f), join(outDir, f));
+for (const f of ['index.html', 'rules.html', 'playground.css', 'boot.js']) copyFileSync(join(here, f), join(outDir, f));
 for (const f of ['hublint_wasm_bg.wasm', 'hublint_wasm.d.ts']) copyFileSync(join(pkgDir, f), join(outDir, f));
 console.log(`playground built in ${outDir}`);

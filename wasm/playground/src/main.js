@@ -16,10 +16,10 @@ import { yaml } from '@codemirror/lang-yaml';
 import { dockerFile } from '@codemirror/legacy-modes/mode/dockerfile';
 import { lintGutter, setDiagnostics, lintKeymap } from '@codemirror/lint';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
-import { marked } from 'marked';
 import { EXAMPLE_FILES, EXAMPLE_ACTIVE } from './example.js';
 import { rangeOf, changesByFile, toOffset } from './positions.js';
 import { encodeState, decodeState } from './url-state.js';
+import { marked } from 'marked';
 
 const WASM_URL = new URL('./hublint_wasm_bg.wasm', import.meta.url);
 const SEVERITY = { error: 'error', warning: 'warning', info: 'info' };
@@ -95,19 +95,24 @@ const editorTheme = EditorView.theme({
   '.cm-tooltip': { fontFamily: 'system-ui, sans-serif', fontSize: '13px' },
 });
 
+/** The extensions every tab shares (one array, so CodeMirror can reuse their setup). */
+const commonExtensions = [
+  lineNumbers(), highlightActiveLineGutter(), highlightSpecialChars(), history(),
+  drawSelection(), highlightActiveLine(), highlightSelectionMatches(),
+  indentUnit.of('  '), EditorState.tabSize.of(2),
+  syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+  lintGutter(),
+  keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...lintKeymap, indentWithTab]),
+  editorTheme,
+];
+
 function newTabState(path, text) {
   return EditorState.create({
     doc: text,
     extensions: [
-      lineNumbers(), highlightActiveLineGutter(), highlightSpecialChars(), history(),
-      drawSelection(), highlightActiveLine(), highlightSelectionMatches(),
-      indentUnit.of('  '), EditorState.tabSize.of(2),
-      syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+      commonExtensions,
       languageSlot.of(languageFor(path)),
-      lintGutter(),
-      keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...lintKeymap, indentWithTab]),
       EditorView.contentAttributes.of({ 'aria-label': path, 'data-path': path }),
-      editorTheme,
     ],
   });
 }
@@ -462,6 +467,7 @@ async function loadFromFragment() {
 // ---------------------------------------------------------------------------------------------
 // Rule docs
 
+/** A rule's documentation as HTML (the docs are hublint's own Markdown, from the wasm). */
 function ruleDocHtml(code) {
   const rule = rulesByCode.get(code);
   if (!rule) return `<p>No documentation for ${code}.</p>`;
@@ -494,8 +500,15 @@ function exposeForTests() {
   };
 }
 
+/** Instantiate the wasm, from the module boot.js compiled while this script loaded. */
+async function loadWasm() {
+  const compiled = await (window.hublintWasmModule ?? Promise.reject()).catch(() => null);
+  await init({ module_or_path: compiled ?? WASM_URL });
+  performance.mark('hublint-wasm-ready');
+}
+
 async function startPlayground() {
-  await init({ module_or_path: WASM_URL });
+  await loadWasm();
   ws = new Workspace();
   rulesByCode = new Map(ruleDocs().map((r) => [r.code, r]));
   // The editor lives in a shadow root: CodeMirror then styles it with constructed style
@@ -511,7 +524,10 @@ async function startPlayground() {
       if (tr.docChanged) scheduleCheck();
     },
   });
+  performance.mark('hublint-editor-ready');
   if (!(await loadFromFragment())) setFiles(EXAMPLE_FILES, EXAMPLE_ACTIVE);
+  // The first check runs before the page is first laid out, so it shows with diagnostics.
+  checkNowIfPending();
   window.addEventListener('hashchange', async () => {
     if (location.hash.slice(1) !== lastFragment) await loadFromFragment();
   });
@@ -537,14 +553,15 @@ async function startPlayground() {
 }
 
 async function startRulesPage() {
-  await init({ module_or_path: WASM_URL });
+  await loadWasm();
   const docs = ruleDocs();
   rulesByCode = new Map(docs.map((r) => [r.code, r]));
-  $('rules').replaceChildren(...docs.map((r) => {
+  const sections = docs.map((r) => {
     const section = el('section', { class: 'rule', id: r.code });
     section.innerHTML = ruleDocHtml(r.code);
     return section;
-  }));
+  });
+  $('rules').replaceChildren(...sections);
   $('status').textContent = `${docs.length} rules, hublint ${version()}.`;
   if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
   document.body.dataset.ready = '1';
