@@ -320,3 +320,42 @@ fn history_states_have_no_schema_errors() {
     }
     assert!(checked >= 6);
 }
+
+#[test]
+fn jupyterhub_chart_repository_validates_over_its_own_defaults() {
+    // The z2jh chart's own folder (main): a values file mapped to the `jupyterhub` chart is
+    // checked against the folder's values.schema.yaml over the chart's values.yaml, so
+    // required keys are checked for real, and the defaults themselves validate cleanly.
+    let Some(corpus_dir) = corpus("z2jh") else {
+        return;
+    };
+    for dir in [corpus_dir.clone(), corpus_dir.join("4.4.0")] {
+        chart_repository_case(&dir);
+    }
+}
+
+fn chart_repository_case(dir: &std::path::Path) {
+    let mut ws = Workspace::new();
+    for name in ["Chart.yaml", "values.yaml", "values.schema.yaml"] {
+        ws.insert_bytes(name, std::fs::read(dir.join(name)).unwrap());
+    }
+    ws.insert_text(
+        "deploy/prod.yaml",
+        "hub:\n  image:\n    tag: \"5\"\nsingleuser:\n  image:\n    name: null\n",
+    );
+    let config = Config::parse("select: [S, Y003]\nvalues:\n  \"deploy/*.yaml\": jupyterhub\n");
+    let diags = hublint_core::check(&ws, &config);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let d = &diags[0];
+    assert_eq!(
+        (d.code, d.file.as_str(), line_of(&ws, d)),
+        ("S004", "deploy/prod.yaml", 5)
+    );
+    assert!(
+        d.message.contains(
+            "`singleuser.image` is missing the required key `name` (schema values.schema.yaml)"
+        ),
+        "{}",
+        d.message
+    );
+}

@@ -859,3 +859,31 @@ fn hostile_values_never_panic() {
     );
     let _ = schema_diagnostics(&z2jh(&deep));
 }
+
+#[test]
+fn y003_keys_that_helm_turns_into_other_strings() {
+    let ws =
+        z2jh("custom:\n  features:\n    on: [a]\n    \"off\": [b]\n    1.10: new\n    1: one\n");
+    let diags = schema_diagnostics(&ws);
+    let mut got: Vec<(String, usize)> = only(&diags, "Y003")
+        .iter()
+        .map(|d| (covered(&ws, d).to_string(), line_of(&ws, d)))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![("1.10".into(), 6), ("on".into(), 4)],
+        "{diags:#?}"
+    );
+    let d = only(&diags, "Y003")
+        .into_iter()
+        .find(|d| covered(&ws, d) == "on")
+        .unwrap();
+    assert!(
+        d.message
+            .contains("the key on as the boolean true, so the key becomes \"true\""),
+        "{}",
+        d.message
+    );
+    assert!(apply_first_fix(&ws, d).contains("    \"on\": [a]\n"));
+}

@@ -7,7 +7,8 @@ declare_rule! {
     /// and annotation values), and environment variable values (`extraEnv`, KubeSpawner's
     /// `environment`) whose printed form changes. In the parts the schema leaves open
     /// (`hub.config`, `hub.extraConfig`, `singleuser.profileList`, `custom`) it warns where
-    /// helm's YAML 1.1 reading differs from the YAML 1.2 one editors show.
+    /// helm's YAML 1.1 reading differs from the YAML 1.2 one editors show, and where a
+    /// mapping key turns into another string (`on:` becomes the key `"true"`).
     ///
     /// ## Why
     /// helm reads values with YAML 1.1 rules and passes them through JSON: `tag: 1.10`

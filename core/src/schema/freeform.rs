@@ -25,9 +25,14 @@ pub fn check(j: &Merged, nesting: &[String], out: &mut Vec<Diagnostic>) {
         if let Some(m) = j.get_path(area) {
             let mut path = base.clone();
             path.extend(area.iter().map(|k| Seg::Key(k)));
-            walk_scalars(Inst::Merged(m), &mut path, &mut |inst, path| {
-                yaml_versions_differ(inst, path, out)
-            });
+            walk_scalars(
+                Inst::Merged(m),
+                &mut path,
+                &mut |inst, path, part| match part {
+                    Part::Value => yaml_versions_differ(inst, path, out),
+                    Part::Key => key_changes(inst, path, out),
+                },
+            );
         }
     }
     if let Some(config) = j.get_path(&["hub", "config"]) {
@@ -41,15 +46,24 @@ pub fn check(j: &Merged, nesting: &[String], out: &mut Vec<Diagnostic>) {
     find_env(Inst::Merged(j), &mut path, 0, out);
 }
 
+/// Which part of an entry a walk callback is looking at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Key,
+    Value,
+}
+
+/// Call `f` on every mapping key and every scalar value below `inst`.
 fn walk_scalars<'m, 'a: 'm>(
     inst: Inst<'m, 'a>,
     path: &mut Vec<Seg<'m>>,
-    f: &mut dyn FnMut(Inst<'m, 'a>, &[Seg<'m>]),
+    f: &mut dyn FnMut(Inst<'m, 'a>, &[Seg<'m>], Part),
 ) {
     match inst.shape() {
         Shape::Object => {
             for (k, child) in inst.entries() {
                 path.push(Seg::Key(k));
+                f(child, path, Part::Key);
                 walk_scalars(child, path, f);
                 path.pop();
             }
@@ -66,7 +80,7 @@ fn walk_scalars<'m, 'a: 'm>(
                 path.pop();
             }
         }
-        Shape::Scalar(_) => f(inst, path),
+        Shape::Scalar(_) => f(inst, path, Part::Value),
     }
 }
 
@@ -134,6 +148,41 @@ fn yaml_versions_differ(inst: Inst, path: &[Seg], out: &mut Vec<Diagnostic>) {
     let mut quote = quote_fix(inst.file(), range, text);
     quote.applicability = crate::diagnostic::Applicability::Unsafe;
     d.fixes.push(quote);
+    out.push(d);
+}
+
+/// Mapping keys become strings in helm's JSON round trip: a plain key that YAML 1.1 reads as
+/// a boolean or number turns into its printed form (`on:` → `"true"`, helm#32504), so the
+/// key the author wrote does not exist.
+fn key_changes(entry: Inst, path: &[Seg], out: &mut Vec<Diagnostic>) {
+    let Some(key) = entry.key() else { return };
+    let Some(s) = key.as_scalar() else { return };
+    if s.style != crate::yaml::ScalarStyle::Plain || key.tag.is_some() || key.from_alias {
+        return;
+    }
+    let text = s.text.as_str();
+    let r = helm::resolve_yaml11(text);
+    if matches!(r, Resolved::String | Resolved::Null) {
+        return;
+    }
+    let Some(rendered) = r.helm_rendering() else {
+        return;
+    };
+    if rendered == text {
+        return;
+    }
+    let mut d = Diagnostic::new(
+        "Y003",
+        Severity::Warning,
+        entry.file(),
+        key.range,
+        format!(
+            "helm reads the key {text} as {}, so the key becomes \"{rendered}\" (`{}`)",
+            describe_resolved(&r),
+            path_string(path)
+        ),
+    );
+    d.fixes.push(quote_fix(entry.file(), key.range, text));
     out.push(d);
 }
 

@@ -22,7 +22,13 @@ fn run(schema: &str, values: &str, hidden: bool) -> Vec<(Kind, String, String)> 
     let mut out = Vec::new();
     validator.validate(Inst::Merged(&merged), root, &mut Vec::new(), &mut out);
     out.into_iter()
-        .map(|f| (f.kind, values[f.range.start..f.range.end].to_string(), f.message))
+        .map(|f| {
+            (
+                f.kind,
+                values[f.range.start..f.range.end].to_string(),
+                f.message,
+            )
+        })
         .collect()
 }
 
@@ -39,7 +45,11 @@ fn one_of_by_type_picks_the_meant_form() {
     let got = run(schema, "x: [1]\n", false);
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].0, Kind::NotAllowed);
-    assert!(got[0].2.contains("fits none of the alternatives"), "{}", got[0].2);
+    assert!(
+        got[0].2.contains("fits none of the alternatives"),
+        "{}",
+        got[0].2
+    );
 }
 
 #[test]
@@ -47,7 +57,11 @@ fn hidden_values_silence_required_everywhere() {
     let schema = "required: [a]\nproperties:\n  m:\n    required: [b]\n    oneOf:\n      - required: [c]\n      - required: [d]\n";
     let got = run(schema, "m: {}\n", false);
     let kinds: Vec<Kind> = got.iter().map(|g| g.0).collect();
-    assert_eq!(kinds, vec![Kind::Missing, Kind::Missing, Kind::Missing], "{got:?}");
+    assert_eq!(
+        kinds,
+        vec![Kind::Missing, Kind::Missing, Kind::Missing],
+        "{got:?}"
+    );
     assert!(got[2].2.contains("needs `c`, or `d`"), "{}", got[2].2);
     assert!(run(schema, "m: {}\n", true).is_empty());
 }
@@ -65,7 +79,11 @@ fn else_branch_and_tuple_items() {
 fn false_schema_and_unknown_keywords() {
     let schema = "properties:\n  gone: false\n  s: {type: string, pattern: '^a', maxLength: 1}\n";
     let got = run(schema, "gone: 1\ns: bbb\n", false);
-    assert_eq!(got.len(), 1, "keywords hublint does not check are ignored: {got:?}");
+    assert_eq!(
+        got.len(),
+        1,
+        "keywords hublint does not check are ignored: {got:?}"
+    );
     assert_eq!((got[0].0, got[0].1.as_str()), (Kind::NotAllowed, "1"));
 }
 
@@ -83,7 +101,12 @@ fn merged_to_json_reads_like_helm() {
 #[test]
 fn small_helpers() {
     assert_eq!(
-        path_string(&[Seg::Key("hub"), Seg::Key("extraEnv"), Seg::Index(2), Seg::Key("value")]),
+        path_string(&[
+            Seg::Key("hub"),
+            Seg::Key("extraEnv"),
+            Seg::Index(2),
+            Seg::Key("value")
+        ]),
         "hub.extraEnv[2].value"
     );
     assert_eq!(yaml_scalar_text("IfNotPresent"), "IfNotPresent");
