@@ -76,6 +76,8 @@ pub struct Root {
     pub published: HashMap<String, (Option<i32>, u64)>,
     pub last_change: Instant,
     pub prev_change: Instant,
+    /// The file changed last (by an edit, a watched-file event or a load).
+    pub last_changed: Option<String>,
 }
 
 impl Root {
@@ -94,6 +96,7 @@ impl Root {
             published: HashMap::new(),
             last_change: long_ago,
             prev_change: long_ago,
+            last_changed: None,
         }
     }
 
@@ -157,6 +160,7 @@ impl State {
         }
         r.ws.insert_text(rel, text);
         mark_changed(r);
+        r.last_changed = Some(rel.to_string());
     }
 
     pub fn set_file_bytes(&mut self, root: usize, rel: &str, bytes: Vec<u8>) {
@@ -166,6 +170,7 @@ impl State {
         }
         r.ws.insert_bytes(rel, bytes);
         mark_changed(r);
+        r.last_changed = Some(rel.to_string());
     }
 
     pub fn remove_file(&mut self, root: usize, rel: &str) {
@@ -175,6 +180,7 @@ impl State {
         }
         if r.ws.remove(rel) {
             mark_changed(r);
+            r.last_changed = Some(rel.to_string());
         }
     }
 
@@ -182,6 +188,7 @@ impl State {
     pub fn touch_all(&mut self) {
         for r in &mut self.roots {
             mark_changed(r);
+            r.last_changed = None;
         }
     }
 
@@ -315,11 +322,47 @@ struct Job {
     config: Config,
     generation: u64,
     versions: HashMap<String, i32>,
+    /// The open document whose edit made this generation, for the focused check.
+    trigger: Option<(String, Uri)>,
 }
 
-/// One root's checker: wakes on changes, debounces bursts, drops superseded results.
+fn take_job(st: &State, id: usize) -> Option<Job> {
+    let r = &st.roots[id];
+    if !r.loaded || r.removed {
+        return None;
+    }
+    let versions = st
+        .docs
+        .values()
+        .filter(|d| d.root == Some(id))
+        .map(|d| (d.rel.clone(), d.doc.version))
+        .collect();
+    let trigger = r.last_changed.as_ref().and_then(|rel| {
+        st.open_doc_for(id, rel)
+            .map(|d| (rel.clone(), d.uri.clone()))
+    });
+    Some(Job {
+        ws: r.ws.clone(),
+        config: st.effective_config(id),
+        generation: r.generation,
+        versions,
+        trigger,
+    })
+}
+
+/// One root's checker. Two lanes:
+/// - the focused lane answers the edited document first: when the document is a hub's values
+///   file or a cluster.yaml, it checks a workspace without the other clusters' hubs (their
+///   files cannot change what is reported in this one) and publishes that document's
+///   diagnostics alone, in a few milliseconds;
+/// - the full lane checks everything, publishes every document whose diagnostics changed
+///   (cross-file effects) and keeps the snapshot that code actions and hover read.
+///
+/// Both drop results that a newer edit superseded; the full lane then starts over on the
+/// newest text, and is never more than one run behind.
 async fn check_worker(shared: Arc<Shared>, id: usize, kick: Arc<Notify>) {
-    let mut last_checked = 0u64;
+    let full_kick = Arc::new(Notify::new());
+    tokio::spawn(full_lane(shared.clone(), id, full_kick.clone()));
     loop {
         kick.notified().await;
         // An isolated edit is checked at once; during a burst (edits closer together than
@@ -329,6 +372,7 @@ async fn check_worker(shared: Arc<Shared>, id: usize, kick: Arc<Notify>) {
                 let st = shared.lock();
                 let r = &st.roots[id];
                 if r.removed {
+                    full_kick.notify_one();
                     return;
                 }
                 let debounce = Duration::from_millis(st.settings.debounce_ms);
@@ -344,25 +388,121 @@ async fn check_worker(shared: Arc<Shared>, id: usize, kick: Arc<Notify>) {
             }
             tokio::time::sleep(wait).await;
         }
+        let job = take_job(&shared.lock(), id);
+        full_kick.notify_one();
+        let Some(job) = job else { continue };
+        let Some((rel, uri)) = job.trigger.clone() else {
+            continue;
+        };
+        let generation = job.generation;
+        let version = job.versions.get(&rel).copied();
+        let focused = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                focused_check(&job.ws, &job.config, &rel)
+            }))
+            .ok()
+            .flatten()
+            .map(|diags| (job.ws, rel, diags))
+        })
+        .await;
+        let Ok(Some((ws, rel, diags))) = focused else {
+            continue;
+        };
+        let publish = {
+            let mut st = shared.lock();
+            if st.roots[id].generation != generation || st.flags.pull_diagnostics {
+                None
+            } else {
+                let encoding = st.encoding;
+                let root = &mut st.roots[id];
+                let lsp: Vec<lsp::Diagnostic> = diags
+                    .iter()
+                    .map(|d| convert::diagnostic(&ws, &root.path, d, encoding))
+                    .collect();
+                let key = (version, hash_diagnostics(&lsp));
+                if root.published.get(&rel) == Some(&key) {
+                    None
+                } else {
+                    root.published.insert(rel, key);
+                    Some(lsp)
+                }
+            }
+        };
+        if let Some(diags) = publish {
+            shared.client.publish_diagnostics(uri, diags, version).await;
+        }
+    }
+}
+
+/// The edited file's diagnostics from a check of only what can affect them, or `None` when
+/// the file is one many hubs read (a chart, its default values, an image's files, config):
+/// then only the full check can answer.
+pub fn focused_check(ws: &Workspace, config: &Config, rel: &str) -> Option<Vec<Diagnostic>> {
+    let model = RepoModel::build(ws, config);
+    let is_chart_input = model
+        .charts
+        .iter()
+        .any(|c| c.file == rel || hublint_core::workspace::join(&c.dir, "values.yaml") == rel)
+        || model
+            .images
+            .iter()
+            .any(|i| i.config_file == rel || i.dockerfile_path.value == rel)
+        || model.requirements_files.iter().any(|r| r == rel)
+        || model.dockerfiles.iter().any(|d| d == rel)
+        || rel == hublint_core::config::CONFIG_FILE;
+    if is_chart_input {
+        return None;
+    }
+    let uses = |h: &hublint_core::model::Hub| {
+        h.cluster_file == rel || h.values_files.iter().any(|v| v.path == rel)
+    };
+    let clusters: HashSet<&str> = model
+        .hubs
+        .iter()
+        .filter(|h| uses(h))
+        .map(|h| h.cluster_file.as_str())
+        .collect();
+    if clusters.is_empty() {
+        return None;
+    }
+    let keep: HashSet<&str> = model
+        .hubs
+        .iter()
+        .filter(|h| clusters.contains(h.cluster_file.as_str()))
+        .flat_map(|h| h.values_files.iter().map(|v| v.path.as_str()))
+        .collect();
+    let mut reduced = ws.clone();
+    for h in model
+        .hubs
+        .iter()
+        .filter(|h| !clusters.contains(h.cluster_file.as_str()))
+    {
+        reduced.remove(&h.cluster_file);
+        for v in &h.values_files {
+            if !keep.contains(v.path.as_str()) {
+                reduced.remove(&v.path);
+            }
+        }
+    }
+    let mut diags = hublint_core::check(&reduced, config);
+    diags.retain(|d| d.file == rel);
+    Some(diags)
+}
+
+async fn full_lane(shared: Arc<Shared>, id: usize, kick: Arc<Notify>) {
+    let mut last_checked = 0u64;
+    loop {
+        kick.notified().await;
         loop {
             let job = {
                 let st = shared.lock();
-                let r = &st.roots[id];
-                if !r.loaded || r.generation == last_checked {
+                if st.roots[id].removed {
+                    return;
+                }
+                if st.roots[id].generation == last_checked {
                     None
                 } else {
-                    let versions = st
-                        .docs
-                        .values()
-                        .filter(|d| d.root == Some(id))
-                        .map(|d| (d.rel.clone(), d.doc.version))
-                        .collect();
-                    Some(Job {
-                        ws: r.ws.clone(),
-                        config: st.effective_config(id),
-                        generation: r.generation,
-                        versions,
-                    })
+                    take_job(&st, id)
                 }
             };
             let Some(job) = job else { break };
@@ -373,6 +513,7 @@ async fn check_worker(shared: Arc<Shared>, id: usize, kick: Arc<Notify>) {
                     config,
                     generation,
                     versions,
+                    ..
                 } = job;
                 let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     ws.parse_all();
