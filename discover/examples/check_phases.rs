@@ -1,11 +1,11 @@
 //! Where the time of a `check` goes: loading, parsing, model, and each rule on its own.
-//! Usage: cargo run --release -p hublint-discover --example profile_check -- DIR
+//! Usage: cargo run --release -p hublint-discover --example check_phases -- DIR
 
 use hublint_core::{check, model::RepoModel, rules, Config};
 use std::time::Instant;
 
 fn main() {
-    let dir = std::env::args().nth(1).expect("usage: profile_check DIR");
+    let dir = std::env::args().nth(1).expect("usage: check_phases DIR");
     let t = Instant::now();
     let loaded = hublint_discover::load_with(
         std::path::Path::new(&dir),
