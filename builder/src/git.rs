@@ -45,6 +45,7 @@ fn parse_describe(text: &str) -> Result<Described> {
 pub struct Dag {
     /// Full hashes, sorted, for abbreviation lookup.
     sorted: Vec<(String, usize)>,
+    by_index: Vec<String>,
     parents: Vec<Vec<usize>>,
 }
 
@@ -76,7 +77,12 @@ impl Dag {
             .map(|(i, w)| (w[0].to_string(), i))
             .collect();
         sorted.sort();
-        Ok(Dag { sorted, parents })
+        let by_index = lines.iter().map(|w| w[0].to_string()).collect();
+        Ok(Dag {
+            sorted,
+            by_index,
+            parents,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -85,6 +91,12 @@ impl Dag {
 
     pub fn is_empty(&self) -> bool {
         self.parents.is_empty()
+    }
+
+    /// The full hash of commit `i`.
+    pub fn hash(&self, i: usize) -> &str {
+        // `sorted` holds (hash, index) pairs; keep a direct table for this lookup.
+        &self.by_index[i]
     }
 
     /// The commit a (possibly abbreviated) hash names, if exactly one matches.
@@ -304,6 +316,37 @@ impl Git {
             );
         }
         Dag::parse(&String::from_utf8_lossy(&out.stdout))
+    }
+
+    /// Every tag and the commit it points at (annotated tags peeled once), by full hash:
+    /// `git for-each-ref refs/tags`.
+    pub fn tag_targets(&self) -> Result<HashMap<String, String>> {
+        let text = self.text(&[
+            "for-each-ref",
+            "--format=%(refname:strip=2) %(objectname) %(*objectname)",
+            "refs/tags",
+        ])?;
+        Ok(text
+            .lines()
+            .filter_map(|l| {
+                let mut w = l.split(' ');
+                let name = w.next()?;
+                let direct = w.next()?;
+                let peeled = w.next().filter(|p| !p.is_empty()).unwrap_or(direct);
+                Some((name.to_string(), peeled.to_string()))
+            })
+            .collect())
+    }
+
+    /// The abbreviated hash git prints for a commit (as `rev-list --abbrev-commit` does).
+    pub fn abbrev(&self, full: &str) -> Result<String> {
+        self.text(&[
+            "rev-list",
+            "--abbrev-commit",
+            "--no-walk",
+            "--end-of-options",
+            full,
+        ])
     }
 
     /// The current branch, empty when HEAD is detached.

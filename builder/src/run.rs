@@ -99,7 +99,6 @@ struct Planned {
     reference: String,
     kind: ImageKind,
     identifier: Option<Identifier>,
-    paths: Vec<String>,
     build_args: Vec<(String, String)>,
     extra_options: Vec<String>,
     platforms: Vec<String>,
@@ -317,9 +316,69 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
         }
     }
 
-    // --- 2. Lint. ---
-    if !opts.list_images {
-        let diagnostics = hublint_core::check::check_with_model(&ws, &model, &hub_config);
+    // --- 2 and 3. Lint, and meanwhile ask git for the tags (read-only; nothing is built or
+    // written before the lint result is known). ---
+    let git = Git::at(&top);
+    let image_paths: Vec<Vec<String>> = selected
+        .iter()
+        .map(|(_, s)| config::image_paths(&model.images[s.model_index], s))
+        .collect();
+    // Charts whose version --bump-chart sets: those of the selected images.
+    let bumped: Vec<&ChartSettings> = if opts.bump_chart {
+        charts
+            .iter()
+            .filter(|c| selected.iter().any(|(sc, _)| sc.chart_dir == c.chart_dir))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // With --tag, chartpress reads no baseVersion.
+    let base_of = |c: &ChartSettings| -> Option<String> {
+        opts.tag.is_none().then(|| c.base_version.clone()).flatten()
+    };
+    let chart_requests: Vec<tag::Request> = if opts.tag.is_none() {
+        bumped
+            .iter()
+            .map(|c| tag::Request {
+                paths: config::chart_paths(c, &model, &config_rel),
+                long: opts.long,
+                base_version: base_of(c),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let image_requests: Vec<tag::Request> = selected
+        .iter()
+        .zip(&image_paths)
+        .map(|((c, _), p)| tag::Request {
+            paths: p.clone(),
+            long: opts.long,
+            base_version: base_of(c),
+        })
+        .collect();
+    let mut tag_paths: Vec<String> = image_paths.iter().flatten().cloned().collect();
+    tag_paths.sort();
+    tag_paths.dedup();
+    let wants_status = (opts.push || opts.skip_build) && !opts.list_images;
+    let (diagnostics, computed, status) = std::thread::scope(|scope| {
+        let computed = scope
+            .spawn(|| compute_identifiers(&git, &selected, image_requests, chart_requests, opts));
+        let status = wants_status.then(|| scope.spawn(|| git.uncommitted(&tag_paths)));
+        let diagnostics = (!opts.list_images)
+            .then(|| hublint_core::check::check_with_model(&ws, &model, &hub_config));
+        (
+            diagnostics,
+            computed
+                .join()
+                .unwrap_or_else(|_| Err(stop("git", "computing tags panicked"))),
+            status.map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("git status panicked")))
+            }),
+        )
+    });
+    if let Some(diagnostics) = diagnostics {
         record.lint = LintSummary {
             ran: true,
             errors: count(&diagnostics, Severity::Error),
@@ -343,61 +402,15 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
             ));
         }
     }
-
-    // --- 3. Tags from git. ---
-    let git = Git::at(&top);
-    let mut base_versions: BTreeMap<String, Option<String>> = BTreeMap::new();
-    if opts.tag.is_none() {
-        for c in &charts {
-            let base = match &c.base_version {
-                Some(b) => Some(
-                    tag::check_or_get_base_version(&git, b)
-                        .map_err(|e| stop("input", format!("chart {}: {e:#}", c.name)))?,
-                ),
-                None => None,
-            };
-            base_versions.insert(c.chart_dir.clone(), base);
-        }
-    }
-    let image_paths: Vec<Vec<String>> = selected
-        .iter()
-        .map(|(_, s)| config::image_paths(&model.images[s.model_index], s))
-        .collect();
-    // Charts whose version --bump-chart sets: those of the selected images.
-    let bumped: Vec<&ChartSettings> = if opts.bump_chart {
-        charts
-            .iter()
-            .filter(|c| selected.iter().any(|(sc, _)| sc.chart_dir == c.chart_dir))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let chart_requests: Vec<tag::Request> = if opts.tag.is_none() {
-        bumped
-            .iter()
-            .map(|c| tag::Request {
-                paths: config::chart_paths(c, &model, &config_rel),
-                long: opts.long,
-                base_version: base_versions.get(&c.chart_dir).cloned().flatten(),
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let (identifiers, chart_versions) = compute_identifiers(
-        &git,
-        &selected,
-        &image_paths,
-        opts,
-        &base_versions,
-        chart_requests,
-    )
-    .map_err(|e| {
+    let (identifiers, chart_versions) = computed.map_err(|e| {
         // Asked only on failure: one process less on every run.
         if git.has_commits() {
             e
         } else {
-            stop("git", "the repository has no commits yet: commit before building")
+            stop(
+                "git",
+                "the repository has no commits yet: commit before building",
+            )
         }
     })?;
 
@@ -439,7 +452,6 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
             reference: reference.clone(),
             kind,
             identifier: identifier.clone(),
-            paths: image_paths[i].clone(),
             build_args: Vec::new(),
             extra_options: Vec::new(),
             platforms,
@@ -702,16 +714,8 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
     }
 
     // --- 5. Uncommitted changes in files that decide a tag. ---
-    if opts.push || opts.skip_build {
-        let mut dirty: Vec<String> = Vec::new();
-        let mut all_paths: Vec<String> = planned.iter().flat_map(|p| p.paths.clone()).collect();
-        all_paths.sort();
-        all_paths.dedup();
-        for f in git.uncommitted(&all_paths)? {
-            if !dirty.contains(&f) {
-                dirty.push(f);
-            }
-        }
+    if let Some(status) = status {
+        let dirty = status?;
         if !dirty.is_empty() {
             let list = dirty
                 .iter()
@@ -956,24 +960,15 @@ fn build_and_push(
     None
 }
 
-/// Computes every image's identifier with [`tag::identifiers`] (a few git processes in all).
+/// Computes every image's identifier, and the bumped charts' versions, with
+/// [`tag::identifiers`] (a few git processes in all).
 fn compute_identifiers(
     git: &Git,
     selected: &[(&ChartSettings, &ImageSettings)],
-    paths: &[Vec<String>],
-    opts: &BuildOptions,
-    base_versions: &BTreeMap<String, Option<String>>,
+    mut requests: Vec<tag::Request>,
     chart_requests: Vec<tag::Request>,
+    opts: &BuildOptions,
 ) -> Result<(Vec<Option<Identifier>>, Vec<Identifier>), Stop> {
-    let mut requests: Vec<tag::Request> = selected
-        .iter()
-        .zip(paths)
-        .map(|((c, _), p)| tag::Request {
-            paths: p.clone(),
-            long: opts.long,
-            base_version: base_versions.get(&c.chart_dir).cloned().flatten(),
-        })
-        .collect();
     let n_images = requests.len();
     requests.extend(chart_requests);
     let mut results = tag::identifiers(git, &requests);

@@ -42,33 +42,40 @@ pub fn identifier_for_paths(
 pub struct Request {
     pub paths: Vec<String>,
     pub long: bool,
+    /// `baseVersion` as configured (`major`/`minor`/`patch` or a version); checked and
+    /// completed as chartpress does.
     pub base_version: Option<String>,
 }
 
-/// The same versions as [`identifier_for_paths`], for many path sets at once with far fewer
-/// git processes: one `git log` per path set (in parallel), one `describe HEAD`, one
-/// `rev-list --parents HEAD` for every count and ancestry question, and one batched
-/// `describe` of the distinct commits.
+type Joined<T> = Result<T>;
+
+fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>, what: &str) -> Joined<T> {
+    h.join()
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("{what} panicked")))
+}
+
+/// The same versions as [`identifier_for_paths`], for many path sets at once, in two rounds
+/// of git processes run side by side:
+///
+/// 1. `git log -1 -- PATHS` per request, `describe HEAD`, `rev-list --parents HEAD` (every
+///    count and ancestry question is answered from it) and `for-each-ref refs/tags`;
+/// 2. one `describe` of all the distinct commits, and the abbreviated hash of HEAD's tag's
+///    commit when no `git log` already printed it.
 pub fn identifiers(git: &Git, requests: &[Request]) -> Vec<Result<Identifier>> {
-    let (head, dag, touching) = std::thread::scope(|scope| {
+    let (head, dag, tags, touching) = std::thread::scope(|scope| {
         let head = scope.spawn(|| git.describe("HEAD"));
         let dag = scope.spawn(|| git.dag());
+        let tags = scope.spawn(|| git.tag_targets());
         let logs: Vec<_> = requests
             .iter()
             .map(|r| scope.spawn(move || git.last_commit_touching(&r.paths)))
             .collect();
-        let touching: Vec<Result<Option<String>>> = logs
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(anyhow::anyhow!("git log panicked")))
-            })
-            .collect();
+        let touching: Vec<Result<Option<String>>> =
+            logs.into_iter().map(|h| join(h, "git log")).collect();
         (
-            head.join()
-                .unwrap_or_else(|_| Err(anyhow::anyhow!("git describe panicked"))),
-            dag.join()
-                .unwrap_or_else(|_| Err(anyhow::anyhow!("git rev-list panicked"))),
+            join(head, "git describe"),
+            join(dag, "git rev-list"),
+            join(tags, "git for-each-ref"),
             touching,
         )
     });
@@ -78,87 +85,124 @@ pub fn identifiers(git: &Git, requests: &[Request]) -> Vec<Result<Identifier>> {
             .map(|_| Err(anyhow::anyhow!("{e:#}")))
             .collect()
     };
-    let head = match head {
-        Ok(h) => h,
-        Err(e) => return fail(&e),
+    let (head, dag, tags) = match (head, dag, tags) {
+        (Ok(h), Ok(d), Ok(t)) => (h, d, t),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return fail(&e),
     };
-    let dag = match dag {
-        Ok(d) => d,
-        Err(e) => return fail(&e),
-    };
-    let tagged = match &head {
-        Some(h) => match git.tag_commit(&h.tag) {
-            Ok(c) => Some(c),
-            Err(e) => return fail(&e),
-        },
-        None => None,
-    };
-    // C for every request: the last commit touching its paths, or HEAD's tag's commit when
-    // that tag is not already in C's history.
-    let commits: Vec<Result<String>> = requests
+    // Abbreviated hashes git printed, by commit.
+    let mut abbrevs: HashMap<usize, String> = HashMap::new();
+    let logged: Vec<Result<usize>> = requests
         .iter()
         .zip(touching)
         .map(|(r, t)| {
-            let touching = t?.with_context(|| {
+            let abbrev = t?.with_context(|| {
                 format!(
                     "no commit touches any of {}: commit them before building",
                     r.paths.join(", ")
                 )
             })?;
-            let Some(tagged) = &tagged else {
-                return Ok(touching);
-            };
-            let (Some(a), Some(b)) = (dag.resolve(tagged), dag.resolve(&touching)) else {
-                // Not in HEAD's history as listed (cannot happen for log output): ask git.
-                return Ok(if git.is_ancestor(tagged, &touching)? {
-                    touching
-                } else {
-                    tagged.clone()
-                });
-            };
-            Ok(if dag.is_ancestor(a, b) {
-                touching
-            } else {
-                tagged.clone()
+            let i = dag
+                .resolve(&abbrev)
+                .with_context(|| format!("commit {abbrev} is not in HEAD's history"))?;
+            abbrevs.insert(i, abbrev);
+            Ok(i)
+        })
+        .collect();
+    // HEAD's latest tag and its commit.
+    let tagged: Option<usize> = match &head {
+        Some(h) => {
+            let found = tags.get(&h.tag).and_then(|full| dag.resolve(full));
+            match found {
+                Some(i) => Some(i),
+                // A tag of a tag, or another oddity: ask git as chartpress does.
+                None => match git.tag_commit(&h.tag) {
+                    Ok(abbrev) => match dag.resolve(&abbrev) {
+                        Some(i) => {
+                            abbrevs.insert(i, abbrev);
+                            Some(i)
+                        }
+                        None => {
+                            return fail(&anyhow::anyhow!("tag {} is not in HEAD's history", h.tag))
+                        }
+                    },
+                    Err(e) => return fail(&e),
+                },
+            }
+        }
+        None => None,
+    };
+    let commits: Vec<Result<usize>> = logged
+        .into_iter()
+        .map(|l| {
+            let c = l?;
+            Ok(match tagged {
+                Some(t) if !dag.is_ancestor(t, c) => t,
+                _ => c,
             })
         })
         .collect();
-    let mut distinct: Vec<String> = commits.iter().flatten().cloned().collect();
-    distinct.sort();
+    let mut distinct: Vec<usize> = commits.iter().flatten().copied().collect();
+    distinct.sort_unstable();
     distinct.dedup();
-    // Without a tag reachable from HEAD, no commit in its history has one.
-    let described: HashMap<String, Option<crate::git::Described>> = if head.is_some() {
-        match git.describe_many(&distinct) {
-            Ok(d) => distinct.iter().cloned().zip(d).collect(),
+    let need_abbrev: Vec<usize> = distinct
+        .iter()
+        .copied()
+        .filter(|c| !abbrevs.contains_key(c))
+        .collect();
+    let full: Vec<String> = distinct.iter().map(|&c| dag.hash(c).to_string()).collect();
+    let (described, fetched) = std::thread::scope(|scope| {
+        // Without a tag reachable from HEAD, no commit in its history has one.
+        let described = scope.spawn(|| -> Result<Vec<Option<crate::git::Described>>> {
+            if head.is_some() {
+                git.describe_many(&full)
+            } else {
+                Ok(vec![None; full.len()])
+            }
+        });
+        let fetched: Vec<_> = need_abbrev
+            .iter()
+            .map(|&c| {
+                let hash = dag.hash(c);
+                scope.spawn(move || git.abbrev(hash))
+            })
+            .collect();
+        (
+            join(described, "git describe"),
+            fetched
+                .into_iter()
+                .map(|h| join(h, "git rev-list"))
+                .collect::<Vec<_>>(),
+        )
+    });
+    let described: HashMap<usize, Option<crate::git::Described>> = match described {
+        Ok(d) => distinct.iter().copied().zip(d).collect(),
+        Err(e) => return fail(&e),
+    };
+    for (c, a) in need_abbrev.iter().zip(fetched) {
+        match a {
+            Ok(a) => {
+                abbrevs.insert(*c, a);
+            }
             Err(e) => return fail(&e),
         }
-    } else {
-        distinct.iter().map(|c| (c.clone(), None)).collect()
-    };
-    let mut counts: HashMap<String, u64> = HashMap::new();
+    }
+    let mut counts: HashMap<usize, u64> = HashMap::new();
     requests
         .iter()
         .zip(commits)
         .map(|(r, c)| {
-            let commit = c?;
-            let commit_count = match counts.get(&commit) {
-                Some(n) => *n,
-                None => {
-                    let n = match dag.resolve(&commit) {
-                        Some(i) => dag.count(i),
-                        None => git.count(&commit)?,
-                    };
-                    counts.insert(commit.clone(), n);
-                    n
-                }
+            let c = c?;
+            let base = match &r.base_version {
+                Some(b) => Some(check_or_get_base_version(git, b)?),
+                None => None,
             };
-            let described = described.get(&commit).cloned().flatten();
+            let commit_count = *counts.entry(c).or_insert_with(|| dag.count(c));
             Ok(finish(
-                commit,
+                abbrevs[&c].clone(),
                 commit_count,
-                described,
+                described.get(&c).cloned().flatten(),
                 r.long,
-                r.base_version.as_deref(),
+                base.as_deref(),
             ))
         })
         .collect()
