@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The browser playground: build it (wasm32 -> wasm-bindgen -> wasm-opt -> esbuild), run the
+# bindings' wasm-bindgen-test tests and the page's playwright tests in Debian's headless
+# Chromium, then print the playground's figures (size, first diagnostics, re-check).
+# Installs only what is missing: chromium + chromium-driver (apt), the wasm32 target and the
+# matching wasm-bindgen-cli (cargo install, ~6 min once), the page's npm packages (npm ci).
+set -euo pipefail
+REPO=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
+cd "$REPO"
+OUT="$REPO/test-output/playground"
+mkdir -p "$OUT"
+export PATH="$HOME/.cargo/bin:$PATH"
+TARGET_DIR=${CARGO_TARGET_DIR:-$REPO/target}
+DIST="$REPO/wasm/playground/dist"
+
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v python3 >/dev/null || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Build the static folder exactly as the README says (also installs wasm-bindgen-cli if needed).
+bash scripts/build-playground.sh "$DIST" 2>&1 | tee "$OUT/build.log"
+
+# The CLI: parity checks and `hublint playground` (already built by cargo test; this is a no-op then).
+cargo build -q -p hublint
+HUBLINT_BIN="$TARGET_DIR/debug/hublint"
+
+echo "--- wasm-bindgen-test (headless Chromium)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+CHROMEDRIVER=/usr/bin/chromedriver \
+  cargo test -p hublint-wasm --target wasm32-unknown-unknown 2>&1 | tee "$OUT/wasm-bindgen-test.log"
+
+echo "--- playground browser tests (playwright-core + Chromium)"
+(cd wasm/playground &&
+  HUBLINT_BIN="$HUBLINT_BIN" PLAYGROUND_DIR="$DIST" TEST_OUTPUT="$OUT" \
+    node --test --test-reporter=spec test/*.test.mjs) 2>&1 | tee "$OUT/browser-tests.log"
+
+echo "--- playground figures"
+PLAYGROUND_DIR="$DIST" node bench/playground.mjs 2>&1 | tee "$OUT/bench.txt"
