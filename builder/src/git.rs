@@ -138,8 +138,14 @@ impl Dag {
     }
 }
 
+/// git's path, looked up on PATH once rather than on every spawn.
+fn git_program() -> &'static Path {
+    static GIT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    GIT.get_or_init(|| crate::backend::which("git").unwrap_or_else(|| PathBuf::from("git")))
+}
+
 fn git_command(dir: &Path) -> Command {
-    let mut cmd = Command::new("git");
+    let mut cmd = Command::new(git_program());
     cmd.current_dir(dir)
         // Read-only questions must not take index.lock (another git may be running).
         .env("GIT_OPTIONAL_LOCKS", "0")
