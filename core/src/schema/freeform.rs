@@ -343,8 +343,15 @@ fn check_traits<'m, 'a: 'm>(
                 let Some(range) = value.key_range() else {
                     continue;
                 };
+                // A section applies to subclasses too, so a base class is checked against
+                // every subclass hublint knows; say so.
+                let subclasses = if traits::has_known_subclasses(class) {
+                    ", nor does any subclass hublint knows"
+                } else {
+                    ""
+                };
                 let mut message = format!(
-                    "`{class}` has no configurable trait `{name}`: JupyterHub ignores it (traitlets only logs a warning)"
+                    "`{class}` has no configurable trait `{name}`{subclasses}: JupyterHub ignores it (traitlets only logs a warning)"
                 );
                 let better = did_you_mean(name, known.iter().copied());
                 if let Some(b) = better {

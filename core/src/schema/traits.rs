@@ -121,6 +121,13 @@ pub fn settable_in_section(class: &str) -> Option<&'static [&'static str]> {
     all.get(class).map(Vec::as_slice)
 }
 
+/// Whether some known class inherits from `class`.
+pub fn has_known_subclasses(class: &str) -> bool {
+    known_classes()
+        .iter()
+        .any(|c| *c != class && lineage(c).contains(&class))
+}
+
 /// The class that defines `trait_name` for `class` (itself or the nearest parent).
 pub fn defined_on(class: &str, trait_name: &str) -> Option<&'static str> {
     let all = classes();
