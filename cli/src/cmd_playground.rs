@@ -29,7 +29,7 @@ pub struct PlaygroundArgs {
 
 /// Same as the page's `<meta>` policy, plus what only a header can say.
 const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+img-src 'self' data:; connect-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// Files a built playground must have.
 const REQUIRED: [&str; 3] = ["index.html", "playground.js", "hublint_wasm_bg.wasm"];

@@ -20,9 +20,10 @@ for (const f of ['hublint_wasm.js', 'hublint_wasm_bg.wasm']) {
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 await build({
-  entryPoints: { playground: join(here, 'src/main.js') },
+  // The page, and the worker that runs the wasm checker.
+  entryPoints: { playground: join(here, 'src/main.js'), worker: join(here, 'src/worker.js') },
   bundle: true,
-  // One file: the page must request nothing after loading (no lazily loaded chunks).
+  // No shared or lazily loaded chunks: the page requests nothing after loading.
   format: 'esm',
   target: ['es2022'],
   minify: true,

@@ -2,7 +2,6 @@
 // in WebAssembly checking all tabs together after every change, a problems list with quick
 // fixes, and the whole state kept in the URL fragment. Nothing is sent anywhere.
 
-import init, { Workspace, rules as ruleDocs, version } from 'hublint-wasm';
 import { EditorState, Compartment } from '@codemirror/state';
 import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
@@ -19,9 +18,8 @@ import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
 import { EXAMPLE_FILES, EXAMPLE_ACTIVE } from './example.js';
 import { rangeOf, changesByFile, toOffset } from './positions.js';
 import { encodeState, decodeState } from './url-state.js';
-import { marked } from 'marked';
+import { Checker } from './checker.js';
 
-const WASM_URL = new URL('./hublint_wasm_bg.wasm', import.meta.url);
 const SEVERITY = { error: 'error', warning: 'warning', info: 'info' };
 
 // ---------------------------------------------------------------------------------------------
@@ -53,8 +51,11 @@ function languageFor(path) {
 // ---------------------------------------------------------------------------------------------
 // State
 
-/** @type {import('hublint-wasm').Workspace} */
-let ws;
+/** The wasm checker, in a worker (see worker.js). */
+let checker;
+let hublintVersion = '';
+/** Problems in `.hublint.yaml`, from the latest check. */
+let configErrors = [];
 /** path → EditorState, in tab order. */
 const tabs = new Map();
 /** path → the text the wasm workspace last received. */
@@ -66,6 +67,10 @@ const languageSlot = new Compartment();
 let diagnostics = [];
 let generation = 0;
 let checkPending = false;
+/** A request to the checker is out (one at a time, so results come back in order). */
+let inFlight = false;
+/** The texts the shown diagnostics were computed for. */
+let checkedDocs = new Map();
 const checkTimes = [];
 let firstDiagnosticsAt = null;
 let rulesByCode = new Map();
@@ -138,37 +143,77 @@ function textOf(path) {
 function scheduleCheck() {
   if (checkPending) return;
   checkPending = true;
-  setTimeout(runCheck, 0);
+  // While a request is out, the check waits for it (see requestDone).
+  if (!inFlight) setTimeout(runCheck, 0);
 }
 
-/** Send changed tabs to the wasm workspace, check, and show the result everywhere. */
-function runCheck() {
-  checkPending = false;
-  const started = performance.now();
+/** A request to the checker ended: run the check that was asked for meanwhile, if any. */
+function requestDone() {
+  inFlight = false;
+  if (checkPending) setTimeout(runCheck, 0);
+}
+
+/** The texts (and removals) the worker has not seen yet; marks them as sent. */
+function takeChanges() {
+  const remove = [];
   for (const path of [...sent.keys()]) {
     if (!tabs.has(path)) {
-      ws.removeFile(path);
+      remove.push(path);
       sent.delete(path);
     }
   }
+  const set = [];
   for (const [path, state] of tabs) {
     const text = state.doc.toString();
     if (sent.get(path) !== text) {
-      ws.setFile(path, text);
+      set.push([path, text]);
       sent.set(path, text);
     }
   }
+  return { set, remove };
+}
+
+/** Each tab's document as of now, to tell later whether a result still fits the text. */
+function snapshot() {
+  return new Map([...tabs].map(([path, state]) => [path, state.doc]));
+}
+
+/** Whether the tabs still hold exactly the texts of `docs`. */
+function unchangedSince(docs) {
+  if (docs.size !== tabs.size) return false;
+  for (const [path, state] of tabs) if (docs.get(path) !== state.doc) return false;
+  return true;
+}
+
+
+/** Send changed tabs to the checker, then show the result everywhere (unless the text moved on meanwhile). */
+async function runCheck() {
+  if (inFlight) return;
+  checkPending = false;
+  inFlight = true;
+  const started = performance.now();
+  const docs = snapshot();
+  let result;
   let status = '';
   try {
-    diagnostics = ws.check();
+    result = await checker.request('check', takeChanges());
   } catch (e) {
-    diagnostics = [];
+    result = { diagnostics: [], configErrors: [], wasmMs: 0 };
     status = `hublint failed: ${e && e.message ? e.message : e}`;
     console.error(e);
   }
-  const checked = performance.now();
+  if (!unchangedSince(docs)) {
+    // Typed while checking: these positions belong to older text; the edit asked for a
+    // check of the new text, which runs now.
+    checkPending = true;
+    requestDone();
+    return;
+  }
+  diagnostics = result.diagnostics;
+  configErrors = result.configErrors;
+  checkedDocs = docs;
   generation += 1;
-  const key = JSON.stringify(diagnostics) + status;
+  const key = JSON.stringify(diagnostics) + status + configErrors.join('\n');
   const changed = key !== diagnosticsKey;
   diagnosticsKey = key;
   showDiagnostics();
@@ -177,7 +222,7 @@ function runCheck() {
     renderTabs();
   }
   const done = performance.now();
-  checkTimes.push({ wasm: checked - started, total: done - started });
+  checkTimes.push({ wasm: result.wasmMs, total: done - started });
   if (firstDiagnosticsAt === null) {
     firstDiagnosticsAt = done;
     performance.mark('hublint-first-diagnostics');
@@ -185,11 +230,7 @@ function runCheck() {
   }
   document.body.dataset.checks = String(generation);
   scheduleUrlUpdate();
-}
-
-/** Flush a pending check now, so a click acts on diagnostics of the current text. */
-function checkNowIfPending() {
-  if (checkPending) runCheck();
+  requestDone();
 }
 
 function byFile() {
@@ -239,8 +280,7 @@ function showDiagnostics() {
 
 /** Apply a fix offered by the check whose result was `seen`, if no edit came since. */
 function applyFixIfCurrent(fix, seen) {
-  checkNowIfPending();
-  if (seen !== diagnosticsKey) return;
+  if (seen !== diagnosticsKey || !unchangedSince(checkedDocs)) return;
   applyFix(fix);
 }
 
@@ -253,13 +293,24 @@ function applyFix(fix) {
   scheduleCheck();
 }
 
-function fixAll() {
-  checkNowIfPending();
+async function fixAll() {
+  // Wait for a check that is out (they take milliseconds).
+  while (inFlight) await new Promise((resolve) => setTimeout(resolve, 5));
+  inFlight = true;
+  const docs = snapshot();
   let result;
   try {
-    result = ws.fixAll();
+    result = await checker.request('fixAll', takeChanges());
   } catch (e) {
     renderProblems(`hublint failed: ${e && e.message ? e.message : e}`);
+    requestDone();
+    return;
+  }
+  if (!unchangedSince(docs)) {
+    // Typed meanwhile: the worker holds the fixed texts, the tabs the typed ones. Resend all.
+    sent.clear();
+    checkPending = true;
+    requestDone();
     return;
   }
   for (const path of result.changed) {
@@ -269,7 +320,8 @@ function fixAll() {
     const state = tabs.get(path);
     updateTab(path, { changes: { from: 0, to: state.doc.length, insert: text }, userEvent: 'input.fix' });
   }
-  scheduleCheck();
+  checkPending = true;
+  requestDone();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,7 +388,6 @@ function renderProblems(status) {
     : `${count} problem${count === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}.`);
   const anySafe = diagnostics.some((d) => d.fixes.some((f) => f.applicability === 'safe'));
   $('fix-all').disabled = !anySafe;
-  const configErrors = ws.configErrors();
   $('config-errors').replaceChildren(...configErrors.map((e) => el('li', { class: 'config-error' }, e)));
 }
 
@@ -473,7 +524,7 @@ function ruleDocHtml(code) {
   if (!rule) return `<p>No documentation for ${code}.</p>`;
   const head = `<h2 id="${rule.code}">${rule.code} <code>${rule.name}</code></h2>` +
     `<p class="rule-meta">Default severity: ${rule.severity}. Fix: ${rule.fixable ? 'yes' : 'no'}.</p>`;
-  return head + marked.parse(rule.doc);
+  return head + rule.html;
 }
 
 function openRuleDoc(event, code) {
@@ -490,27 +541,30 @@ function openRuleDoc(event, code) {
 function exposeForTests() {
   // Read-only hooks for the browser tests and the benchmark.
   window.hublintPlayground = {
-    version: version(),
+    version: hublintVersion,
     files: () => Object.fromEntries(currentState().files),
     diagnostics: () => diagnostics,
     checkTimes: () => [...checkTimes],
     /** No check or URL update waiting to run. */
-    isIdle: () => !checkPending && urlTimer === null,
+    isIdle: () => !checkPending && !inFlight && urlTimer === null,
     firstDiagnosticsAt: () => firstDiagnosticsAt,
   };
 }
 
-/** Instantiate the wasm, from the module boot.js compiled while this script loaded. */
-async function loadWasm() {
-  const compiled = await (window.hublintWasmModule ?? Promise.reject()).catch(() => null);
-  await init({ module_or_path: compiled ?? WASM_URL });
+/** Connect to the checker worker that boot.js started (or start it), and read the rule docs. */
+async function loadChecker() {
+  const worker = window.hublintWorker ?? new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
+  checker = new Checker(worker);
+  const { rules, version } = await checker.request('init');
+  rulesByCode = new Map(rules.map((r) => [r.code, r]));
+  hublintVersion = version;
   performance.mark('hublint-wasm-ready');
+  return rules;
 }
 
 async function startPlayground() {
-  await loadWasm();
-  ws = new Workspace();
-  rulesByCode = new Map(ruleDocs().map((r) => [r.code, r]));
+  // The editor is built while the worker compiles and warms up the checker.
+  const checkerReady = loadChecker();
   // The editor lives in a shadow root: CodeMirror then styles it with constructed style
   // sheets instead of a <style> element, which the page's CSP (style-src 'self') forbids.
   const shadow = $('editor').attachShadow({ mode: 'open' });
@@ -524,10 +578,9 @@ async function startPlayground() {
       if (tr.docChanged) scheduleCheck();
     },
   });
-  performance.mark('hublint-editor-ready');
   if (!(await loadFromFragment())) setFiles(EXAMPLE_FILES, EXAMPLE_ACTIVE);
-  // The first check runs before the page is first laid out, so it shows with diagnostics.
-  checkNowIfPending();
+  performance.mark('hublint-editor-ready');
+  await checkerReady;
   window.addEventListener('hashchange', async () => {
     if (location.hash.slice(1) !== lastFragment) await loadFromFragment();
   });
@@ -553,16 +606,14 @@ async function startPlayground() {
 }
 
 async function startRulesPage() {
-  await loadWasm();
-  const docs = ruleDocs();
-  rulesByCode = new Map(docs.map((r) => [r.code, r]));
+  const docs = await loadChecker();
   const sections = docs.map((r) => {
     const section = el('section', { class: 'rule', id: r.code });
     section.innerHTML = ruleDocHtml(r.code);
     return section;
   });
   $('rules').replaceChildren(...sections);
-  $('status').textContent = `${docs.length} rules, hublint ${version()}.`;
+  $('status').textContent = `${docs.length} rules, hublint ${hublintVersion}.`;
   if (location.hash) document.getElementById(location.hash.slice(1))?.scrollIntoView();
   document.body.dataset.ready = '1';
 }
