@@ -50,9 +50,12 @@ try {
     const page = await context.newPage();
     await page.goto(server.url);
     await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+    await page.waitForFunction(() => performance.getEntriesByName('hublint-first-diagnostics-painted').length > 0);
     const marks = await page.evaluate(() => Object.fromEntries(
-      ['boot', 'wasm-ready', 'editor-ready', 'first-diagnostics'].map((m) => [m, performance.getEntriesByName(`hublint-${m}`)[0]?.startTime])));
-    first.push(marks['first-diagnostics']);
+      ['boot', 'editor-ready', 'wasm-ready', 'first-diagnostics', 'first-diagnostics-painted']
+        .map((m) => [m, performance.getEntriesByName(`hublint-${m}`)[0]?.startTime])));
+    // Counted until the diagnostics are painted, not just in the DOM.
+    first.push(marks['first-diagnostics-painted']);
     phases.push(marks);
     if (i < RUNS - 1) await context.close();
     else {
@@ -85,7 +88,8 @@ try {
 const result = {
   size,
   firstDiagnosticsMs: { median: median(first), runs: first },
-  /** Median time after navigation of each step: boot.js ran, wasm instantiated, editor built. */
+  /** Median time after navigation of each step: boot.js started the worker, the editor was
+   * built, the worker had the wasm ready (and warm), diagnostics were in the DOM, then painted. */
   phasesMs: Object.fromEntries(Object.keys(phases[0]).map((k) => [k, median(phases.map((p) => p[k]))])),
   recheck,
   targets: TARGETS,
@@ -97,9 +101,9 @@ const firstOk = result.firstDiagnosticsMs.median < TARGETS.firstDiagnosticsMs;
 const recheckOk = recheck.wasmMedianMs < TARGETS.recheckMs && recheck.totalMedianMs < TARGETS.recheckMs;
 console.log(`wasm size          ${size.wasmBytes} B (${kb(size.wasmBytes)}) raw, ${size.wasmGzipBytes} B (${kb(size.wasmGzipBytes)}) gzip   target < ${kb(TARGETS.gzipBytes)} gzip: ${ok(sizeOk)}`);
 console.log(`page script        ${size.jsBytes} B raw, ${size.jsGzipBytes} B gzip`);
-console.log(`first diagnostics  median ${result.firstDiagnosticsMs.median.toFixed(0)} ms after navigation (${RUNS} cold loads: ${first.map((x) => x.toFixed(0)).join(', ')})   target < ${TARGETS.firstDiagnosticsMs} ms: ${ok(firstOk)}`);
+console.log(`first diagnostics  median ${result.firstDiagnosticsMs.median.toFixed(0)} ms from navigation to painted (${RUNS} cold loads: ${first.map((x) => x.toFixed(0)).join(', ')})   target < ${TARGETS.firstDiagnosticsMs} ms: ${ok(firstOk)}`);
 console.log(`  steps (median ms after navigation): ${Object.entries(result.phasesMs).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
-console.log(`re-check           median ${recheck.wasmMedianMs.toFixed(2)} ms in wasm, ${recheck.totalMedianMs.toFixed(2)} ms with the page update (p90 ${recheck.totalP90Ms.toFixed(2)} ms, ${recheck.count} keystrokes)   target < ${TARGETS.recheckMs} ms: ${ok(recheckOk)}`);
+console.log(`re-check           median ${recheck.wasmMedianMs.toFixed(2)} ms in the wasm worker, ${recheck.totalMedianMs.toFixed(2)} ms from check request to updated page (p90 ${recheck.totalP90Ms.toFixed(2)} ms, ${recheck.count} keystrokes)   target < ${TARGETS.recheckMs} ms: ${ok(recheckOk)}`);
 const out = join(REPO, 'test-output');
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'playground-bench.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -227,6 +227,8 @@ async function runCheck() {
     firstDiagnosticsAt = done;
     performance.mark('hublint-first-diagnostics');
     document.body.dataset.ready = '1';
+    // And once they are on screen: a timer set in an animation frame runs after its paint.
+    requestAnimationFrame(() => setTimeout(() => performance.mark('hublint-first-diagnostics-painted'), 0));
   }
   document.body.dataset.checks = String(generation);
   scheduleUrlUpdate();
