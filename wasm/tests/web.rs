@@ -61,7 +61,7 @@ fn js_offset(text: &str, row: u64, column: u64) -> u32 {
     let js = JsString::from(text);
     let mut offset = 0u32;
     for _ in 1..row {
-        offset = js.index_of(&JsString::from("\n"), offset as i32) as u32 + 1;
+        offset = js.index_of("\n", offset as i32) as u32 + 1;
     }
     offset + column as u32 - 1
 }
@@ -94,7 +94,7 @@ fn columns_slice_javascript_strings_at_the_reported_text() {
     // The second occurrence on the line, not the first: columns are not bytes or chars.
     assert_eq!(
         from,
-        JsString::from(text).last_index_of(&JsString::from("café😀"), i32::MAX) as u32
+        JsString::from(text).last_index_of("café😀", i32::MAX) as u32
     );
 }
 
