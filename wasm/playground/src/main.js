@@ -2,7 +2,7 @@
 // in WebAssembly checking all tabs together after every change, a problems list with quick
 // fixes, and the whole state kept in the URL fragment. Nothing is sent anywhere.
 
-import { EditorState, Compartment } from '@codemirror/state';
+import { EditorState } from '@codemirror/state';
 import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
   drawSelection, highlightSpecialChars,
@@ -58,11 +58,10 @@ let hublintVersion = '';
 let configErrors = [];
 /** path → EditorState, in tab order. */
 const tabs = new Map();
-/** path → the text the wasm workspace last received. */
+/** path → the text the checker's workspace last received. */
 const sent = new Map();
 let active = null;
 let view;
-const languageSlot = new Compartment();
 /** The diagnostics of the latest check. */
 let diagnostics = [];
 let generation = 0;
@@ -116,7 +115,7 @@ function newTabState(path, text) {
     doc: text,
     extensions: [
       commonExtensions,
-      languageSlot.of(languageFor(path)),
+      languageFor(path),
       EditorView.contentAttributes.of({ 'aria-label': path, 'data-path': path }),
     ],
   });
@@ -130,11 +129,6 @@ function updateTab(path, spec) {
     const state = tabs.get(path);
     if (state) tabs.set(path, state.update(spec).state);
   }
-}
-
-function textOf(path) {
-  const state = tabs.get(path);
-  return state ? state.doc.toString() : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
