@@ -374,7 +374,7 @@ function renderProblems(status) {
       class: `quick-fix ${fix.applicability}`,
       title: fix.edits.map((e) => `${e.filename}:${e.location.row}:${e.location.column} → ${JSON.stringify(e.content)}`).join('\n'),
       onclick: () => applyFixIfCurrent(fix, seen),
-    }, fix.applicability === 'unsafe' ? `Fix: ${fix.message} (unsafe)` : `Fix: ${fix.message}`))) : null));
+    }, 'Fix: ', withCode(fix.message), fix.applicability === 'unsafe' ? ' (unsafe)' : ''))) : null));
   });
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const count = diagnostics.length;
