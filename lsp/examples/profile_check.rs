@@ -39,6 +39,16 @@ fn main() {
         let rules = t.elapsed();
         println!("round {round}: clone {clone:?} parse {parse:?} model {build:?} rules {rules:?} ({} diagnostics)", diags.len());
     }
+    if let Some(f) = &changed {
+        for _ in 0..3 {
+            let t = Instant::now();
+            let n = hublint_lsp::state::focused_check(&ws, &config, f).map(|d| d.len());
+            println!(
+                "focused check of {f}: {:?} ({n:?} diagnostics)",
+                t.elapsed()
+            );
+        }
+    }
     let mut per_rule: Vec<(String, std::time::Duration)> = Vec::new();
     let model = RepoModel::build(&ws, &config);
     for rule in hublint_core::rules::all() {

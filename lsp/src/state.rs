@@ -350,6 +350,14 @@ fn take_job(st: &State, id: usize) -> Option<Job> {
     })
 }
 
+struct KickOnDrop(Arc<Notify>);
+
+impl Drop for KickOnDrop {
+    fn drop(&mut self) {
+        self.0.notify_one();
+    }
+}
+
 /// One root's checker. Two lanes:
 /// - the focused lane answers the edited document first: when the document is a hub's values
 ///   file or a cluster.yaml, it checks a workspace without the other clusters' hubs (their
@@ -389,7 +397,9 @@ async fn check_worker(shared: Arc<Shared>, id: usize, kick: Arc<Notify>) {
             tokio::time::sleep(wait).await;
         }
         let job = take_job(&shared.lock(), id);
-        full_kick.notify_one();
+        // The full check starts once the focused one has answered (they would only compete
+        // for the same cores), whichever way this iteration ends.
+        let _full_after = KickOnDrop(full_kick.clone());
         let Some(job) = job else { continue };
         let Some((rel, uri)) = job.trigger.clone() else {
             continue;
@@ -439,37 +449,35 @@ async fn check_worker(shared: Arc<Shared>, id: usize, kick: Arc<Notify>) {
 /// then only the full check can answer.
 pub fn focused_check(ws: &Workspace, config: &Config, rel: &str) -> Option<Vec<Diagnostic>> {
     let model = RepoModel::build(ws, config);
-    let is_chart_input = model
-        .charts
-        .iter()
-        .any(|c| c.file == rel || hublint_core::workspace::join(&c.dir, "values.yaml") == rel)
+    // Files every hub of a chart reads: charts (and chart overrides), chart defaults, config.
+    let hub_wide = rel == hublint_core::config::CONFIG_FILE
         || model
-            .images
+            .charts
             .iter()
-            .any(|i| i.config_file == rel || i.dockerfile_path.value == rel)
-        || model.requirements_files.iter().any(|r| r == rel)
-        || model.dockerfiles.iter().any(|d| d == rel)
-        || rel == hublint_core::config::CONFIG_FILE;
-    if is_chart_input {
+            .any(|c| c.file == rel || hublint_core::workspace::join(&c.dir, "values.yaml") == rel)
+        || model
+            .hubs
+            .iter()
+            .any(|h| h.chart_file.as_deref() == Some(rel));
+    if hub_wide {
         return None;
     }
     let uses = |h: &hublint_core::model::Hub| {
         h.cluster_file == rel || h.values_files.iter().any(|v| v.path == rel)
     };
+    // The clusters with a hub that reads this file (none for a Dockerfile, say).
     let clusters: HashSet<&str> = model
         .hubs
         .iter()
         .filter(|h| uses(h))
         .map(|h| h.cluster_file.as_str())
         .collect();
-    if clusters.is_empty() {
-        return None;
-    }
     let keep: HashSet<&str> = model
         .hubs
         .iter()
         .filter(|h| clusters.contains(h.cluster_file.as_str()))
         .flat_map(|h| h.values_files.iter().map(|v| v.path.as_str()))
+        .chain(std::iter::once(rel))
         .collect();
     let mut reduced = ws.clone();
     for h in model
@@ -477,7 +485,9 @@ pub fn focused_check(ws: &Workspace, config: &Config, rel: &str) -> Option<Vec<D
         .iter()
         .filter(|h| !clusters.contains(h.cluster_file.as_str()))
     {
-        reduced.remove(&h.cluster_file);
+        if h.cluster_file != rel {
+            reduced.remove(&h.cluster_file);
+        }
         for v in &h.values_files {
             if !keep.contains(v.path.as_str()) {
                 reduced.remove(&v.path);
