@@ -358,7 +358,7 @@ mod tests {
             ["manifest", "push", "--all"]
         );
         assert_eq!(
-            bx.build_command(&req).display().split(' ').last(),
+            bx.build_command(&req).display().split(' ').next_back(),
             Some("/repo/images/hub")
         );
     }
