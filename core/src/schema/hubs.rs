@@ -372,62 +372,127 @@ fn is_vendored(path: &str) -> bool {
     path.starts_with("charts/") || path.contains("/charts/")
 }
 
+/// One job's diagnostics, each place and code once.
+fn check_job(
+    ws: &Workspace,
+    model: &RepoModel,
+    job: &Job,
+    applied: &[Applied],
+    note: Option<&VersionNote>,
+    z2jh_defaults: Option<&str>,
+) -> Vec<Diagnostic> {
+    let merged = merged_values(ws, model, job, z2jh_defaults);
+    let mut found: Vec<Finding> = Vec::new();
+    // The jupyterhub schema first: its findings win over a wrapper's at the same place.
+    for a in applied.iter().rev() {
+        let Some(sub) = merged.get_path(&a.prefix) else {
+            continue;
+        };
+        let v = Validator {
+            schema: a.schema.schema(),
+            hidden_values: job.hidden_values,
+            defaults_known: a.defaults_known,
+            source: &a.label,
+        };
+        let mut path: Vec<Seg> = a.prefix.iter().map(|k| Seg::Key(k.as_str())).collect();
+        v.validate(Inst::Merged(sub), a.schema.root_id(), &mut path, &mut found);
+    }
+    let mut all: Vec<Diagnostic> = Vec::new();
+    for f in found {
+        let (code, severity) = code_of(f.kind);
+        // The merged root belongs to no file: a missing top-level key is shown at the
+        // start of the hub's first values file.
+        let file = match f.file {
+            "" => match job.values_files.first() {
+                Some(first) => first.as_str(),
+                None => continue,
+            },
+            file => file,
+        };
+        let mut d = Diagnostic::new(code, severity, file, f.range, f.message);
+        d.fixes = f.fixes;
+        all.push(d);
+    }
+    if let Some(sub) = merged.get_path(&job.nesting) {
+        freeform::check(sub, &job.nesting, &mut all);
+    }
+    if let Some(n) = note {
+        all.push(Diagnostic::new(
+            "S006",
+            Severity::Info,
+            &n.file,
+            n.range,
+            n.message.clone(),
+        ));
+    }
+    let mut seen: Vec<(String, TextRange, &'static str)> = Vec::new();
+    all.retain(|d| {
+        if is_vendored(&d.file) {
+            return false;
+        }
+        // One report per place and code, whichever schema found it first.
+        let here = (d.file.clone(), d.range, d.code);
+        if seen.contains(&here) {
+            return false;
+        }
+        // A schema finding on a value makes a free-form Y003 warning on it redundant.
+        if d.code == "Y003"
+            && d.severity == Severity::Warning
+            && seen.iter().any(|(f, r, _)| *f == d.file && *r == d.range)
+        {
+            return false;
+        }
+        seen.push(here);
+        true
+    });
+    all
+}
+
 /// Validate every job; one diagnostic per problem and place.
 pub fn run(ws: &Workspace, model: &RepoModel, config: &crate::Config) -> Vec<Diagnostic> {
     let jobs = jobs(ws, model, config);
+    // Schema files are compiled once, before the jobs run (possibly in parallel).
     let mut files = FileSchemas::default();
-    let mut pending: Vec<Pending> = Vec::new();
-    // One diagnostic per place and code; hubs on other chart versions that hit the same
-    // problem only add their names.
-    let mut index: HashMap<(String, usize, usize, &'static str), usize> = HashMap::new();
+    let prepared: Vec<_> = jobs
+        .iter()
+        .map(|job| schemas_for(ws, model, job, &mut files))
+        .collect();
+    let check_one = |(job, (applied, note, z2jh_defaults)): (
+        &Job,
+        &(Vec<Applied>, Option<VersionNote>, Option<String>),
+    )| {
+        check_job(
+            ws,
+            model,
+            job,
+            applied,
+            note.as_ref(),
+            z2jh_defaults.as_deref(),
+        )
+    };
+    #[cfg(feature = "parallel")]
+    let per_job: Vec<Vec<Diagnostic>> = {
+        use rayon::prelude::*;
+        jobs.par_iter()
+            .zip(prepared.par_iter())
+            .map(check_one)
+            .collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let per_job: Vec<Vec<Diagnostic>> = jobs.iter().zip(prepared.iter()).map(check_one).collect();
+
     let mut users: HashMap<&str, usize> = HashMap::new();
     for job in &jobs {
         for f in &job.values_files {
             *users.entry(f.as_str()).or_default() += 1;
         }
     }
-    for (j, job) in jobs.iter().enumerate() {
-        let (applied, note, z2jh_defaults) = schemas_for(ws, model, job, &mut files);
-        let merged = merged_values(ws, model, job, z2jh_defaults.as_deref());
-        let mut found: Vec<Finding> = Vec::new();
-        // The jupyterhub schema first: its findings win over a wrapper's at the same place.
-        for a in applied.iter().rev() {
-            let Some(sub) = merged.get_path(&a.prefix) else {
-                continue;
-            };
-            let v = Validator {
-                schema: a.schema.schema(),
-                hidden_values: job.hidden_values,
-                defaults_known: a.defaults_known,
-                source: &a.label,
-            };
-            let mut path: Vec<Seg> = a.prefix.iter().map(|k| Seg::Key(k.as_str())).collect();
-            let mut out = Vec::new();
-            v.validate(Inst::Merged(sub), a.schema.root_id(), &mut path, &mut out);
-            found.extend(out);
-        }
-        let mut extra: Vec<Diagnostic> = Vec::new();
-        if let Some(sub) = merged.get_path(&job.nesting) {
-            freeform::check(sub, &job.nesting, &mut extra);
-        }
-        let mut seen: Vec<(String, TextRange, &'static str)> = Vec::new();
-        let mut push = |d: Diagnostic, pending: &mut Vec<Pending>| {
-            if is_vendored(&d.file) {
-                return;
-            }
-            // One report per place and code, whichever schema found it first.
-            let here = (d.file.clone(), d.range, d.code);
-            if seen.contains(&here) {
-                return;
-            }
-            // A schema finding on a value makes a free-form Y003 warning on it redundant.
-            if d.code == "Y003"
-                && d.severity == Severity::Warning
-                && seen.iter().any(|(f, r, _)| *f == d.file && *r == d.range)
-            {
-                return;
-            }
-            seen.push(here);
+    // One diagnostic per place and code; hubs on other chart versions that hit the same
+    // problem only add their names.
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut index: HashMap<(String, usize, usize, &'static str), usize> = HashMap::new();
+    for (j, diags) in per_job.into_iter().enumerate() {
+        for d in diags {
             let key = (d.file.clone(), d.range.start, d.range.end, d.code);
             match index.get(&key) {
                 Some(&i) => {
@@ -443,28 +508,6 @@ pub fn run(ws: &Workspace, model: &RepoModel, config: &crate::Config) -> Vec<Dia
                     });
                 }
             }
-        };
-        for f in found {
-            let (code, severity) = code_of(f.kind);
-            // The merged root belongs to no file: a missing top-level key is shown at the
-            // start of the hub's first values file.
-            let file = match f.file {
-                "" => match job.values_files.first() {
-                    Some(first) => first.as_str(),
-                    None => continue,
-                },
-                file => file,
-            };
-            let mut d = Diagnostic::new(code, severity, file, f.range, f.message);
-            d.fixes = f.fixes;
-            push(d, &mut pending);
-        }
-        for d in extra {
-            push(d, &mut pending);
-        }
-        if let Some(n) = note {
-            let d = Diagnostic::new("S006", Severity::Info, &n.file, n.range, n.message);
-            push(d, &mut pending);
         }
     }
     let mut out = Vec::with_capacity(pending.len());
