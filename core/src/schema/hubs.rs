@@ -186,6 +186,10 @@ fn schema_file_in(ws: &Workspace, dir: &str) -> Option<String> {
     .find(|p| ws.contains(p))
 }
 
+/// What [`schemas_for`] finds for a job: the schemas, a version note, the jupyterhub chart
+/// defaults file.
+pub type Prepared = (Vec<Applied>, Option<VersionNote>, Option<String>);
+
 /// The schemas that apply to a job, outermost first, and a note when the jupyterhub chart
 /// version is not one hublint knows. Also returns the jupyterhub chart defaults file, when
 /// the workspace has the unpacked chart.
@@ -194,7 +198,7 @@ pub fn schemas_for(
     model: &RepoModel,
     job: &Job,
     files: &mut FileSchemas,
-) -> (Vec<Applied>, Option<VersionNote>, Option<String>) {
+) -> Prepared {
     let mut applied = Vec::new();
     let mut note = None;
     let mut z2jh_defaults = None;
@@ -457,10 +461,7 @@ pub fn run(ws: &Workspace, model: &RepoModel, config: &crate::Config) -> Vec<Dia
         .iter()
         .map(|job| schemas_for(ws, model, job, &mut files))
         .collect();
-    let check_one = |(job, (applied, note, z2jh_defaults)): (
-        &Job,
-        &(Vec<Applied>, Option<VersionNote>, Option<String>),
-    )| {
+    let check_one = |(job, (applied, note, z2jh_defaults)): (&Job, &Prepared)| {
         check_job(
             ws,
             model,
