@@ -29,8 +29,8 @@ cargo fuzz build "${FUZZ_FLAGS[@]}" "${TARGETS[@]:0:1}" >/dev/null 2>&1 || true
 
 for t in "${TARGETS[@]}"; do
   case $t in
-    check_workspace|fix|cluster_yaml|chartpress_yaml|lsp_messages) MAXLEN=131072 ;;
-    *) MAXLEN=65536 ;;
+    check_workspace|fix|cluster_yaml|chartpress_yaml|lsp_messages) MAXLEN=65536 ;;
+    *) MAXLEN=16384 ;;
   esac
   mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t"
   echo "== $t: ${SECS}s (max_len $MAXLEN)"

@@ -4,23 +4,29 @@
 use hublint_core::yaml::{self, Node, Value};
 use libfuzzer_sys::fuzz_target;
 
-fn walk(node: &Node) {
+/// Resolve every node's helm type and check its span (a direct walk: the `Debug` form of a
+/// large tree costs more than the parse).
+fn walk(text: &str, node: &Node) {
     let _ = node.helm_type();
+    let r = node.range;
+    assert!(r.start <= r.end && r.end <= text.len(), "node range {r:?} outside {} bytes", text.len());
+    assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end), "node range {r:?} splits a character");
     match &node.value {
         Value::Scalar(_) => {}
         Value::Mapping(entries) => entries.iter().for_each(|e| {
-            walk(&e.key);
-            walk(&e.value);
+            walk(text, &e.key);
+            walk(text, &e.value);
         }),
-        Value::Sequence(items) => items.iter().for_each(walk),
+        Value::Sequence(items) => items.iter().for_each(|n| walk(text, n)),
     }
 }
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let parsed = yaml::parse(&text);
-    hublint_fuzz::assert_ranges_in(&text, "yaml::parse", &format!("{parsed:?}"));
-    parsed.docs.iter().for_each(walk);
+    let others = format!("{:?} {:?} {:?}", parsed.errors, parsed.duplicates, parsed.comments);
+    hublint_fuzz::assert_ranges_in(&text, "yaml::parse", &others);
+    parsed.docs.iter().for_each(|d| walk(&text, d));
     let _ = hublint_core::Config::parse(&text);
     hublint_fuzz::check_files(&[("values.yaml".to_string(), data.to_vec())]);
 });
