@@ -209,11 +209,11 @@ pub fn parse(text: &str) -> YamlFile {
     // yaml_parser drops a byte-order mark and then counts offsets without it.
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let body = &text[bom..];
-    if let Some(at) = too_deep(body) {
+    if let Some((at, message)) = too_deep(body) {
         file.errors.push(YamlError {
             kind: YamlErrorKind::TooDeep,
             range: TextRange::empty(at + bom),
-            message: format!("nesting deeper than {MAX_DEPTH} levels; the file is not parsed"),
+            message,
         });
         return file;
     }
@@ -265,18 +265,34 @@ fn syntax_message(raw: &str) -> String {
     }
 }
 
-/// A cheap upper bound on nesting, computed without recursion: indentation levels of block
-/// collections, compact `- - -` sequences on one line, and open flow brackets.
-fn too_deep(text: &str) -> Option<usize> {
+/// `yaml_parser` tracks open indentation levels in a 64-bit mask: a structure indented 64 or
+/// more columns overflows it (a panic in debug builds, a wrong tree in release ones).
+pub const MAX_INDENT: usize = 63;
+
+/// A cheap check, without recursion, of what the parser cannot take: nesting deeper than
+/// [`MAX_DEPTH`] (indentation levels of block collections, compact `- - -` sequences on one
+/// line, open flow brackets) and structure indented past [`MAX_INDENT`] columns. Lines inside
+/// block scalars are text, not structure, and are skipped. Returns the offset and the reason.
+fn too_deep(text: &str) -> Option<(usize, String)> {
+    let deep = || format!("nesting deeper than {MAX_DEPTH} levels; the file is not parsed");
     let mut indents: Vec<usize> = Vec::new();
     let mut flow = 0usize;
     let mut offset = 0;
+    // Indentation of the line that opened a block scalar (`key: |`), while inside it.
+    let mut block_scalar: Option<usize> = None;
     for line in text.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
         let trimmed = line.trim_start_matches(' ');
         let indent = line.len() - trimmed.len();
-        if trimmed.trim().is_empty() || trimmed.starts_with('#') {
+        if trimmed.trim().is_empty() {
+            continue;
+        }
+        match block_scalar {
+            Some(parent) if indent > parent => continue,
+            _ => block_scalar = None,
+        }
+        if trimmed.starts_with('#') {
             continue;
         }
         if flow == 0 {
@@ -293,18 +309,22 @@ fn too_deep(text: &str) -> Option<usize> {
         }
         let mut quote: Option<char> = None;
         let mut prev = ' ';
-        for ch in rest.chars() {
+        let mut content_end = rest.len();
+        for (i, ch) in rest.char_indices() {
             match quote {
                 Some(q) if ch == q => quote = None,
                 Some(_) => {}
                 None => match ch {
-                    '#' if prev == ' ' || prev == '\t' => break,
+                    '#' if prev == ' ' || prev == '\t' => {
+                        content_end = i;
+                        break;
+                    }
                     '"' | '\'' if matches!(prev, ' ' | '[' | '{' | ',' | ':') => quote = Some(ch),
                     '[' | '{' => {
                         flow += 1;
                         // Brackets opened and closed on one line nest as deep as any.
                         if indents.len() + dashes + flow > MAX_DEPTH {
-                            return Some(start + indent);
+                            return Some((start + indent, deep()));
                         }
                     }
                     ']' | '}' => flow = flow.saturating_sub(1),
@@ -314,7 +334,22 @@ fn too_deep(text: &str) -> Option<usize> {
             prev = ch;
         }
         if indents.len() + dashes + flow > MAX_DEPTH {
-            return Some(start + indent);
+            return Some((start + indent, deep()));
+        }
+        let column = line.len() - rest.len();
+        if column > MAX_INDENT && flow == 0 {
+            return Some((start + indent, format!("structure indented {column} columns (more than {MAX_INDENT}); the file is not parsed")));
+        }
+        // `key: |`, `- >-`, `key: |2+` open a block scalar whose lines follow, more indented.
+        let content = rest[..content_end].trim_end();
+        let header = content.rsplit([' ', ':']).next().unwrap_or("");
+        if flow == 0
+            && (header.starts_with('|') || header.starts_with('>'))
+            && header[1..]
+                .chars()
+                .all(|c| matches!(c, '-' | '+' | '1'..='9'))
+        {
+            block_scalar = Some(indent);
         }
     }
     None

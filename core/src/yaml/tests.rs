@@ -142,3 +142,39 @@ fn multiple_documents() {
     assert_eq!(f.docs.len(), 2);
     assert_eq!(f.docs[1].get("b").unwrap().as_str(), Some("2"));
 }
+
+#[test]
+fn indentation_past_the_parser_mask_is_refused_but_block_scalar_text_is_fine() {
+    // 64 columns of structure: the parser's indent mask would overflow.
+    let mut deep = String::new();
+    for i in 0..40 {
+        deep.push_str(&" ".repeat(i * 2));
+        deep.push_str(&format!("k{i}:\n"));
+    }
+    let f = parse(&deep);
+    assert_eq!(f.errors.len(), 1, "{:?}", f.errors);
+    assert_eq!(f.errors[0].kind, YamlErrorKind::TooDeep);
+    assert!(
+        f.errors[0].message.contains("indented"),
+        "{}",
+        f.errors[0].message
+    );
+    // Deeply indented text inside a block scalar is only text.
+    let text = format!(
+        "hub:\n  extraConfig:\n    a: |\n      x = 1\n{}y = 2\n    b: 1\n",
+        " ".repeat(80)
+    );
+    let root = doc(&text);
+    assert!(root
+        .get_path(&["hub", "extraConfig", "a"])
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .contains("y = 2"));
+    assert_eq!(
+        root.get_path(&["hub", "extraConfig", "b"])
+            .unwrap()
+            .as_str(),
+        Some("1")
+    );
+}
