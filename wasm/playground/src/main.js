@@ -147,8 +147,14 @@ function requestDone() {
   if (checkPending) setTimeout(runCheck, 0);
 }
 
-/** The texts (and removals) the worker has not seen yet; marks them as sent. */
+/** The texts (and removals) the worker has not seen yet; marks them as sent. The first
+ * request replaces whatever the worker holds (it starts with the example). */
 function takeChanges() {
+  if (sent.size === 0) {
+    const set = [...tabs].map(([path, state]) => [path, state.doc.toString()]);
+    for (const [path, text] of set) sent.set(path, text);
+    return { set, remove: [], replace: true };
+  }
   const remove = [];
   for (const path of [...sent.keys()]) {
     if (!tabs.has(path)) {
@@ -514,21 +520,32 @@ async function loadFromFragment() {
 // ---------------------------------------------------------------------------------------------
 // Rule docs
 
-/** A rule's documentation as HTML (the docs are hublint's own Markdown, from the wasm). */
-function ruleDocHtml(code) {
-  const rule = rulesByCode.get(code);
-  if (!rule) return `<p>No documentation for ${code}.</p>`;
-  const head = `<h2 id="${rule.code}">${rule.code} <code>${rule.name}</code></h2>` +
-    `<p class="rule-meta">Default severity: ${rule.severity}. Fix: ${rule.fixable ? 'yes' : 'no'}.</p>`;
-  return head + rule.html;
+/** Rule docs as HTML, rendered by the worker on first use. */
+const docsHtml = new Map();
+
+async function ruleDocHtml(codes) {
+  const missing = codes.filter((c) => !docsHtml.has(c));
+  if (missing.length) {
+    const rendered = await checker.request('docsHtml', { codes: missing });
+    for (const [code, html] of Object.entries(rendered)) docsHtml.set(code, html);
+  }
+  return codes.map((code) => {
+    const rule = rulesByCode.get(code);
+    if (!rule) return `<p>No documentation for ${code}.</p>`;
+    return `<h2 id="${rule.code}">${rule.code} <code>${rule.name}</code></h2>` +
+      `<p class="rule-meta">Default severity: ${rule.severity}. Fix: ${rule.fixable ? 'yes' : 'no'}.</p>` +
+      (docsHtml.get(code) ?? '');
+  });
 }
 
 function openRuleDoc(event, code) {
   if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
   event.preventDefault();
-  $('rule-doc-body').innerHTML = ruleDocHtml(code);
-  $('rule-doc').hidden = false;
-  $('rule-doc').dataset.code = code;
+  ruleDocHtml([code]).then(([html]) => {
+    $('rule-doc-body').innerHTML = html;
+    $('rule-doc').hidden = false;
+    $('rule-doc').dataset.code = code;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -549,7 +566,11 @@ function exposeForTests() {
 
 /** Connect to the checker worker that boot.js started (or start it), and read the rule docs. */
 async function loadChecker() {
-  const worker = window.hublintWorker ?? new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
+  let worker = window.hublintWorker;
+  if (!worker) {
+    worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
+    worker.postMessage({ op: 'module', module: null });
+  }
   checker = new Checker(worker);
   const { rules, version } = await checker.request('init');
   rulesByCode = new Map(rules.map((r) => [r.code, r]));
@@ -603,9 +624,10 @@ async function startPlayground() {
 
 async function startRulesPage() {
   const docs = await loadChecker();
-  const sections = docs.map((r) => {
+  const html = await ruleDocHtml(docs.map((r) => r.code));
+  const sections = docs.map((r, i) => {
     const section = el('section', { class: 'rule', id: r.code });
-    section.innerHTML = ruleDocHtml(r.code);
+    section.innerHTML = html[i];
     return section;
   });
   $('rules').replaceChildren(...sections);

@@ -1,34 +1,46 @@
-// The checker's thread: hublint's wasm lives here, so compiling it and checking never hold up
-// typing, and on a machine with two cores the first check overlaps the editor's start-up.
+// The checker's thread: hublint's wasm lives here, so checking never holds up typing, and on
+// a machine with two cores the first check overlaps the editor's start-up.
 //
-// Messages in:  { id, op: 'init' | 'check' | 'fixAll', set?: [[path, text]...], remove?: [path...] }
+// Messages in:  { op: 'module', module } once, from boot.js (a compiled WebAssembly.Module,
+//               or null to fetch the file here); then { id, op: 'init' | 'docsHtml' | 'check'
+//               | 'fixAll', codes?, set?: [[path, text]...], remove?: [path...], replace? }.
 // Messages out: { id, result } or { id, error }.
 import init, { Workspace, rules, version } from 'hublint-wasm';
 import { marked } from 'marked';
 import { EXAMPLE_FILES } from './example.js';
 
 let ws;
+let moduleArrived;
+const compiled = new Promise((resolve) => { moduleArrived = resolve; });
 
 const ready = (async () => {
-  await init({ module_or_path: new URL('./hublint_wasm_bg.wasm', import.meta.url) });
-  // Check the example once while the page is still building its editor: the functions a
-  // check runs are compiled on first use, so the page's first real check finds them ready.
-  const warm = new Workspace();
-  for (const [path, text] of EXAMPLE_FILES) warm.setFile(path, text);
-  warm.check();
-  warm.free();
+  const module = await compiled;
+  await init({ module_or_path: module ?? new URL('./hublint_wasm_bg.wasm', import.meta.url) });
+  // Check the example at once: the page most often opens with it, and then finds these
+  // parses (and the code a check runs, compiled on first use) ready for its first check.
   ws = new Workspace();
+  for (const [path, text] of EXAMPLE_FILES) ws.setFile(path, text);
+  ws.check();
 })();
 
-function apply({ set = [], remove = [] }) {
+/** Bring the workspace to the page's texts; unchanged files keep their parse. */
+function apply({ set = [], remove = [], replace = false }) {
+  if (replace) {
+    ws.setFiles(Object.fromEntries(set));
+    return;
+  }
   for (const path of remove) ws.removeFile(path);
   for (const [path, text] of set) ws.setFile(path, text);
 }
 
 const ops = {
-  // Rule docs come rendered: the Markdown renderer stays off the page's thread and out of its
-  // script (the docs are hublint's own text, compiled into the wasm).
-  init: () => ({ rules: rules().map((r) => ({ ...r, html: marked.parse(r.doc) })), version: version() }),
+  init: () => ({ rules: rules(), version: version() }),
+  // Rule docs rendered on request: the Markdown renderer stays off the page's thread and out
+  // of its script (the docs are hublint's own text, compiled into the wasm).
+  docsHtml: ({ codes }) => {
+    const byCode = new Map(rules().map((r) => [r.code, r]));
+    return Object.fromEntries(codes.filter((c) => byCode.has(c)).map((c) => [c, marked.parse(byCode.get(c).doc)]));
+  },
   check: (msg) => {
     const started = performance.now();
     apply(msg);
@@ -44,6 +56,10 @@ const ops = {
 
 self.onmessage = async (event) => {
   const msg = event.data;
+  if (msg.op === 'module') {
+    moduleArrived(msg.module);
+    return;
+  }
   try {
     await ready;
     self.postMessage({ id: msg.id, result: ops[msg.op](msg) });
