@@ -108,13 +108,23 @@ impl Document {
         changes: Vec<TextDocumentContentChangeEvent>,
         encoding: Encoding,
     ) {
-        for change in changes {
-            match change.range {
-                None => self.text = change.text,
-                Some(range) => {
-                    let r = Lines::new(&self.text, encoding).text_range(range);
-                    self.text.replace_range(r.start..r.end, &change.text);
-                }
+        apply_changes(&mut self.text, changes, encoding);
+    }
+}
+
+/// Apply `didChange` events to `text` in order; each range refers to the text left by the
+/// previous one.
+pub fn apply_changes(
+    text: &mut String,
+    changes: Vec<TextDocumentContentChangeEvent>,
+    encoding: Encoding,
+) {
+    for change in changes {
+        match change.range {
+            None => *text = change.text,
+            Some(range) => {
+                let r = Lines::new(text, encoding).text_range(range);
+                text.replace_range(r.start..r.end, &change.text);
             }
         }
     }

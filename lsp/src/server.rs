@@ -6,7 +6,7 @@
 
 use crate::actions;
 use crate::convert::{self, path_of, relative};
-use crate::document::{Document, Encoding, Lines};
+use crate::document::{apply_changes, Encoding, Lines};
 use crate::settings::Settings;
 use crate::state::{self, ClientFlags, OpenDoc, Shared};
 use serde_json::Value;
@@ -41,8 +41,8 @@ impl Backend {
                 root,
                 root_path: st.roots[root].path.clone(),
                 rel: d.rel.clone(),
-                text: Some(d.doc.text.clone()),
-                version: Some(d.doc.version),
+                text: st.doc_text(d),
+                version: Some(d.version),
                 encoding: st.encoding,
             });
         }
@@ -326,14 +326,13 @@ impl LanguageServer for Backend {
                     path: path.clone(),
                     root,
                     rel: rel.clone(),
-                    doc: Document::new(td.version, td.text.clone()),
+                    version: td.version,
+                    own_text: None,
                 },
             );
+            st.store_doc_text(td.uri.as_str(), td.text);
             match root {
-                Some(r) => {
-                    st.set_file(r, &rel, td.text);
-                    None
-                }
+                Some(_) => None,
                 None => path,
             }
         };
@@ -345,15 +344,18 @@ impl LanguageServer for Backend {
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let mut st = self.shared.lock();
         let encoding = st.encoding;
-        let Some(d) = st.docs.get_mut(params.text_document.uri.as_str()) else {
+        let key = params.text_document.uri.as_str();
+        let Some(d) = st.docs.get(key) else {
             return;
         };
-        d.doc.apply_changes(params.content_changes, encoding);
-        d.doc.version = params.text_document.version;
-        if let Some(root) = d.root {
-            let (rel, text) = (d.rel.clone(), d.doc.text.clone());
-            st.set_file(root, &rel, text);
+        let Some(mut text) = st.doc_text(d) else {
+            return;
+        };
+        apply_changes(&mut text, params.content_changes, encoding);
+        if let Some(d) = st.docs.get_mut(key) {
+            d.version = params.text_document.version;
         }
+        st.store_doc_text(key, text);
     }
 
     async fn did_save(&self, _: DidSaveTextDocumentParams) {}
@@ -429,16 +431,27 @@ impl LanguageServer for Backend {
         for removed in &params.event.removed {
             if let Some(p) = path_of(&removed.uri) {
                 let mut st = self.shared.lock();
-                if let Some(r) = st.roots.iter_mut().find(|r| r.path == p && !r.removed) {
-                    r.removed = true;
-                    r.ws = Default::default();
-                    r.kick.notify_one(); // lets its worker see `removed` and stop
-                }
-                for d in st.docs.values_mut() {
-                    if d.path.as_ref().is_some_and(|dp| dp.starts_with(&p)) {
+                let Some(id) = st.roots.iter().position(|r| r.path == p && !r.removed) else {
+                    continue;
+                };
+                // Documents under it keep their text and wait for another root.
+                let keys: Vec<String> = st
+                    .docs
+                    .iter()
+                    .filter(|(_, d)| d.root == Some(id))
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                for key in keys {
+                    let text = st.docs.get(&key).and_then(|d| st.doc_text(d));
+                    if let Some(d) = st.docs.get_mut(&key) {
                         d.root = None;
+                        d.own_text = text;
                     }
                 }
+                let r = &mut st.roots[id];
+                r.removed = true;
+                r.ws = Default::default();
+                r.kick.notify_one(); // lets its worker see `removed` and stop
             }
         }
         for added in &params.event.added {

@@ -7,7 +7,7 @@
 //! held across an await or a check.
 
 use crate::convert;
-use crate::document::{Document, Encoding};
+use crate::document::Encoding;
 use crate::settings::Settings;
 use hublint_core::model::RepoModel;
 use hublint_core::{Config, Diagnostic, Workspace};
@@ -37,7 +37,11 @@ pub struct OpenDoc {
     pub path: Option<PathBuf>,
     pub root: Option<usize>,
     pub rel: String,
-    pub doc: Document,
+    pub version: i32,
+    /// The text, when the root's workspace cannot hold it (no root yet, or a file the
+    /// workspace keeps only as "unreadable": too large, NUL bytes). Otherwise the workspace's
+    /// copy is the document's text, so it is not held twice.
+    pub own_text: Option<String>,
 }
 
 /// The result of one check, and the exact texts it ran on.
@@ -158,7 +162,11 @@ impl State {
         if rel == hublint_core::config::CONFIG_FILE {
             r.file_config = Config::parse(&text);
         }
-        r.ws.insert_text(rel, text);
+        // Opening a file as it is on disk changes nothing: keep the parsed file (and the memory
+        // it shares with the last snapshot); the check still runs, to publish for the document.
+        if r.ws.get(rel).and_then(|f| f.text()) != Some(text.as_str()) {
+            r.ws.insert_text(rel, text);
+        }
         mark_changed(r);
         r.last_changed = Some(rel.to_string());
     }
@@ -189,6 +197,36 @@ impl State {
         for r in &mut self.roots {
             mark_changed(r);
             r.last_changed = None;
+        }
+    }
+
+    /// An open document's current text.
+    pub fn doc_text(&self, d: &OpenDoc) -> Option<String> {
+        if let Some(t) = &d.own_text {
+            return Some(t.clone());
+        }
+        let root = d.root?;
+        self.roots[root].ws.get(&d.rel)?.text().map(str::to_string)
+    }
+
+    /// Make `text` the document's text (and its file's, in its root).
+    pub fn store_doc_text(&mut self, key: &str, text: String) {
+        let Some(d) = self.docs.get(key) else { return };
+        let (root, rel) = (d.root, d.rel.clone());
+        let fits = text.len() <= hublint_core::workspace::MAX_TEXT_SIZE && !text.contains('\0');
+        let own = match root {
+            Some(r) if fits => {
+                self.set_file(r, &rel, text);
+                None
+            }
+            Some(r) => {
+                self.set_file(r, &rel, text.clone());
+                Some(text)
+            }
+            None => Some(text),
+        };
+        if let Some(d) = self.docs.get_mut(key) {
+            d.own_text = own;
         }
     }
 
@@ -223,13 +261,20 @@ pub fn add_root(shared: &Arc<Shared>, path: PathBuf, single_file: bool) -> usize
                     if let Some(rel) = convert::relative(&path, p) {
                         d.root = Some(id);
                         d.rel = rel.clone();
-                        moved.push((rel, d.doc.text.clone()));
+                        moved.push((rel, d.own_text.take().unwrap_or_default()));
                     }
                 }
             }
         }
         for (rel, text) in moved {
-            st.set_file(id, &rel, text);
+            let key = st
+                .docs
+                .iter()
+                .find(|(_, d)| d.root == Some(id) && d.rel == rel)
+                .map(|(k, _)| k.clone());
+            if let Some(key) = key {
+                st.store_doc_text(&key, text);
+            }
         }
         (id, st.roots[id].kick.clone())
     };
@@ -251,7 +296,7 @@ async fn load_root(shared: Arc<Shared>, id: usize, path: PathBuf) {
         .docs
         .values()
         .filter(|d| d.root == Some(id))
-        .map(|d| (d.rel.clone(), d.doc.text.clone()))
+        .filter_map(|d| Some((d.rel.clone(), st.doc_text(d)?)))
         .collect();
     let r = &mut st.roots[id];
     match loaded {
@@ -335,7 +380,7 @@ fn take_job(st: &State, id: usize) -> Option<Job> {
         .docs
         .values()
         .filter(|d| d.root == Some(id))
-        .map(|d| (d.rel.clone(), d.doc.version))
+        .map(|d| (d.rel.clone(), d.version))
         .collect();
     let trigger = r.last_changed.as_ref().and_then(|rel| {
         st.open_doc_for(id, rel)
