@@ -3,6 +3,7 @@ updates, quick fixes, hover, completion, positions on non-ASCII lines, bad input
 
 import asyncio
 import json
+import shutil
 from pathlib import Path
 
 from lsprotocol import types
@@ -378,3 +379,51 @@ async def test_exit_ends_the_process(repo: Path):
         assert code == 0
     finally:
         await lsp.stop()
+
+
+async def test_a_burst_of_edits_is_coalesced_and_the_last_version_wins(client: LanguageClient, repo: Path):
+    published = []
+    features = client.protocol.fm._features
+    original = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def record(params):
+        published.append((params.uri, params.version, sorted(str(d.code) for d in params.diagnostics)))
+        return original(params)
+
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = record
+    uri, text = open_doc(client, repo, STAGING)
+    await wait_until(lambda: any(u == uri for u, _, _ in published), what="first diagnostics")
+    before = len(published)
+    # Type "zzz: 1\nzzz: 2\n" at the end, one character per didChange, without pausing.
+    typed = "zzz: 1\nzzz: 2\n"
+    line = text.count("\n")
+    col = 0
+    for i, ch in enumerate(typed):
+        p = types.Position(line=line, character=col)
+        change(client, uri, 2 + i, [(types.Range(start=p, end=p), ch)])
+        if ch == "\n":
+            line, col = line + 1, 0
+        else:
+            col += 1
+    last = 1 + len(typed)
+    await wait_until(lambda: published[-1][:2] == (uri, last) and "Y002" in published[-1][2],
+                     what="diagnostics for the last version, with the duplicate key")
+    burst = [p for p in published[before:] if p[0] == uri]
+    assert len(burst) <= 4, f"{len(typed)} edits gave {len(burst)} publications: {burst}"
+    assert all(v is not None for _, v, _ in burst)
+
+
+async def test_workspace_folders_can_be_added(client: LanguageClient, repo: Path, tmp_path: Path):
+    other = tmp_path / "other"
+    shutil.copytree(repo, other)
+    chart = other / CHART
+    chart.write_text(chart.read_text().replace("4.3.3", "4.2.0"))  # agrees with the FROM tag
+    client.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(
+        event=types.WorkspaceFoldersChangeEvent(added=[types.WorkspaceFolder(uri=other.as_uri(), name="other")],
+                                                removed=[])))
+    uri, _ = open_doc(client, other, DOCKERFILE)
+    first_uri, _ = open_doc(client, repo, DOCKERFILE)
+    await wait_until(lambda: diag(client, first_uri, "V001"), what="V001 in the first folder")
+    await wait_until(lambda: uri in client.diagnostics, what="diagnostics in the added folder")
+    await asyncio.sleep(0.5)
+    assert diag(client, uri, "V001") is None, "the added folder's own Chart.yaml applies"
