@@ -246,9 +246,9 @@ fn scalars_around(
             if r.start < line_start && line_start < r.end.max(r.start + 1) {
                 *in_start = true;
             }
-            if block && r.start < line_end && line_end <= r.end && r.start < line_start {
-                *in_end = true;
-            } else if r.start < line_end && line_end < r.end {
+            // A block scalar's last content line ends where the scalar does: still inside.
+            let last_block_line = block && line_end == r.end && r.start < line_start;
+            if (r.start < line_end && line_end < r.end) || last_block_line {
                 *in_end = true;
             }
         }

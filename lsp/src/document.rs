@@ -22,7 +22,7 @@ impl Encoding {
     /// else UTF-16, which every client must support.
     pub fn negotiate(offered: Option<&[PositionEncodingKind]>) -> Encoding {
         let offered = offered.unwrap_or_default();
-        if offered.iter().any(|k| *k == PositionEncodingKind::UTF8) {
+        if offered.contains(&PositionEncodingKind::UTF8) {
             Encoding(ColumnUnit::Utf8)
         } else {
             Encoding(ColumnUnit::Utf16)

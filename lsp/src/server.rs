@@ -141,16 +141,12 @@ fn is_watched(rel: &str) -> bool {
         && !rel.split('/').any(|p| p == ".git" || p == "node_modules")
 }
 
-fn run_blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> impl std::future::Future<Output = Result<T>> {
-    async move {
-        tokio::task::spawn_blocking(f).await.map_err(|e| {
-            let mut err = Error::internal_error();
-            err.message = format!("internal error: {e}").into();
-            err
-        })
-    }
+async fn run_blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        let mut err = Error::internal_error();
+        err.message = format!("internal error: {e}").into();
+        err
+    })
 }
 
 impl LanguageServer for Backend {
