@@ -176,7 +176,9 @@ impl State {
         if rel == hublint_core::config::CONFIG_FILE {
             r.file_config = Config::parse(&String::from_utf8_lossy(&bytes));
         }
-        r.ws.insert_bytes(rel, bytes);
+        if r.ws.get(rel).and_then(|f| f.text()).map(str::as_bytes) != Some(bytes.as_slice()) {
+            r.ws.insert_bytes(rel, bytes);
+        }
         mark_changed(r);
         r.last_changed = Some(rel.to_string());
     }
