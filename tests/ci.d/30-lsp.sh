@@ -12,7 +12,7 @@ if ! command -v nvim >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq neovim >/dev/null
 fi
-python3 -m venv --help >/dev/null 2>&1 || {
+python3 -c 'import ensurepip, venv' 2>/dev/null || {
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
 }
