@@ -1,5 +1,17 @@
 //! hublint's language server: the same core checks as the CLI, over the whole deployment
 //! repository, with the open buffers laid over what is on disk.
+//!
+//! - `transport`: stdio framing that skips garbage, a writer thread, and the message loop
+//!   around tower-lsp-server's `LspService` (notifications in order and inline, requests
+//!   concurrently, every handler under `catch_unwind`, `exit` ends the process).
+//! - `server`: the protocol handlers. `state`: roots (a core `Workspace` each, loaded with
+//!   `hublint_discover::load`), open documents, and each root's check worker with its two
+//!   lanes: a focused check that answers the edited document in milliseconds and the full
+//!   check that carries cross-file effects to every open document.
+//! - `document`: incremental edits and LSP positions in the negotiated encoding (UTF-16, or
+//!   UTF-8 when offered). `convert`: core diagnostics and edits to LSP.
+//! - `actions` (quick fixes, disable-on-line, `source.fixAll.hublint`), `hover`, `completion`,
+//!   `yaml_nav` (cursor paths, completion context, document symbols), `settings`, `git`.
 
 pub mod actions;
 pub mod completion;

@@ -362,7 +362,12 @@ where
     }
     forwarder.abort();
     let _ = out_tx.send(None);
-    let _ = writer.join();
+    // Give the writer a moment to flush; a client that stopped reading must not keep the
+    // process alive.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while !writer.is_finished() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
     exit_code.unwrap_or(if shutdown_seen.load(Ordering::SeqCst) {
         0
     } else {
