@@ -329,7 +329,13 @@ where
                 let guarded = async move {
                     match AssertUnwindSafe(fut).catch_unwind().await {
                         Ok(Ok(Some(response))) => send_json(&out, &response),
-                        Ok(Ok(None)) => {}
+                        // tower-lsp-server drops unknown `$/` requests unanswered; the spec
+                        // asks for MethodNotFound, or the client waits for ever.
+                        Ok(Ok(None)) => {
+                            if let Some(id) = id {
+                                send_json(&out, &Response::from_error(id, Error::method_not_found()));
+                            }
+                        }
                         Ok(Err(_exited)) => {}
                         Err(payload) => {
                             let msg = panic_message(payload.as_ref());
