@@ -339,7 +339,10 @@ fn a_repository_without_commits_is_reported_as_such() {
         "chartpress.yaml",
         "charts:\n  - name: mychart\n    images:\n      hub:\n        valuesPath: hub.image\n",
     );
-    r.write("mychart/values.yaml", "hub:\n  image:\n    name: hub\n    tag: x\n");
+    r.write(
+        "mychart/values.yaml",
+        "hub:\n  image:\n    name: hub\n    tag: x\n",
+    );
     r.write("images/hub/Dockerfile", "FROM scratch\n");
     let (outcome, _) = build(r.path(), |o| o.skip_build = true);
     assert_eq!(outcome.exit_code, 1);

@@ -32,7 +32,12 @@ const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; sty
 img-src 'self' data:; connect-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// Files a built playground must have.
-const REQUIRED: [&str; 4] = ["index.html", "playground.js", "worker.js", "hublint_wasm_bg.wasm"];
+const REQUIRED: [&str; 4] = [
+    "index.html",
+    "playground.js",
+    "worker.js",
+    "hublint_wasm_bg.wasm",
+];
 
 pub fn run(args: PlaygroundArgs) -> Result<i32> {
     let root = find_dir(args.dir.as_deref())?;

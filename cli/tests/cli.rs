@@ -4,7 +4,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn hublint(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hublint")).args(args).current_dir(cwd).env("NO_COLOR", "1").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_hublint"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
 }
 
 fn stdout(o: &Output) -> String {
@@ -45,10 +50,26 @@ fn exit_codes() {
     assert_eq!(hublint(&["check"], clean.path()).status.code(), Some(0));
     let bad = v001_repo();
     assert_eq!(hublint(&["check"], bad.path()).status.code(), Some(1));
-    assert_eq!(hublint(&["check", "no/such/path"], clean.path()).status.code(), Some(2));
-    assert_eq!(hublint(&["check", "--output-format", "xml"], clean.path()).status.code(), Some(2));
+    assert_eq!(
+        hublint(&["check", "no/such/path"], clean.path())
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        hublint(&["check", "--output-format", "xml"], clean.path())
+            .status
+            .code(),
+        Some(2)
+    );
     // Warnings alone do not fail the run.
-    write(clean.path(), &[("x.values.yaml", "singleuser:\n  image:\n    name: a/b\n    tag: latest\n")]);
+    write(
+        clean.path(),
+        &[(
+            "x.values.yaml",
+            "singleuser:\n  image:\n    name: a/b\n    tag: latest\n",
+        )],
+    );
     let o = hublint(&["check", "--select", "I001"], clean.path());
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("I001"));
@@ -60,13 +81,19 @@ fn text_output_shows_the_source_line_and_caret() {
     let o = hublint(&["check", "--select", "V001"], repo.path());
     let out = stdout(&o);
     insta::assert_snapshot!("v001_text", out);
-    assert!(!out.contains('\x1b'), "no colour with NO_COLOR or without a terminal");
+    assert!(
+        !out.contains('\x1b'),
+        "no colour with NO_COLOR or without a terminal"
+    );
 }
 
 #[test]
 fn json_output_has_the_documented_fields() {
     let repo = v001_repo();
-    let o = hublint(&["check", "--select", "V001", "--output-format", "json"], repo.path());
+    let o = hublint(
+        &["check", "--select", "V001", "--output-format", "json"],
+        repo.path(),
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     insta::assert_json_snapshot!("v001_json", v);
     let d = &v[0];
@@ -74,7 +101,10 @@ fn json_output_has_the_documented_fields() {
     assert_eq!(d["severity"], "error");
     assert_eq!(d["filename"], "helm-charts/images/hub/Dockerfile");
     assert_eq!(d["location"], serde_json::json!({"row": 1, "column": 25}));
-    assert_eq!(d["end_location"], serde_json::json!({"row": 1, "column": 30}));
+    assert_eq!(
+        d["end_location"],
+        serde_json::json!({"row": 1, "column": 30})
+    );
     assert_eq!(d["fix"]["applicability"], "safe");
     assert_eq!(d["fix"]["edits"][0]["content"], "3.2.1");
 }
@@ -87,13 +117,20 @@ fn json_columns_count_characters() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v[0]["code"], "Y002");
     assert_eq!(v[0]["location"], serde_json::json!({"row": 2, "column": 1}));
-    assert_eq!(v[0]["end_location"], serde_json::json!({"row": 2, "column": 2}), "é is one character, two bytes");
+    assert_eq!(
+        v[0]["end_location"],
+        serde_json::json!({"row": 2, "column": 2}),
+        "é is one character, two bytes"
+    );
 }
 
 #[test]
 fn github_annotations() {
     let repo = v001_repo();
-    let o = hublint(&["check", "--select", "V001", "--output-format", "github"], repo.path());
+    let o = hublint(
+        &["check", "--select", "V001", "--output-format", "github"],
+        repo.path(),
+    );
     let out = stdout(&o);
     assert!(out.starts_with("::error file=helm-charts/images/hub/Dockerfile,line=1,col=25,endLine=1,endColumn=30,title=hublint V001::V001 "), "{out}");
 }
@@ -109,8 +146,14 @@ fn sarif_output_is_well_formed() {
     assert_eq!(result["ruleId"], "V001");
     let rule = &run["tool"]["driver"]["rules"][result["ruleIndex"].as_u64().unwrap() as usize];
     assert_eq!(rule["id"], "V001");
-    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
-    assert_eq!(result["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"], "3.2.1");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"]["startLine"],
+        1
+    );
+    assert_eq!(
+        result["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"],
+        "3.2.1"
+    );
 }
 
 #[test]
@@ -119,13 +162,24 @@ fn fix_applies_safe_fixes_and_is_idempotent() {
     let dockerfile = repo.path().join("helm-charts/images/hub/Dockerfile");
     let o = hublint(&["check", "--fix"], repo.path());
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    assert_eq!(std::fs::read_to_string(&dockerfile).unwrap(), "FROM jupyterhub/k8s-hub:3.2.1\nUSER root\n");
-    let chart = std::fs::read_to_string(repo.path().join("helm-charts/basehub/Chart.yaml")).unwrap();
-    assert!(chart.contains("version: 3.2.1"), "the unsafe fix is not applied");
+    assert_eq!(
+        std::fs::read_to_string(&dockerfile).unwrap(),
+        "FROM jupyterhub/k8s-hub:3.2.1\nUSER root\n"
+    );
+    let chart =
+        std::fs::read_to_string(repo.path().join("helm-charts/basehub/Chart.yaml")).unwrap();
+    assert!(
+        chart.contains("version: 3.2.1"),
+        "the unsafe fix is not applied"
+    );
     let before: Vec<_> = walk(repo.path());
     let o = hublint(&["check", "--fix"], repo.path());
     assert_eq!(o.status.code(), Some(0));
-    assert_eq!(walk(repo.path()), before, "a second --fix changes nothing and leaves no temp file");
+    assert_eq!(
+        walk(repo.path()),
+        before,
+        "a second --fix changes nothing and leaves no temp file"
+    );
 }
 
 fn walk(root: &Path) -> Vec<(PathBuf, String)> {
@@ -148,12 +202,37 @@ fn walk(root: &Path) -> Vec<(PathBuf, String)> {
 #[test]
 fn select_ignore_and_suppression() {
     let repo = v001_repo();
-    assert_eq!(hublint(&["check", "--ignore", "V"], repo.path()).status.code(), Some(0));
-    assert_eq!(hublint(&["check", "--select", "C,I"], repo.path()).status.code(), Some(0));
-    write(repo.path(), &[("helm-charts/images/hub/Dockerfile", "# hublint: ignore[V001]\nFROM jupyterhub/k8s-hub:3.3.7\n")]);
+    assert_eq!(
+        hublint(&["check", "--ignore", "V"], repo.path())
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        hublint(&["check", "--select", "C,I"], repo.path())
+            .status
+            .code(),
+        Some(0)
+    );
+    write(
+        repo.path(),
+        &[(
+            "helm-charts/images/hub/Dockerfile",
+            "# hublint: ignore[V001]\nFROM jupyterhub/k8s-hub:3.3.7\n",
+        )],
+    );
     let o = hublint(&["check"], repo.path());
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    write(repo.path(), &[(".hublint.yaml", "severity: {V001: warning}\n"), ("helm-charts/images/hub/Dockerfile", "FROM jupyterhub/k8s-hub:3.3.7\n")]);
+    write(
+        repo.path(),
+        &[
+            (".hublint.yaml", "severity: {V001: warning}\n"),
+            (
+                "helm-charts/images/hub/Dockerfile",
+                "FROM jupyterhub/k8s-hub:3.3.7\n",
+            ),
+        ],
+    );
     let o = hublint(&["check", "--select", "V001"], repo.path());
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("warning[V001]"));
@@ -163,25 +242,68 @@ fn select_ignore_and_suppression() {
 fn a_file_path_is_checked_within_its_repository() {
     let repo = v001_repo();
     std::fs::create_dir(repo.path().join(".git")).unwrap();
-    let o = hublint(&["check", "--output-format", "json", "helm-charts/images/hub/Dockerfile"], repo.path());
+    let o = hublint(
+        &[
+            "check",
+            "--output-format",
+            "json",
+            "helm-charts/images/hub/Dockerfile",
+        ],
+        repo.path(),
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 1, "V001 needs Chart.yaml from the same repository: {v}");
-    let o = hublint(&["check", "--output-format", "json", "helm-charts/basehub"], repo.path());
+    assert_eq!(
+        v.as_array().unwrap().len(),
+        1,
+        "V001 needs Chart.yaml from the same repository: {v}"
+    );
+    let o = hublint(
+        &["check", "--output-format", "json", "helm-charts/basehub"],
+        repo.path(),
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(v.as_array().unwrap().iter().all(|d| d["filename"].as_str().unwrap().starts_with("helm-charts/basehub/")), "{v}");
+    assert!(
+        v.as_array().unwrap().iter().all(|d| d["filename"]
+            .as_str()
+            .unwrap()
+            .starts_with("helm-charts/basehub/")),
+        "{v}"
+    );
 }
 
 #[test]
 fn unreadable_files_are_reported_and_the_run_goes_on() {
     let repo = v001_repo();
-    std::fs::write(repo.path().join("helm-charts/binary.yaml"), [0xffu8, 0xfe, 0x00, 0x01]).unwrap();
-    std::fs::write(repo.path().join("helm-charts/latin1.yaml"), b"name: caf\xe9\n").unwrap();
+    std::fs::write(
+        repo.path().join("helm-charts/binary.yaml"),
+        [0xffu8, 0xfe, 0x00, 0x01],
+    )
+    .unwrap();
+    std::fs::write(
+        repo.path().join("helm-charts/latin1.yaml"),
+        b"name: caf\xe9\n",
+    )
+    .unwrap();
     let o = hublint(&["check", "--output-format", "json"], repo.path());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let codes: Vec<(&str, &str)> = v.as_array().unwrap().iter().map(|d| (d["code"].as_str().unwrap(), d["filename"].as_str().unwrap())).collect();
-    assert!(codes.contains(&("F001", "helm-charts/binary.yaml")), "{codes:?}");
-    assert!(codes.contains(&("F001", "helm-charts/latin1.yaml")), "{codes:?}");
-    assert!(codes.contains(&("V001", "helm-charts/images/hub/Dockerfile")), "other files still checked: {codes:?}");
+    let codes: Vec<(&str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["filename"].as_str().unwrap()))
+        .collect();
+    assert!(
+        codes.contains(&("F001", "helm-charts/binary.yaml")),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("F001", "helm-charts/latin1.yaml")),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("V001", "helm-charts/images/hub/Dockerfile")),
+        "other files still checked: {codes:?}"
+    );
 }
 
 #[test]
@@ -189,12 +311,21 @@ fn rule_docs() {
     let here = Path::new(".");
     let o = hublint(&["rule", "--all"], here);
     let out = stdout(&o);
-    for code in ["V001", "V002", "V003", "C001", "C002", "C003", "I001", "I002", "I003", "Y001", "Y002", "F001"] {
-        assert!(out.lines().any(|l| l.starts_with(code)), "{code} missing from --all");
+    for code in [
+        "V001", "V002", "V003", "C001", "C002", "C003", "I001", "I002", "I003", "Y001", "Y002",
+        "F001",
+    ] {
+        assert!(
+            out.lines().any(|l| l.starts_with(code)),
+            "{code} missing from --all"
+        );
     }
     let o = hublint(&["rule", "V001"], here);
     let out = stdout(&o);
-    assert!(out.contains("## Why") && out.contains("## Fix") && out.contains("```dockerfile"), "{out}");
+    assert!(
+        out.contains("## Why") && out.contains("## Fix") && out.contains("```dockerfile"),
+        "{out}"
+    );
     assert_eq!(hublint(&["rule", "Z999"], here).status.code(), Some(2));
 }
 
@@ -203,7 +334,12 @@ fn the_bundled_example_fails_with_its_deliberate_problems() {
     let o = hublint(&["check", "--output-format", "json"], &example());
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let codes: Vec<&str> = v.as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
     for code in ["V001", "I001"] {
         assert!(codes.contains(&code), "{code} not reported: {codes:?}");
     }

@@ -34,15 +34,27 @@ fn chart(version: &str) -> String {
 fn repo(from: &str, chart_version: &str) -> Vec<(String, String)> {
     vec![
         ("helm-charts/chartpress.yaml".into(), CHARTPRESS.into()),
-        ("helm-charts/basehub/Chart.yaml".into(), chart(chart_version)),
+        (
+            "helm-charts/basehub/Chart.yaml".into(),
+            chart(chart_version),
+        ),
         ("helm-charts/basehub/values.yaml".into(), VALUES.into()),
-        ("helm-charts/images/hub/Dockerfile".into(), format!("FROM {from}\nARG REQUIREMENTS_FILE\nCOPY ${{REQUIREMENTS_FILE}} /tmp/\n")),
-        ("helm-charts/images/hub/requirements.txt".into(), "oauthenticator==17.3.0\n".into()),
+        (
+            "helm-charts/images/hub/Dockerfile".into(),
+            format!("FROM {from}\nARG REQUIREMENTS_FILE\nCOPY ${{REQUIREMENTS_FILE}} /tmp/\n"),
+        ),
+        (
+            "helm-charts/images/hub/requirements.txt".into(),
+            "oauthenticator==17.3.0\n".into(),
+        ),
     ]
 }
 
 fn run_owned(files: &[(String, String)]) -> (Workspace, Vec<Diagnostic>) {
-    let borrowed: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     run(&borrowed)
 }
 
@@ -57,9 +69,15 @@ fn v001_release_mismatch_is_an_error_with_two_fixes() {
     assert_eq!(v[0].related[0].file, "helm-charts/basehub/Chart.yaml");
     assert_eq!(v[0].fixes.len(), 2);
     // The safe fix sets the FROM tag; applying it clears the diagnostic.
-    let changed = fix::fix_all(&|p| ws.get(p).and_then(|f| f.text()).map(str::to_string), &diags);
+    let changed = fix::fix_all(
+        &|p| ws.get(p).and_then(|f| f.text()).map(str::to_string),
+        &diags,
+    );
     let dockerfile = &changed["helm-charts/images/hub/Dockerfile"];
-    assert!(dockerfile.starts_with("FROM jupyterhub/k8s-hub:3.2.1\n"), "{dockerfile}");
+    assert!(
+        dockerfile.starts_with("FROM jupyterhub/k8s-hub:3.2.1\n"),
+        "{dockerfile}"
+    );
     let mut ws2 = ws.clone();
     ws2.insert_text("helm-charts/images/hub/Dockerfile", dockerfile.clone());
     assert!(of(&check(&ws2, &Config::default()), "V001").is_empty());
@@ -83,20 +101,35 @@ fn v001_through_arg_default_and_quay() {
 fn v001_consistent_pairs_are_quiet() {
     for (from, chart) in [
         ("jupyterhub/k8s-hub:4.3.3", "4.3.3"),
-        ("jupyterhub/k8s-hub:2.0.1-0.dev.git.5840.h71ad2287", "2.0.1-0.dev.git.5850.he4dbf6c8"),
-        ("jupyterhub/k8s-hub:3.0.0-beta.1", "3.0.0-beta.1.git.6208.h7b44299a"),
+        (
+            "jupyterhub/k8s-hub:2.0.1-0.dev.git.5840.h71ad2287",
+            "2.0.1-0.dev.git.5850.he4dbf6c8",
+        ),
+        (
+            "jupyterhub/k8s-hub:3.0.0-beta.1",
+            "3.0.0-beta.1.git.6208.h7b44299a",
+        ),
         ("python:3.12", "1.0.0"),
     ] {
         let (_, diags) = run_owned(&repo(from, chart));
-        assert!(of(&diags, "V001").is_empty(), "{from} vs {chart}: {diags:#?}");
+        assert!(
+            of(&diags, "V001").is_empty(),
+            "{from} vs {chart}: {diags:#?}"
+        );
     }
 }
 
 #[test]
 fn v001_dev_builds_warn_or_inform() {
-    let (_, diags) = run_owned(&repo("jupyterhub/k8s-hub:4.3.3-0.dev.git.7300.h1d8bfb12", "4.3.3-0.dev.git.7272.h2ff70453"));
+    let (_, diags) = run_owned(&repo(
+        "jupyterhub/k8s-hub:4.3.3-0.dev.git.7300.h1d8bfb12",
+        "4.3.3-0.dev.git.7272.h2ff70453",
+    ));
     assert_eq!(of(&diags, "V001")[0].severity, Severity::Warning);
-    let (_, diags) = run_owned(&repo("jupyterhub/k8s-hub:4.3.3-0.dev.git.7263.h1d8bfb12", "4.3.3"));
+    let (_, diags) = run_owned(&repo(
+        "jupyterhub/k8s-hub:4.3.3-0.dev.git.7263.h1d8bfb12",
+        "4.3.3",
+    ));
     assert_eq!(of(&diags, "V001")[0].severity, Severity::Info);
     assert!(of(&diags, "V001")[0].fixes.is_empty());
 }
@@ -111,9 +144,17 @@ fn v002_ranges() {
     assert!(of(&diags, "V002").is_empty());
 }
 
-fn cluster_repo(override_version: Option<&str>, hub_image: Option<&str>, from: &str) -> Vec<(String, String)> {
+fn cluster_repo(
+    override_version: Option<&str>,
+    hub_image: Option<&str>,
+    from: &str,
+) -> Vec<(String, String)> {
     let mut files = repo(from, "4.0.0");
-    let override_line = if override_version.is_some() { "    chart_override: prod-chart.yaml\n" } else { "" };
+    let override_line = if override_version.is_some() {
+        "    chart_override: prod-chart.yaml\n"
+    } else {
+        ""
+    };
     files.push((
         "config/clusters/c1/cluster.yaml".into(),
         format!("name: c1\nhubs:\n  - name: prod\n    helm_chart: basehub\n    helm_chart_values_files:\n      - prod.values.yaml\n      - enc-prod.secret.values.yaml\n{override_line}"),
@@ -132,31 +173,53 @@ fn cluster_repo(override_version: Option<&str>, hub_image: Option<&str>, from: &
 #[test]
 fn v003_override_disagrees_with_default_image() {
     // 7911cb4c6's shape: override to a newer chart, hub still on the default image.
-    let (ws, diags) = run_owned(&cluster_repo(Some("4.3.3-0.dev.git.7272.h2ff70453"), None, "jupyterhub/k8s-hub:4.0.0"));
+    let (ws, diags) = run_owned(&cluster_repo(
+        Some("4.3.3-0.dev.git.7272.h2ff70453"),
+        None,
+        "jupyterhub/k8s-hub:4.0.0",
+    ));
     let v = of(&diags, "V003");
     assert_eq!(v.len(), 1, "{diags:#?}");
     assert_eq!(v[0].file, "config/clusters/c1/cluster.yaml");
     assert_eq!(text_at(&ws, v[0]), "prod-chart.yaml");
     assert!(v[0].message.contains("c1/prod"), "{}", v[0].message);
-    assert!(v[0].related.iter().any(|r| r.file == "helm-charts/images/hub/Dockerfile"));
+    assert!(v[0]
+        .related
+        .iter()
+        .any(|r| r.file == "helm-charts/images/hub/Dockerfile"));
 }
 
 #[test]
 fn v003_quiet_when_override_matches_or_absent() {
-    let (_, diags) = run_owned(&cluster_repo(Some("4.0.0"), None, "jupyterhub/k8s-hub:4.0.0"));
+    let (_, diags) = run_owned(&cluster_repo(
+        Some("4.0.0"),
+        None,
+        "jupyterhub/k8s-hub:4.0.0",
+    ));
     assert!(of(&diags, "V003").is_empty(), "{diags:#?}");
     let (_, diags) = run_owned(&cluster_repo(None, None, "jupyterhub/k8s-hub:4.0.0"));
     assert!(of(&diags, "V003").is_empty(), "{diags:#?}");
     // Release vs dev build of the same X.Y.Z cannot be verified offline: no V003.
-    let (_, diags) = run_owned(&cluster_repo(Some("4.3.3-0.dev.git.7272.h2ff70453"), None, "jupyterhub/k8s-hub:4.3.3"));
+    let (_, diags) = run_owned(&cluster_repo(
+        Some("4.3.3-0.dev.git.7272.h2ff70453"),
+        None,
+        "jupyterhub/k8s-hub:4.3.3",
+    ));
     assert!(of(&diags, "V003").is_empty(), "{diags:#?}");
 }
 
 #[test]
 fn v003_hub_image_override_to_an_image_built_for_another_chart() {
-    let mut files = cluster_repo(None, Some("quay.io/org/experimental-hub"), "jupyterhub/k8s-hub:4.0.0");
+    let mut files = cluster_repo(
+        None,
+        Some("quay.io/org/experimental-hub"),
+        "jupyterhub/k8s-hub:4.0.0",
+    );
     files[0].1.push_str("      experimental:\n        imageName: quay.io/org/experimental-hub\n        contextPath: images/experimental\n");
-    files.push(("helm-charts/images/experimental/Dockerfile".into(), "FROM jupyterhub/k8s-hub:4.3.3\n".into()));
+    files.push((
+        "helm-charts/images/experimental/Dockerfile".into(),
+        "FROM jupyterhub/k8s-hub:4.3.3\n".into(),
+    ));
     let (ws, diags) = run_owned(&files);
     let v = of(&diags, "V003");
     assert_eq!(v.len(), 1, "{diags:#?}");
@@ -172,9 +235,14 @@ fn c001_missing_paths() {
     let c = of(&diags, "C001");
     assert_eq!(c.len(), 1, "{diags:#?}");
     assert_eq!(text_at(&ws, c[0]), "requirements.txt");
-    files[0].1 = files[0].1.replace("      hub:\n", "      hub:\n        dockerfilePath: images/hub/Dockerfile.missing\n");
+    files[0].1 = files[0].1.replace(
+        "      hub:\n",
+        "      hub:\n        dockerfilePath: images/hub/Dockerfile.missing\n",
+    );
     let (_, diags) = run_owned(&files);
-    assert!(of(&diags, "C001").iter().any(|d| d.message.contains("Dockerfile.missing")));
+    assert!(of(&diags, "C001")
+        .iter()
+        .any(|d| d.message.contains("Dockerfile.missing")));
     let (_, diags) = run_owned(&repo("jupyterhub/k8s-hub:4.3.3", "4.3.3"));
     assert!(of(&diags, "C001").is_empty());
 }
@@ -186,7 +254,13 @@ fn c002_and_c003() {
     let (ws, diags) = run_owned(&files);
     let c2 = of(&diags, "C002");
     assert_eq!(c2.len(), 1, "{diags:#?}");
-    assert_eq!(ws.get(&c2[0].file).unwrap().line_index().line_of(c2[0].range.start), 9);
+    assert_eq!(
+        ws.get(&c2[0].file)
+            .unwrap()
+            .line_index()
+            .line_of(c2[0].range.start),
+        9
+    );
     let c3 = of(&diags, "C003");
     assert_eq!(c3.len(), 1, "{diags:#?}");
     assert_eq!(text_at(&ws, c3[0]), "jupyterhub.singleuser.imag");
@@ -195,7 +269,9 @@ fn c002_and_c003() {
 #[test]
 fn c003_list_index_paths() {
     let mut files = repo("jupyterhub/k8s-hub:4.3.3", "4.3.3");
-    files[0].1 = files[0].1.replace("jupyterhub.hub.image", "jupyterhub.sidecars.0.image");
+    files[0].1 = files[0]
+        .1
+        .replace("jupyterhub.hub.image", "jupyterhub.sidecars.0.image");
     files[2].1 = "jupyterhub:\n  sidecars:\n    - image: quay.io/org/pilot-hub:1\n".into();
     let (_, diags) = run_owned(&files);
     assert!(of(&diags, "C003").is_empty(), "{diags:#?}");
@@ -224,10 +300,20 @@ fn i001_i002_i003_image_references() {
 
 #[test]
 fn i002_respects_known_images() {
-    let mut files = cluster_repo(None, Some("quay.io/org/gone-hub"), "jupyterhub/k8s-hub:4.0.0");
-    files.push((".hublint.yaml".into(), "known-images: [quay.io/org/gone-hub]\n".into()));
+    let mut files = cluster_repo(
+        None,
+        Some("quay.io/org/gone-hub"),
+        "jupyterhub/k8s-hub:4.0.0",
+    );
+    files.push((
+        ".hublint.yaml".into(),
+        "known-images: [quay.io/org/gone-hub]\n".into(),
+    ));
     let ws = {
-        let borrowed: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let borrowed: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
         workspace(&borrowed)
     };
     assert_eq!(of(&check(&ws, &Config::default()), "I002").len(), 1);
@@ -241,23 +327,36 @@ fn daskhub_nesting_and_sops_files() {
     files.push(("helm-charts/daskhub/Chart.yaml".into(), "apiVersion: v2\nname: daskhub\nversion: 0.1.0\ndependencies:\n  - name: basehub\n    version: 0.1.0\n    repository: file://../basehub\n".into()));
     files.push(("config/clusters/c1/cluster.yaml".into(), "name: c1\nhubs:\n  - name: dask\n    helm_chart: daskhub\n    helm_chart_values_files: [dask.values.yaml, enc-dask.secret.values.yaml]\n".into()));
     files.push(("config/clusters/c1/dask.values.yaml".into(), "basehub:\n  jupyterhub:\n    hub:\n      image:\n        name: quay.io/org/pilot-hub\n        tag: latest\n".into()));
-    files.push(("config/clusters/c1/enc-dask.secret.values.yaml".into(), "sops:\n  version: 3\nbasehub: ENC[AES256_GCM,data:xx]\n".into()));
+    files.push((
+        "config/clusters/c1/enc-dask.secret.values.yaml".into(),
+        "sops:\n  version: 3\nbasehub: ENC[AES256_GCM,data:xx]\n".into(),
+    ));
     let ws = {
-        let borrowed: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let borrowed: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
         workspace(&borrowed)
     };
     let model = hublint_core::model::RepoModel::build(&ws, &Config::default());
     assert_eq!(model.hubs[0].nesting, vec!["basehub", "jupyterhub"]);
     assert!(model.hubs[0].has_hidden_values);
     let merged = hublint_core::values::hub_values(&ws, &model, &model.hubs[0], true);
-    let tag = merged.get_path(&["basehub", "jupyterhub", "hub", "image", "tag"]).unwrap();
+    let tag = merged
+        .get_path(&["basehub", "jupyterhub", "hub", "image", "tag"])
+        .unwrap();
     assert_eq!(tag.as_str(), Some("latest"));
     assert_eq!(tag.file, "config/clusters/c1/dask.values.yaml");
     // basehub's defaults sit under basehub: for a daskhub hub.
-    let name = merged.get_path(&["basehub", "jupyterhub", "hub", "image", "name"]).unwrap();
+    let name = merged
+        .get_path(&["basehub", "jupyterhub", "hub", "image", "name"])
+        .unwrap();
     assert_eq!(name.file, "config/clusters/c1/dask.values.yaml");
     let diags = check(&ws, &Config::default());
-    assert!(diags.iter().all(|d| !d.file.contains("secret")), "{diags:#?}");
+    assert!(
+        diags.iter().all(|d| !d.file.contains("secret")),
+        "{diags:#?}"
+    );
 }
 
 #[test]
@@ -266,13 +365,22 @@ fn y001_y002_and_f001() {
     ws.insert_bytes("c.yaml", vec![b'a', 0xfe]);
     let diags = check(&ws, &Config::default());
     let codes: Vec<(&str, &str)> = diags.iter().map(|d| (d.code, d.file.as_str())).collect();
-    assert_eq!(codes, vec![("Y001", "a.yaml"), ("Y002", "b.yaml"), ("F001", "c.yaml")]);
+    assert_eq!(
+        codes,
+        vec![("Y001", "a.yaml"), ("Y002", "b.yaml"), ("F001", "c.yaml")]
+    );
     assert!(diags[2].message.contains("not valid UTF-8"));
 }
 
 #[test]
 fn modeline_marks_plain_values() {
-    let ws = workspace(&[("deploy/values.yaml", "# hublint: chart=jupyterhub\nhub: {}\n"), ("other.yaml", "hub: {}\n")]);
+    let ws = workspace(&[
+        (
+            "deploy/values.yaml",
+            "# hublint: chart=jupyterhub\nhub: {}\n",
+        ),
+        ("other.yaml", "hub: {}\n"),
+    ]);
     let model = hublint_core::model::RepoModel::build(&ws, &Config::default());
     assert_eq!(model.plain_values.len(), 1);
     assert_eq!(model.plain_values[0].file, "deploy/values.yaml");
@@ -284,14 +392,25 @@ fn modeline_marks_plain_values() {
 
 #[test]
 fn x001_experiments_older_than_four_weeks() {
-    let mut files = cluster_repo(None, Some("quay.io/org/pkce-experiment"), "jupyterhub/k8s-hub:4.0.0");
+    let mut files = cluster_repo(
+        None,
+        Some("quay.io/org/pkce-experiment"),
+        "jupyterhub/k8s-hub:4.0.0",
+    );
     files[0].1.push_str("      pkce:\n        imageName: quay.io/org/pkce-experiment\n        contextPath: images/hub\n");
     let ws = {
-        let borrowed: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let borrowed: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
         workspace(&borrowed)
     };
-    let mut config = Config::parse("experimental-images:\n  quay.io/org/pkce-experiment: {since: 2026-10-01}\n");
-    assert!(of(&check(&ws, &config), "X001").is_empty(), "no date, no report");
+    let mut config =
+        Config::parse("experimental-images:\n  quay.io/org/pkce-experiment: {since: 2026-10-01}\n");
+    assert!(
+        of(&check(&ws, &config), "X001").is_empty(),
+        "no date, no report"
+    );
     config.today = Some("2026-10-20".into());
     let x = check(&ws, &config);
     assert_eq!(of(&x, "X001")[0].severity, Severity::Info);
@@ -301,7 +420,12 @@ fn x001_experiments_older_than_four_weeks() {
     assert_eq!(x.len(), 1);
     assert_eq!(x[0].severity, Severity::Warning);
     assert_eq!(x[0].file, "helm-charts/chartpress.yaml");
-    assert!(x[0].message.contains("58 days") && x[0].message.contains("config/clusters/c1/prod.values.yaml"), "{}", x[0].message);
+    assert!(
+        x[0].message.contains("58 days")
+            && x[0].message.contains("config/clusters/c1/prod.values.yaml"),
+        "{}",
+        x[0].message
+    );
 }
 
 #[test]

@@ -7,8 +7,20 @@ fn every_rule_has_a_complete_doc() {
     let mut seen = std::collections::HashSet::new();
     for r in rules::all() {
         assert!(seen.insert(r.code), "duplicate code {}", r.code);
-        assert!(r.code.len() == 4 && r.code.as_bytes()[0].is_ascii_uppercase() && r.code[1..].bytes().all(|b| b.is_ascii_digit()), "{}", r.code);
-        assert!(r.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit()), "{}", r.name);
+        assert!(
+            r.code.len() == 4
+                && r.code.as_bytes()[0].is_ascii_uppercase()
+                && r.code[1..].bytes().all(|b| b.is_ascii_digit()),
+            "{}",
+            r.code
+        );
+        assert!(
+            r.name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit()),
+            "{}",
+            r.name
+        );
         for section in ["## What it does", "## Why", "## Example", "## Fix"] {
             assert!(r.doc.contains(section), "{} lacks {section}", r.code);
         }
@@ -16,7 +28,10 @@ fn every_rule_has_a_complete_doc() {
         assert_eq!(rules::by_code(r.code).map(|x| x.code), Some(r.code));
         assert_eq!(rules::by_code(r.name).map(|x| x.code), Some(r.code));
     }
-    for family in ["Y001", "Y002", "Y003", "R001", "R003", "D001", "V001", "V002", "V003", "C001", "C002", "C003", "I001", "I002", "I003", "S001", "S002", "S003", "S004", "S005"] {
+    for family in [
+        "Y001", "Y002", "Y003", "R001", "R003", "D001", "V001", "V002", "V003", "C001", "C002",
+        "C003", "I001", "I002", "I003", "S001", "S002", "S003", "S004", "S005",
+    ] {
         assert!(rules::by_code(family).is_some(), "{family} missing");
     }
 }

@@ -6,17 +6,27 @@ use hublint_discover::{load_with, LoadOptions};
 use std::path::PathBuf;
 
 fn corpus() -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/2i2c-infrastructure");
+    let p =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/2i2c-infrastructure");
     if p.is_dir() {
         Some(p)
     } else {
-        eprintln!("note: {} not found; corpus conformance skipped", p.display());
+        eprintln!(
+            "note: {} not found; corpus conformance skipped",
+            p.display()
+        );
         None
     }
 }
 
 fn check_dir(dir: &std::path::Path, exclude: &[&str]) -> Vec<Diagnostic> {
-    let loaded = load_with(dir, &LoadOptions { exclude: exclude.iter().map(|s| s.to_string()).collect() }).unwrap();
+    let loaded = load_with(
+        dir,
+        &LoadOptions {
+            exclude: exclude.iter().map(|s| s.to_string()).collect(),
+        },
+    )
+    .unwrap();
     check(&loaded.ws, &loaded.config)
 }
 
@@ -79,22 +89,37 @@ const EXPECTED_WARNINGS: &[(&str, &str, u32, &str)] = &[
 fn current_corpus_has_no_errors_and_only_known_warnings() {
     let Some(dir) = corpus() else { return };
     let diags = check_dir(&dir, &["history/**"]);
-    let errors: Vec<_> = diags.iter().filter(|d| d.severity == Severity::Error).collect();
-    assert!(errors.is_empty(), "false errors on the current corpus: {errors:#?}");
+    let errors: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "false errors on the current corpus: {errors:#?}"
+    );
     let mut got: Vec<(String, String, u32)> = diags
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .map(|d| (d.code.to_string(), d.file.clone(), row(&diags, &dir, d)))
         .collect();
     got.sort();
-    let mut want: Vec<(String, String, u32)> = EXPECTED_WARNINGS.iter().map(|(c, f, l, _)| (c.to_string(), f.to_string(), *l)).collect();
+    let mut want: Vec<(String, String, u32)> = EXPECTED_WARNINGS
+        .iter()
+        .map(|(c, f, l, _)| (c.to_string(), f.to_string(), *l))
+        .collect();
     want.sort();
     let unexpected: Vec<_> = got.iter().filter(|g| !want.contains(g)).collect();
     let missing: Vec<_> = want.iter().filter(|w| !got.contains(w)).collect();
-    assert!(unexpected.is_empty() && missing.is_empty(), "unexpected warnings: {unexpected:#?}\nmissing warnings: {missing:#?}");
+    assert!(
+        unexpected.is_empty() && missing.is_empty(),
+        "unexpected warnings: {unexpected:#?}\nmissing warnings: {missing:#?}"
+    );
     // Info diagnostics are allowed but must not be about the hub image/chart pair at HEAD.
     for d in diags.iter().filter(|d| d.severity == Severity::Info) {
-        assert!(!(d.code == "V001" && d.file.contains("images/hub/Dockerfile")), "{d:#?}");
+        assert!(
+            !(d.code == "V001" && d.file.contains("images/hub/Dockerfile")),
+            "{d:#?}"
+        );
     }
 }
 
@@ -110,30 +135,49 @@ fn codes_at<'a>(diags: &'a [Diagnostic], code: &str) -> Vec<&'a Diagnostic> {
 
 #[test]
 fn history_a5ae110d4_from_tag_disagrees_with_chart() {
-    let Some((_, diags)) = history("a5ae110d4") else { return };
+    let Some((_, diags)) = history("a5ae110d4") else {
+        return;
+    };
     let v = codes_at(&diags, "V001");
     assert_eq!(v.len(), 1, "{diags:#?}");
     assert_eq!(v[0].severity, Severity::Error);
     assert_eq!(v[0].file, "helm-charts/images/hub/Dockerfile");
-    assert!(v[0].message.contains("3.3.7") && v[0].message.contains("3.2.1"), "{}", v[0].message);
+    assert!(
+        v[0].message.contains("3.3.7") && v[0].message.contains("3.2.1"),
+        "{}",
+        v[0].message
+    );
 }
 
 #[test]
 fn history_7306d7e65_malformed_ref_and_consistent_dev_pair() {
-    let Some((dir, diags)) = history("7306d7e65") else { return };
+    let Some((dir, diags)) = history("7306d7e65") else {
+        return;
+    };
     let r = codes_at(&diags, "R003");
     assert!(!r.is_empty(), "{diags:#?}");
     let text = std::fs::read_to_string(dir.join(&r[0].file)).unwrap();
     let line_start = text[..r[0].range.start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[r[0].range.start..].find('\n').map_or(text.len(), |i| r[0].range.start + i);
-    assert!(text[line_start..line_end].contains("@$ed7e3a0d"), "{}", &text[line_start..line_end]);
+    let line_end = text[r[0].range.start..]
+        .find('\n')
+        .map_or(text.len(), |i| r[0].range.start + i);
+    assert!(
+        text[line_start..line_end].contains("@$ed7e3a0d"),
+        "{}",
+        &text[line_start..line_end]
+    );
     assert_eq!(r[0].severity, Severity::Error);
-    assert!(codes_at(&diags, "V001").is_empty(), "5840 <= 5850 on the same base is consistent: {diags:#?}");
+    assert!(
+        codes_at(&diags, "V001").is_empty(),
+        "5840 <= 5850 on the same base is consistent: {diags:#?}"
+    );
 }
 
 #[test]
 fn history_beccc702f_missing_build_arg_file() {
-    let Some((_, diags)) = history("beccc702f") else { return };
+    let Some((_, diags)) = history("beccc702f") else {
+        return;
+    };
     let c = codes_at(&diags, "C001");
     assert_eq!(c.len(), 1, "{diags:#?}");
     assert_eq!(c[0].file, "helm-charts/chartpress.yaml");
@@ -142,31 +186,57 @@ fn history_beccc702f_missing_build_arg_file() {
 
 #[test]
 fn history_7911cb4c6_maap_prod_override_vs_default_image() {
-    let Some((_, diags)) = history("7911cb4c6") else { return };
+    let Some((_, diags)) = history("7911cb4c6") else {
+        return;
+    };
     let v = codes_at(&diags, "V003");
     assert_eq!(v.len(), 1, "{diags:#?}");
     assert_eq!(v[0].severity, Severity::Error);
     assert_eq!(v[0].file, "config/clusters/maap/cluster.yaml");
-    assert!(v[0].message.contains("maap/prod") && v[0].message.contains("4.0.0"), "{}", v[0].message);
+    assert!(
+        v[0].message.contains("maap/prod") && v[0].message.contains("4.0.0"),
+        "{}",
+        v[0].message
+    );
 }
 
 #[test]
 fn history_0cef6ceb9_lis_override_left_behind() {
-    let Some((_, diags)) = history("0cef6ceb9") else { return };
+    let Some((_, diags)) = history("0cef6ceb9") else {
+        return;
+    };
     let v = codes_at(&diags, "V003");
-    assert!(v.iter().any(|d| d.file == "config/clusters/2i2c-uk/cluster.yaml" && d.message.contains("2i2c-uk/lis")), "{diags:#?}");
+    assert!(
+        v.iter()
+            .any(|d| d.file == "config/clusters/2i2c-uk/cluster.yaml"
+                && d.message.contains("2i2c-uk/lis")),
+        "{diags:#?}"
+    );
     assert!(v.iter().all(|d| d.severity == Severity::Error));
-    assert!(codes_at(&diags, "V001").is_empty(), "basehub's dev pair 7263 <= 7272 is consistent: {diags:#?}");
+    assert!(
+        codes_at(&diags, "V001").is_empty(),
+        "basehub's dev pair 7263 <= 7272 is consistent: {diags:#?}"
+    );
 }
 
 #[test]
 fn history_84f1b4f2c_experimental_image_is_recognised() {
-    let Some((dir, diags)) = history("84f1b4f2c") else { return };
+    let Some((dir, diags)) = history("84f1b4f2c") else {
+        return;
+    };
     assert!(codes_at(&diags, "V001").is_empty(), "{diags:#?}");
     assert!(codes_at(&diags, "V003").is_empty(), "{diags:#?}");
-    assert!(codes_at(&diags, "I002").is_empty(), "the leap hub's experimental image is built by chartpress: {diags:#?}");
+    assert!(
+        codes_at(&diags, "I002").is_empty(),
+        "the leap hub's experimental image is built by chartpress: {diags:#?}"
+    );
     let loaded = load_with(&dir, &LoadOptions::default()).unwrap();
     let model = hublint_core::model::RepoModel::build(&loaded.ws, &loaded.config);
-    let img = model.image_named("quay.io/2i2c/experimental-hub").expect("experimental image resolved");
-    assert_eq!(img.context_path.value, "helm-charts/images/hub-experimental", "./ in contextPath is normalised");
+    let img = model
+        .image_named("quay.io/2i2c/experimental-hub")
+        .expect("experimental image resolved");
+    assert_eq!(
+        img.context_path.value, "helm-charts/images/hub-experimental",
+        "./ in contextPath is normalised"
+    );
 }

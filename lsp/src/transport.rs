@@ -333,7 +333,10 @@ where
                         // asks for MethodNotFound, or the client waits for ever.
                         Ok(Ok(None)) => {
                             if let Some(id) = id {
-                                send_json(&out, &Response::from_error(id, Error::method_not_found()));
+                                send_json(
+                                    &out,
+                                    &Response::from_error(id, Error::method_not_found()),
+                                );
                             }
                         }
                         Ok(Err(_exited)) => {}

@@ -35,7 +35,12 @@ fn check(ctx: &Context, sink: &mut Sink) {
     let mut seen = HashSet::new();
     // Images without a valuesPath (experiments) are not the chart's image: the hubs that run
     // them are checked against their own chart by V003.
-    for image in ctx.model.images.iter().filter(|i| !i.values_paths.is_empty()) {
+    for image in ctx
+        .model
+        .images
+        .iter()
+        .filter(|i| !i.values_paths.is_empty())
+    {
         let Some((file, from, tag)) = k8s_hub_base(ctx.ws, image) else {
             continue;
         };

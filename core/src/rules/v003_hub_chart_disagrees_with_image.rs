@@ -68,7 +68,8 @@ fn check(ctx: &Context, sink: &mut Sink) {
         };
         let default_chart = image_chart(ctx.model, image).map(|c| c.file.as_str());
         // A hub on its chart's own main image is V001's business.
-        let is_main_image = !image.values_paths.is_empty() && default_chart == Some(chart_file.as_str());
+        let is_main_image =
+            !image.values_paths.is_empty() && default_chart == Some(chart_file.as_str());
         if hub.chart_override.is_none() && is_main_image {
             continue;
         }
