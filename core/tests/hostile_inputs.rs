@@ -386,3 +386,34 @@ fn schema_ref_cycle() {
         assert_sentinel_kept(&diags);
     });
 }
+
+/// Found by the `yaml` fuzz target (a 522-byte file with 115 `{` on one line, never closed):
+/// the YAML parser backtracks through every unclosed flow collection, doubling its time with
+/// each, so 30 of them would take minutes. Refused up front; a handful still parses.
+#[test]
+fn unclosed_flow_collections() {
+    bounded(
+        "unclosed_flow_collections",
+        Duration::from_secs(20),
+        300,
+        || {
+            let mut ws = with_sentinel();
+            let cases = [
+            ("brackets.yaml", format!("a:\n  b: {}x\n  c: 2\n", "[".repeat(30))),
+            ("braces.yaml", format!("a:\n  b: {}x: 1\n  c: 2\n", "{".repeat(30))),
+            ("mixed.yaml", format!("b: {}x\nc: 1\n", "[{".repeat(15))),
+            ("fuzz.yaml", format!("jupyterhub:\n  custom:\n    x: true\nprometheus:\n  {}server:\n    ingress:\n      enabled: true\n", "{".repeat(115))),
+        ];
+            for (name, text) in &cases {
+                ws.insert_text(name, text.clone());
+            }
+            ws.insert_text("few.yaml", format!("a: {}x\n", "[".repeat(5)));
+            let diags = check(&ws, &Config::default());
+            for (name, _) in &cases {
+                assert_reported(&diags, name, "Y001", "never closed");
+            }
+            assert_reported(&diags, "few.yaml", "Y001", "YAML syntax error");
+            assert_sentinel_kept(&diags);
+        },
+    );
+}

@@ -277,6 +277,8 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
     let deep = || format!("nesting deeper than {MAX_DEPTH} levels; the file is not parsed");
     let mut indents: Vec<usize> = Vec::new();
     let mut flow = 0usize;
+    // Where the outermost flow collection still open began.
+    let mut flow_start = 0usize;
     let mut offset = 0;
     // Indentation of the line that opened a block scalar (`key: |`), while inside it.
     let mut block_scalar: Option<usize> = None;
@@ -321,6 +323,9 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
                     }
                     '"' | '\'' if matches!(prev, ' ' | '[' | '{' | ',' | ':') => quote = Some(ch),
                     '[' | '{' => {
+                        if flow == 0 {
+                            flow_start = start + (line.len() - rest.len()) + i;
+                        }
                         flow += 1;
                         // Brackets opened and closed on one line nest as deep as any.
                         if indents.len() + dashes + flow > MAX_DEPTH {
@@ -352,8 +357,16 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
             block_scalar = Some(indent);
         }
     }
+    // yaml_parser backtracks through every unclosed flow collection when it fails: the time
+    // doubles with each (20 take a second, 30 would take minutes).
+    if flow > MAX_UNCLOSED_FLOW {
+        return Some((flow_start, format!("{flow} flow collections ('[' or '{{') are never closed; the file is not parsed")));
+    }
     None
 }
+
+/// More flow collections left open at the end of a file than this are refused up front.
+pub const MAX_UNCLOSED_FLOW: usize = 12;
 
 struct Builder<'a> {
     text: &'a str,
