@@ -40,9 +40,13 @@ for t in "${TARGETS[@]}"; do
   "$BIN_DIR/$t" "fuzz/corpus/$t" "$OUT/seeds/$t" \
     -max_total_time="$SECS" -max_len="$MAXLEN" -timeout=30 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t/" >"$OUT/$t.log" 2>&1 || status=$?
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$OUT/$t.log" | grep -o '[0-9]*$' | tail -1)
-  secs=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$OUT/$t.log" | awk '{print $5}' | tail -1)
-  rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$OUT/$t.log" | grep -o '[0-9]*$' | tail -1)
+  # (|| true: a crashed run prints no "Done" line, and the loop must go on to the next target)
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$OUT/$t.log" | grep -o '[0-9]*$' | tail -1 || true)
+  secs=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$OUT/$t.log" | awk '{print $5}' | tail -1 || true)
+  rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$OUT/$t.log" | grep -o '[0-9]*$' | tail -1 || true)
+  if [ -z "$secs" ]; then # crashed: how far it got, from libFuzzer's last status line
+    secs=$(grep -o '^#[0-9]*.*' "$OUT/$t.log" | tail -1 | awk '{print "before "$1}' || true)
+  fi
   corpus=$(find "fuzz/corpus/$t" -type f | wc -l)
   if [ "$status" -eq 0 ]; then
     result=ok
