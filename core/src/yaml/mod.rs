@@ -217,6 +217,19 @@ pub fn parse(text: &str) -> YamlFile {
         });
         return file;
     }
+    // yaml_parser shifts a 64-bit mask by the first content line's indentation, counting every
+    // ASCII whitespace character before it (tabs, form feeds), not only spaces.
+    if let Some(first) = body.find(|c: char| !c.is_ascii_whitespace()) {
+        let base = body[..first].rfind('\n').map_or(first, |nl| first - nl - 1);
+        if base > MAX_INDENT {
+            file.errors.push(YamlError {
+                kind: YamlErrorKind::TooDeep,
+                range: TextRange::empty(first + bom),
+                message: format!("first line indented {base} columns (more than {MAX_INDENT}); the file is not parsed"),
+            });
+            return file;
+        }
+    }
     let tree = match yaml_parser::parse(body) {
         Ok(tree) => tree,
         Err(err) => {
