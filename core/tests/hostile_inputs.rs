@@ -422,13 +422,18 @@ fn unclosed_flow_collections() {
 /// parser's 64-bit indent mask (a panic with overflow checks on, a wrong tree without).
 #[test]
 fn whitespace_indented_first_line() {
-    bounded("whitespace_indented_first_line", Duration::from_secs(20), 300, || {
-        let mut ws = with_sentinel();
-        ws.insert_text("ff.yaml", format!("{} (a\n", "\u{c}".repeat(84)));
-        ws.insert_text("tabs.yaml", format!("\n{}a: 1\n", "\t".repeat(70)));
-        let diags = check(&ws, &Config::default());
-        assert_reported(&diags, "ff.yaml", "Y001", "indented");
-        assert_reported(&diags, "tabs.yaml", "Y001", "indented");
-        assert_sentinel_kept(&diags);
-    });
+    bounded(
+        "whitespace_indented_first_line",
+        Duration::from_secs(20),
+        300,
+        || {
+            let mut ws = with_sentinel();
+            ws.insert_text("ff.yaml", format!("{} (a\n", "\u{c}".repeat(84)));
+            ws.insert_text("tabs.yaml", format!("\n{}a: 1\n", "\t".repeat(70)));
+            let diags = check(&ws, &Config::default());
+            assert_reported(&diags, "ff.yaml", "Y001", "indented");
+            assert_reported(&diags, "tabs.yaml", "Y001", "indented");
+            assert_sentinel_kept(&diags);
+        },
+    );
 }

@@ -373,7 +373,12 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
     // yaml_parser backtracks through every unclosed flow collection when it fails: the time
     // doubles with each (20 take a second, 30 would take minutes).
     if flow > MAX_UNCLOSED_FLOW {
-        return Some((flow_start, format!("{flow} flow collections ('[' or '{{') are never closed; the file is not parsed")));
+        return Some((
+            flow_start,
+            format!(
+                "{flow} flow collections ('[' or '{{') are never closed; the file is not parsed"
+            ),
+        ));
     }
     None
 }
