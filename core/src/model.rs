@@ -512,7 +512,9 @@ impl RepoModel {
                         })
                 }),
             };
-            // The deployer renders the chart's values.jsonnet for every hub.
+            // 2i2c's deployer renders the chart's values.jsonnet for every hub it deploys, and
+            // copies of such repositories often lack that file (the corpus does): any hub
+            // deployed through cluster.yaml may get keys a YAML-only merge cannot see.
             if let Some(cf) = &chart_file {
                 if ws.contains(&join(parent(cf), "values.jsonnet")) || helm_chart.is_some() {
                     has_hidden_values = true;

@@ -50,12 +50,18 @@ fn repo(from: &str, chart_version: &str) -> Vec<(String, String)> {
     ]
 }
 
+fn workspace_owned(files: &[(String, String)]) -> Workspace {
+    let mut ws = Workspace::new();
+    for (path, text) in files {
+        ws.insert_text(path, text.as_str());
+    }
+    ws
+}
+
 fn run_owned(files: &[(String, String)]) -> (Workspace, Vec<Diagnostic>) {
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    run(&borrowed)
+    let ws = workspace_owned(files);
+    let diags = check(&ws, &Config::default());
+    (ws, diags)
 }
 
 #[test]
@@ -309,13 +315,7 @@ fn i002_respects_known_images() {
         ".hublint.yaml".into(),
         "known-images: [quay.io/org/gone-hub]\n".into(),
     ));
-    let ws = {
-        let borrowed: Vec<(&str, &str)> = files
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        workspace(&borrowed)
-    };
+    let ws = workspace_owned(&files);
     assert_eq!(of(&check(&ws, &Config::default()), "I002").len(), 1);
     let config = Config::parse(ws.get(".hublint.yaml").unwrap().text().unwrap());
     assert!(of(&check(&ws, &config), "I002").is_empty());
@@ -331,13 +331,7 @@ fn daskhub_nesting_and_sops_files() {
         "config/clusters/c1/enc-dask.secret.values.yaml".into(),
         "sops:\n  version: 3\nbasehub: ENC[AES256_GCM,data:xx]\n".into(),
     ));
-    let ws = {
-        let borrowed: Vec<(&str, &str)> = files
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        workspace(&borrowed)
-    };
+    let ws = workspace_owned(&files);
     let model = hublint_core::model::RepoModel::build(&ws, &Config::default());
     assert_eq!(model.hubs[0].nesting, vec!["basehub", "jupyterhub"]);
     assert!(model.hubs[0].has_hidden_values);
@@ -398,13 +392,7 @@ fn x001_experiments_older_than_four_weeks() {
         "jupyterhub/k8s-hub:4.0.0",
     );
     files[0].1.push_str("      pkce:\n        imageName: quay.io/org/pkce-experiment\n        contextPath: images/hub\n");
-    let ws = {
-        let borrowed: Vec<(&str, &str)> = files
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        workspace(&borrowed)
-    };
+    let ws = workspace_owned(&files);
     let mut config =
         Config::parse("experimental-images:\n  quay.io/org/pkce-experiment: {since: 2026-10-01}\n");
     assert!(
