@@ -1,5 +1,6 @@
 //! YAML with spans: the parser, the helm YAML 1.1 resolver over every node, `.hublint.yaml`
-//! config parsing, and the YAML-only rules through a one-file check.
+//! config parsing, and the YAML-only rules through a one-file check. Wherever the direct
+//! reader (`core/src/yaml/fast.rs`) gives a tree, it must equal the `yaml_parser` path's.
 #![no_main]
 use hublint_core::yaml::{self, Node, Value};
 use libfuzzer_sys::fuzz_target;
@@ -27,6 +28,10 @@ fuzz_target!(|data: &[u8]| {
     let others = format!("{:?} {:?} {:?}", parsed.errors, parsed.duplicates, parsed.comments);
     hublint_fuzz::assert_ranges_in(&text, "yaml::parse", &others);
     parsed.docs.iter().for_each(|d| walk(&text, d));
+    if let Some(direct) = yaml::parse_direct_only(&text) {
+        let full = yaml::parse_with_yaml_parser(&text);
+        assert!(direct == full, "direct reader and yaml_parser disagree:\n{direct:?}\n{full:?}");
+    }
     let _ = hublint_core::Config::parse(&text);
     hublint_fuzz::check_files(&[("values.yaml".to_string(), data.to_vec())]);
 });

@@ -6,6 +6,7 @@
 //! (`<<: *anchor`) are applied, as helm's go-yaml does. Inputs that would make the parser recurse
 //! too deep or take too long are refused up front with an error instead.
 
+mod fast;
 pub mod helm;
 mod scalar;
 
@@ -188,12 +189,42 @@ impl Node {
 /// Parse a YAML file. Never panics; problems are returned in `errors`, and `docs` holds what
 /// could be read (nothing when the syntax is broken).
 pub fn parse(text: &str) -> YamlFile {
-    let mut file = YamlFile {
+    parse_with(text, Path::DirectFirst).unwrap_or_else(empty_file)
+}
+
+/// Which reader [`parse_with`] may use.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Path {
+    /// The direct reader of [`fast`], falling back to `yaml_parser` for what it does not read.
+    DirectFirst,
+    DirectOnly,
+    YamlParserOnly,
+}
+
+fn empty_file() -> YamlFile {
+    YamlFile {
         docs: Vec::new(),
         errors: Vec::new(),
         duplicates: Vec::new(),
         comments: Vec::new(),
-    };
+    }
+}
+
+/// Only the direct reader of [`fast`]: `None` when the input is outside its part of YAML.
+/// For tests and the fuzz target, which compare it with [`parse_with_yaml_parser`].
+#[doc(hidden)]
+pub fn parse_direct_only(text: &str) -> Option<YamlFile> {
+    parse_with(text, Path::DirectOnly)
+}
+
+/// [`parse`] without the direct reader: always through `yaml_parser`'s lossless tree.
+#[doc(hidden)]
+pub fn parse_with_yaml_parser(text: &str) -> YamlFile {
+    parse_with(text, Path::YamlParserOnly).unwrap_or_else(empty_file)
+}
+
+fn parse_with(text: &str, path: Path) -> Option<YamlFile> {
+    let mut file = empty_file();
     if text.len() > MAX_SIZE {
         file.errors.push(YamlError {
             kind: YamlErrorKind::TooLarge,
@@ -204,7 +235,16 @@ pub fn parse(text: &str) -> YamlFile {
                 MAX_SIZE
             ),
         });
-        return file;
+        return (path != Path::DirectOnly).then_some(file);
+    }
+    // The direct reader keeps within the nesting and indentation limits below by itself.
+    if path != Path::YamlParserOnly && !text.starts_with('\u{feff}') {
+        if let Some(direct) = fast::parse(text) {
+            return Some(direct);
+        }
+    }
+    if path == Path::DirectOnly {
+        return None;
     }
     // yaml_parser drops a byte-order mark and then counts offsets without it.
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
@@ -215,7 +255,7 @@ pub fn parse(text: &str) -> YamlFile {
             range: TextRange::empty(at + bom),
             message,
         });
-        return file;
+        return Some(file);
     }
     // yaml_parser shifts a 64-bit mask by the first content line's indentation, counting every
     // ASCII whitespace character before it (tabs, form feeds), not only spaces.
@@ -227,9 +267,14 @@ pub fn parse(text: &str) -> YamlFile {
                 range: TextRange::empty(first + bom),
                 message: format!("first line indented {base} columns (more than {MAX_INDENT}); the file is not parsed"),
             });
-            return file;
+            return Some(file);
         }
     }
+    Some(full_parse(text, bom, file))
+}
+
+fn full_parse(text: &str, bom: usize, mut file: YamlFile) -> YamlFile {
+    let body = &text[bom..];
     let tree = match yaml_parser::parse(body) {
         Ok(tree) => tree,
         Err(err) => {
@@ -589,62 +634,9 @@ impl Builder<'_> {
         }
     }
 
-    /// Record duplicate keys and apply merge keys, then build the mapping node.
     fn mapping(&mut self, syntax: &SyntaxNode, written: Vec<Entry>) -> Node {
-        let mut seen: HashMap<String, TextRange> = HashMap::new();
-        let mut entries = Vec::with_capacity(written.len());
-        let mut merges = Vec::new();
-        for e in written {
-            let is_merge = e
-                .key
-                .as_scalar()
-                .is_some_and(|s| s.style == ScalarStyle::Plain && s.text == "<<");
-            if is_merge {
-                merges.push(e.value);
-                continue;
-            }
-            if let Some(k) = e.key.as_str() {
-                if !e.key.from_alias {
-                    if let Some(first) = seen.get(k) {
-                        self.file.duplicates.push(DuplicateKey {
-                            key: k.to_string(),
-                            first: *first,
-                            duplicate: e.key.range,
-                        });
-                    } else {
-                        seen.insert(k.to_string(), e.key.range);
-                    }
-                }
-            }
-            entries.push(e);
-        }
-        for source in merges {
-            let sources: Vec<Node> = match source.value {
-                Value::Sequence(items) => items,
-                _ => vec![source],
-            };
-            for src in sources {
-                if let Value::Mapping(m) = src.value {
-                    for mut e in m {
-                        let present = e
-                            .key
-                            .as_str()
-                            .is_some_and(|k| entries.iter().any(|x| x.key.as_str() == Some(k)));
-                        if !present {
-                            e.merged = true;
-                            entries.push(e);
-                        }
-                    }
-                }
-            }
-        }
-        Node {
-            range: self.range(syntax),
-            tag: None,
-            anchor: None,
-            from_alias: false,
-            value: Value::Mapping(entries),
-        }
+        let range = self.range(syntax);
+        build_mapping(range, written, &mut self.file.duplicates)
     }
 
     fn block_seq(&mut self, syntax: &SyntaxNode) -> Node {
@@ -733,7 +725,119 @@ impl Builder<'_> {
     }
 }
 
-fn mark_aliased(node: &mut Node) {
+/// Record duplicate keys and apply merge keys (`<<`), then build the mapping node. Shared by
+/// both tree builders so they agree on what a mapping holds.
+fn build_mapping(
+    range: TextRange,
+    written: Vec<Entry>,
+    duplicates: &mut Vec<DuplicateKey>,
+) -> Node {
+    let is_merge_key = |e: &Entry| {
+        e.key
+            .as_scalar()
+            .is_some_and(|s| s.style == ScalarStyle::Plain && s.text == "<<")
+    };
+    if !written.iter().any(is_merge_key) {
+        // The usual case: the entries stay as written; only duplicates are looked for, without
+        // copying keys (this runs for every mapping of every file).
+        fn key_of(e: &Entry) -> Option<&str> {
+            if e.key.from_alias {
+                None
+            } else {
+                e.key.as_str()
+            }
+        }
+        if written.len() <= 16 {
+            for (i, e) in written.iter().enumerate() {
+                let Some(k) = key_of(e) else { continue };
+                if let Some(first) = written[..i].iter().find(|f| key_of(f) == Some(k)) {
+                    duplicates.push(DuplicateKey {
+                        key: k.to_string(),
+                        first: first.key.range,
+                        duplicate: e.key.range,
+                    });
+                }
+            }
+        } else {
+            let mut seen: HashMap<&str, TextRange> = HashMap::with_capacity(written.len());
+            for e in &written {
+                let Some(k) = key_of(e) else { continue };
+                if let Some(first) = seen.get(k) {
+                    duplicates.push(DuplicateKey {
+                        key: k.to_string(),
+                        first: *first,
+                        duplicate: e.key.range,
+                    });
+                } else {
+                    seen.insert(k, e.key.range);
+                }
+            }
+        }
+        return Node {
+            range,
+            tag: None,
+            anchor: None,
+            from_alias: false,
+            value: Value::Mapping(written),
+        };
+    }
+    let mut seen: HashMap<String, TextRange> = HashMap::new();
+    let mut entries = Vec::with_capacity(written.len());
+    let mut merges = Vec::new();
+    for e in written {
+        let is_merge = e
+            .key
+            .as_scalar()
+            .is_some_and(|s| s.style == ScalarStyle::Plain && s.text == "<<");
+        if is_merge {
+            merges.push(e.value);
+            continue;
+        }
+        if let Some(k) = e.key.as_str() {
+            if !e.key.from_alias {
+                if let Some(first) = seen.get(k) {
+                    duplicates.push(DuplicateKey {
+                        key: k.to_string(),
+                        first: *first,
+                        duplicate: e.key.range,
+                    });
+                } else {
+                    seen.insert(k.to_string(), e.key.range);
+                }
+            }
+        }
+        entries.push(e);
+    }
+    for source in merges {
+        let sources: Vec<Node> = match source.value {
+            Value::Sequence(items) => items,
+            _ => vec![source],
+        };
+        for src in sources {
+            if let Value::Mapping(m) = src.value {
+                for mut e in m {
+                    let present = e
+                        .key
+                        .as_str()
+                        .is_some_and(|k| entries.iter().any(|x| x.key.as_str() == Some(k)));
+                    if !present {
+                        e.merged = true;
+                        entries.push(e);
+                    }
+                }
+            }
+        }
+    }
+    Node {
+        range,
+        tag: None,
+        anchor: None,
+        from_alias: false,
+        value: Value::Mapping(entries),
+    }
+}
+
+pub(super) fn mark_aliased(node: &mut Node) {
     node.from_alias = true;
     match &mut node.value {
         Value::Scalar(_) => {}

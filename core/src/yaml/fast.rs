@@ -1,0 +1,812 @@
+//! A direct, line-based reader for the block-style YAML that values files are written in.
+//!
+//! `yaml_parser` builds a lossless rowan tree that the builder in `mod.rs` then walks: exact,
+//! but about 2.5 µs per line, too slow for a language server re-reading a 10,000-line values
+//! file on every keystroke or for a repository of thousands of hubs. Almost every file in a
+//! deployment repository uses a small part of YAML: block mappings and sequences, one-line
+//! plain and quoted scalars, block scalars, one-line flow collections and comments. This
+//! module reads exactly that part straight into [`Node`]s, in one pass over the lines.
+//!
+//! It never guesses: anything outside that part (anchors, aliases, tags, multi-line plain or
+//! quoted scalars, multi-line flow collections, tabs, CR line ends, several documents,
+//! explicit keys, indentation indicators, anything malformed) makes it return `None`, and the
+//! caller falls back to `yaml_parser`, which also produces the syntax errors. When it returns a
+//! tree, that tree is the one the `yaml_parser` path builds, byte for byte: the corpus test and
+//! the `yaml` fuzz target compare the two.
+
+use super::{
+    build_mapping, mark_aliased, scalar, DuplicateKey, Entry, Node, Scalar, ScalarStyle, Value,
+    YamlFile,
+};
+use crate::text::TextRange;
+use std::collections::HashMap;
+
+/// Nesting read here; deeper files go to the full path and its own checks.
+const MAX_NESTING: usize = super::MAX_DEPTH / 2;
+
+/// One line of the file, without its line break.
+#[derive(Clone, Copy)]
+struct Line {
+    start: usize,
+    end: usize,
+    /// Leading spaces.
+    indent: usize,
+    /// Nothing but spaces.
+    blank: bool,
+    /// The first non-space character is `#`.
+    comment: bool,
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    lines: Vec<Line>,
+    /// The next line to read.
+    at: usize,
+    comments: Vec<TextRange>,
+    duplicates: Vec<DuplicateKey>,
+    anchors: HashMap<String, Node>,
+    /// Set when a nested collection could not be read, so the caller stops too.
+    gave_up: bool,
+    /// Where the text of the node read last ends (an alias's node points elsewhere).
+    last_end: usize,
+    /// Collections open around the current one.
+    depth: usize,
+    /// Where the document's root collection starts.
+    root_start: usize,
+    /// Nodes that aliases may still copy (the `yaml_parser` path's budget).
+    budget: usize,
+}
+
+/// Read `text` (no byte-order mark) when it is in the supported part of YAML; `None` otherwise.
+pub(super) fn parse(text: &str) -> Option<YamlFile> {
+    let bytes = text.as_bytes();
+    // Tabs, CRs, form feeds and other control characters: the full parser's.
+    // (A fold without early exit: the compiler vectorises it.)
+    let control = bytes.iter().fold(false, |seen, &b| {
+        seen | ((b < 0x20 && b != b'\n') | (b == 0x7f))
+    });
+    if control {
+        return None;
+    }
+    // `yaml_parser` draws ranges differently when the last line has a comment and no line
+    // break: left to it.
+    if !text.ends_with('\n') {
+        let last = &text[text.rfind('\n').map_or(0, |i| i + 1)..];
+        if last.contains('#') && !last.trim_start().starts_with('#') {
+            return None;
+        }
+    }
+    let mut lines = Vec::with_capacity(bytes.len() / 24 + 1);
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |p| start + p);
+        let indent = bytes[start..end].iter().take_while(|&&b| b == b' ').count();
+        let blank = start + indent == end;
+        lines.push(Line {
+            start,
+            end,
+            indent,
+            blank,
+            comment: !blank && bytes[start + indent] == b'#',
+        });
+        start = end + 1;
+    }
+    let mut r = Reader {
+        text,
+        bytes,
+        lines,
+        at: 0,
+        comments: Vec::new(),
+        duplicates: Vec::new(),
+        anchors: HashMap::new(),
+        gave_up: false,
+        last_end: 0,
+        root_start: usize::MAX,
+        depth: 0,
+        budget: super::ALIAS_BUDGET,
+    };
+    r.skip_trivia();
+    let first = *r.lines.get(r.at)?;
+    let content = &text[first.start + first.indent..first.end];
+    if content.starts_with('%') || content.starts_with("...") {
+        return None;
+    }
+    if content == "---" || content.starts_with("--- ") {
+        if first.indent != 0 {
+            return None;
+        }
+        r.tail(first.start + 3, first.end)?;
+        r.at += 1;
+        r.skip_trivia();
+    }
+    let line = *r.lines.get(r.at)?;
+    r.root_start = line.start + line.indent;
+    let root = r.block_node(line.start + line.indent, line.indent)?;
+    r.skip_trivia();
+    if r.at < r.lines.len() || r.gave_up {
+        return None;
+    }
+    let mut comments = r.comments;
+    comments.sort_by_key(|c| c.start);
+    Some(YamlFile {
+        docs: vec![root],
+        errors: Vec::new(),
+        duplicates: r.duplicates,
+        comments,
+    })
+}
+
+fn scalar_node(range: TextRange, style: ScalarStyle, text: String) -> Node {
+    Node {
+        range,
+        tag: None,
+        anchor: None,
+        from_alias: false,
+        value: Value::Scalar(Scalar { style, text }),
+    }
+}
+
+/// Characters that may not begin a plain scalar here (YAML's indicators), so a value starting
+/// with one is left to the full parser.
+fn is_indicator(b: u8) -> bool {
+    matches!(
+        b,
+        b'-' | b'?'
+            | b':'
+            | b','
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'#'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+    )
+}
+
+impl Reader<'_> {
+    /// Step over blank and comment lines, recording the comments.
+    fn skip_trivia(&mut self) {
+        while let Some(l) = self.lines.get(self.at) {
+            if l.comment {
+                self.comments
+                    .push(TextRange::new(l.start + l.indent, l.end));
+            } else if !l.blank {
+                return;
+            }
+            self.at += 1;
+        }
+    }
+
+    /// The next content line, after blank and comment lines.
+    fn peek_content(&mut self) -> Option<Line> {
+        self.skip_trivia();
+        self.lines.get(self.at).copied()
+    }
+
+    /// What may follow a value on its line: spaces, then nothing or a comment.
+    fn tail(&mut self, from: usize, end: usize) -> Option<()> {
+        let mut p = from;
+        while p < end && self.bytes[p] == b' ' {
+            p += 1;
+        }
+        if p == end {
+            return Some(());
+        }
+        if self.bytes[p] == b'#' && p > from {
+            self.comments.push(TextRange::new(p, end));
+            return Some(());
+        }
+        None
+    }
+
+    fn skip_spaces(&self, mut p: usize, end: usize) -> usize {
+        while p < end && self.bytes[p] == b' ' {
+            p += 1;
+        }
+        p
+    }
+
+    /// A dash that starts a block sequence entry at `p`.
+    fn is_dash(&self, p: usize, end: usize) -> bool {
+        self.bytes[p] == b'-' && (p + 1 == end || self.bytes[p + 1] == b' ')
+    }
+
+    /// A block mapping or sequence starting at byte `p` (on line `self.at`) whose indentation
+    /// is `indent` (its column; more than the line's own for compact `- key: value`).
+    fn block_node(&mut self, p: usize, indent: usize) -> Option<Node> {
+        // Far inside the limits `too_deep` enforces for the full parser, so that a file read
+        // here is never one the full path would refuse.
+        if self.depth >= MAX_NESTING || indent > super::MAX_INDENT {
+            return None;
+        }
+        let line = self.lines[self.at];
+        self.depth += 1;
+        let node = if self.is_dash(p, line.end) {
+            self.block_seq(p, indent)
+        } else if self.key_end(p, line.end).is_some() {
+            self.block_map(p, indent)
+        } else {
+            None
+        };
+        self.depth -= 1;
+        node
+    }
+
+    /// Where the key starting at `p` ends and its colon is: `(key_end, colon)`, when the text
+    /// at `p` is a one-line key followed by `:` and a space or the line's end.
+    fn key_end(&self, p: usize, end: usize) -> Option<(usize, usize)> {
+        let b = self.bytes;
+        let key_end = match b[p] {
+            q @ (b'"' | b'\'') => self.quoted_end(p, end, q)?,
+            c if is_indicator(c) => return None,
+            _ => {
+                let mut i = p;
+                loop {
+                    if i >= end {
+                        return None;
+                    }
+                    match b[i] {
+                        b':' if i + 1 == end || b[i + 1] == b' ' => break i,
+                        b'#' if b[i - 1] == b' ' => return None,
+                        _ => i += 1,
+                    }
+                }
+            }
+        };
+        if key_end < end && b[key_end] == b':' && (key_end + 1 == end || b[key_end + 1] == b' ') {
+            // `key : value` and trailing spaces in keys are rare: the full parser takes them.
+            if b[key_end - 1] == b' ' {
+                return None;
+            }
+            Some((key_end, key_end))
+        } else {
+            None
+        }
+    }
+
+    /// The end (after the closing quote) of a quoted scalar starting at `p`, on this line.
+    fn quoted_end(&self, p: usize, end: usize, quote: u8) -> Option<usize> {
+        let b = self.bytes;
+        let mut i = p + 1;
+        while i < end {
+            match b[i] {
+                b'\\' if quote == b'"' => i += 2,
+                c if c == quote => {
+                    if quote == b'\'' && i + 1 < end && b[i + 1] == b'\'' {
+                        i += 2;
+                    } else {
+                        return Some(i + 1);
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        None
+    }
+
+    fn quoted_node(&self, p: usize, q_end: usize) -> Node {
+        let raw = &self.text[p..q_end];
+        let (style, text) = if self.bytes[p] == b'"' {
+            (ScalarStyle::DoubleQuoted, scalar::double_quoted(raw))
+        } else {
+            (ScalarStyle::SingleQuoted, scalar::single_quoted(raw))
+        };
+        scalar_node(TextRange::new(p, q_end), style, text)
+    }
+
+    fn block_map(&mut self, first: usize, indent: usize) -> Option<Node> {
+        let mut entries = Vec::new();
+        let mut p = first;
+        let mut end;
+        loop {
+            let line = self.lines[self.at];
+            let (key_end, colon) = self.key_end(p, line.end)?;
+            let key = if matches!(self.bytes[p], b'"' | b'\'') {
+                self.quoted_node(p, key_end)
+            } else {
+                let raw = &self.text[p..key_end];
+                scalar_node(
+                    TextRange::new(p, key_end),
+                    ScalarStyle::Plain,
+                    scalar::plain(raw),
+                )
+            };
+            let value = self.value(colon + 1, indent, true)?;
+            end = self.last_end;
+            entries.push(Entry {
+                key,
+                value,
+                merged: false,
+            });
+            let Some(next) = self.peek_content() else {
+                break;
+            };
+            if next.indent < indent {
+                break;
+            }
+            if next.indent > indent {
+                return None;
+            }
+            p = next.start + next.indent;
+        }
+        let end = self.trailing_comments_end(first, end, indent)?;
+        self.last_end = end;
+        Some(build_mapping(
+            TextRange::new(first, end),
+            entries,
+            &mut self.duplicates,
+        ))
+    }
+
+    fn block_seq(&mut self, first: usize, indent: usize) -> Option<Node> {
+        let mut items = Vec::new();
+        let mut p = first;
+        let mut end;
+        loop {
+            let line = self.lines[self.at];
+            if !self.is_dash(p, line.end) {
+                return None;
+            }
+            let after = self.skip_spaces(p + 1, line.end);
+            let item = if after < line.end && self.is_dash(after, line.end)
+                || after < line.end
+                    && self.bytes[after] != b'#'
+                    && self.key_end(after, line.end).is_some()
+            {
+                // `- - x` and `- key: value`: a collection indented at its own column.
+                if after - line.start > super::MAX_INDENT {
+                    return None;
+                }
+                self.block_node(after, after - line.start)?
+            } else {
+                self.value(p + 1, indent, false)?
+            };
+            end = self.last_end;
+            items.push(item);
+            let Some(next) = self.peek_content() else {
+                break;
+            };
+            if next.indent < indent {
+                break;
+            }
+            if next.indent > indent {
+                return None;
+            }
+            p = next.start + next.indent;
+            if !self.is_dash(p, next.end) {
+                // A mapping's next key after `key:` + a sequence at the key's own indentation.
+                break;
+            }
+        }
+        let end = self.trailing_comments_end(first, end, indent)?;
+        self.last_end = end;
+        Some(Node {
+            range: TextRange::new(first, end),
+            tag: None,
+            anchor: None,
+            from_alias: false,
+            value: Value::Sequence(items),
+        })
+    }
+
+    /// Where a block collection indented `indent`, starting at `first`, whose last entry ends
+    /// at `end`, ends as `yaml_parser` draws it (`None` where its rule is not known). It takes
+    /// the comment lines at exactly `indent` that follow (blank lines between them too), up
+    /// to the first other line. When the last entry has a comment on its own line, that
+    /// comment and those lines join only if the next content line is indented at least
+    /// `indent` (for a collection at column 0, the end of the file also counts). The root
+    /// collection never takes trailing comments.
+    fn trailing_comments_end(&self, first: usize, end: usize, indent: usize) -> Option<usize> {
+        if first == self.root_start {
+            return Some(end);
+        }
+        let at = self.lines.partition_point(|l| l.start <= end) - 1;
+        let line = self.lines[at];
+        let after = self.skip_spaces(end, line.end);
+        let own_comment = after < line.end && self.bytes[after] == b'#';
+        let mut extended = if own_comment { line.end } else { end };
+        let mut j = at + 1;
+        let mut taking = true;
+        let mut next_content = None;
+        while let Some(l) = self.lines.get(j) {
+            if !l.blank {
+                if !l.comment {
+                    next_content = Some(*l);
+                    break;
+                }
+                taking &= l.indent == indent;
+                if taking {
+                    extended = l.end;
+                }
+            }
+            j += 1;
+        }
+        match next_content {
+            None if indent == 0 => Some(extended),
+            None if own_comment => Some(end),
+            Some(next) if own_comment && next.indent < indent => Some(end),
+            _ => Some(extended),
+        }
+    }
+
+    /// The value after a mapping's `:` or a sequence's `-` (at byte `from`, on line `self.at`)
+    /// in a collection indented `indent`. `same_indent_seq`: a mapping's value may be a
+    /// sequence at the key's own indentation.
+    fn value(&mut self, from: usize, indent: usize, same_indent_seq: bool) -> Option<Node> {
+        let line = self.lines[self.at];
+        let p = self.skip_spaces(from, line.end);
+        if p == line.end || (self.bytes[p] == b'#' && p > from) {
+            self.tail(from, line.end)?;
+            self.at += 1;
+            let below = self.value_below(indent, same_indent_seq);
+            if self.gave_up {
+                return None;
+            }
+            return Some(below.unwrap_or_else(|| {
+                self.last_end = from;
+                Node::empty(from)
+            }));
+        }
+        if p == from {
+            return None;
+        }
+        if self.bytes[p] != b'&' {
+            return self.inline_value(p, indent);
+        }
+        // `&name` then the node, on this line or below.
+        let name_end = self.name_end(p + 1, line.end);
+        let name = self.text[p + 1..name_end].to_string();
+        let after = self.skip_spaces(name_end, line.end);
+        if name.is_empty() || after == name_end && after < line.end {
+            return None;
+        }
+        let mut node = if after == line.end || self.bytes[after] == b'#' {
+            self.tail(name_end, line.end)?;
+            self.at += 1;
+            // An anchored empty value is the full parser's.
+            self.value_below(indent, same_indent_seq)?
+        } else {
+            if self.key_end(after, line.end).is_some() {
+                return None;
+            }
+            self.inline_value(after, indent)?
+        };
+        if self.gave_up {
+            return None;
+        }
+        node.anchor = Some(name.clone());
+        self.anchors.insert(name, node.clone());
+        Some(node)
+    }
+
+    /// The block collection on the lines below a `key:` or `-` with nothing after it: `None`
+    /// when there is none (the value is empty); sets `gave_up` when there is one this reader
+    /// does not read.
+    fn value_below(&mut self, indent: usize, same_indent_seq: bool) -> Option<Node> {
+        let next = self.peek_content()?;
+        let node = if next.indent > indent {
+            self.block_node(next.start + next.indent, next.indent)
+        } else if same_indent_seq
+            && next.indent == indent
+            && self.is_dash(next.start + next.indent, next.end)
+        {
+            self.block_seq(next.start + next.indent, indent)
+        } else {
+            return None;
+        };
+        if node.is_none() {
+            self.gave_up = true;
+        }
+        node
+    }
+
+    /// Where an anchor or alias name starting at `p` ends.
+    fn name_end(&self, mut p: usize, end: usize) -> usize {
+        while p < end && !matches!(self.bytes[p], b' ' | b',' | b'[' | b']' | b'{' | b'}') {
+            p += 1;
+        }
+        p
+    }
+
+    /// A value that starts on this line at `p` (not a collection below it).
+    fn inline_value(&mut self, p: usize, indent: usize) -> Option<Node> {
+        let line = self.lines[self.at];
+        let b = self.bytes;
+        let node = match b[p] {
+            b'|' | b'>' => return self.block_scalar(p, indent),
+            b'[' | b'{' => {
+                let (node, after) = self.flow(p, line.end, 0)?;
+                self.tail(after, line.end)?;
+                node
+            }
+            q @ (b'"' | b'\'') => {
+                let q_end = self.quoted_end(p, line.end, q)?;
+                self.tail(q_end, line.end)?;
+                self.quoted_node(p, q_end)
+            }
+            b'*' => {
+                let name_end = self.name_end(p + 1, line.end);
+                self.tail(name_end, line.end)?;
+                let target = self.anchors.get(&self.text[p + 1..name_end])?;
+                let size = target.size();
+                if size > self.budget {
+                    return None;
+                }
+                self.budget -= size;
+                let mut node = target.clone();
+                mark_aliased(&mut node);
+                self.last_end = name_end;
+                self.at += 1;
+                return self.no_continuation(indent).then_some(node);
+            }
+            b'-' if p + 1 < line.end && b[p + 1] != b' ' => self.plain_value(p, line.end)?,
+            c if is_indicator(c) => return None,
+            _ => self.plain_value(p, line.end)?,
+        };
+        self.last_end = node.range.end;
+        self.at += 1;
+        self.no_continuation(indent).then_some(node)
+    }
+
+    /// After a one-line value in a collection indented `indent`: a more indented line next
+    /// would continue a multi-line scalar, which is the full parser's.
+    fn no_continuation(&mut self, indent: usize) -> bool {
+        !self.peek_content().is_some_and(|next| next.indent > indent)
+    }
+
+    /// A one-line plain scalar from `p`, up to a comment or the line's end.
+    fn plain_value(&mut self, p: usize, end: usize) -> Option<Node> {
+        let b = self.bytes;
+        let mut e = p;
+        while e < end && !(b[e] == b'#' && b[e - 1] == b' ') {
+            if b[e] == b':' && (e + 1 == end || b[e + 1] == b' ') {
+                return None;
+            }
+            e += 1;
+        }
+        while b[e - 1] == b' ' {
+            e -= 1;
+        }
+        self.tail(e, end)?;
+        Some(scalar_node(
+            TextRange::new(p, e),
+            ScalarStyle::Plain,
+            scalar::plain(&self.text[p..e]),
+        ))
+    }
+
+    /// `|` or `>` with an optional chomping indicator at `p`; the text lines follow, more
+    /// indented than `parent`.
+    fn block_scalar(&mut self, p: usize, parent: usize) -> Option<Node> {
+        let line = self.lines[self.at];
+        let b = self.bytes;
+        let folded = b[p] == b'>';
+        let mut h = p + 1;
+        let mut header = String::new();
+        if h < line.end && matches!(b[h], b'-' | b'+') {
+            header.push(b[h] as char);
+            h += 1;
+        }
+        if h < line.end && b[h] != b' ' {
+            return None;
+        }
+        self.tail(h, line.end)?;
+        let body_start = line.end;
+        // The first line with text sets the indentation; blank lines before it must not be
+        // longer than it (the full parser decides those).
+        let mut j = self.at + 1;
+        let mut longest_blank = 0;
+        while j < self.lines.len() && self.lines[j].blank {
+            longest_blank = longest_blank.max(self.lines[j].end - self.lines[j].start);
+            j += 1;
+        }
+        let first = *self.lines.get(j)?;
+        let content_indent = first.indent;
+        if content_indent <= parent || longest_blank > content_indent {
+            return None;
+        }
+        let mut last_end = first.end;
+        j += 1;
+        while let Some(l) = self.lines.get(j) {
+            if !l.blank {
+                if l.indent < content_indent {
+                    if l.indent > parent {
+                        return None;
+                    }
+                    break;
+                }
+                last_end = l.end;
+            }
+            j += 1;
+        }
+        // Back up to the line after the last text line: trailing blank lines belong to what
+        // follows.
+        let mut next = j;
+        while next > self.at + 1 && self.lines[next - 1].blank {
+            next -= 1;
+        }
+        self.at = next;
+        self.last_end = last_end;
+        let body = &self.text[body_start..last_end];
+        let text = scalar::block(&header, body, folded);
+        Some(scalar_node(
+            TextRange::new(p, last_end),
+            if folded {
+                ScalarStyle::Folded
+            } else {
+                ScalarStyle::Literal
+            },
+            text,
+        ))
+    }
+
+    /// A flow collection or scalar at `p`, on one line ending at `end`. Returns the node and
+    /// the byte after it.
+    fn flow(&mut self, p: usize, end: usize, depth: usize) -> Option<(Node, usize)> {
+        if self.depth + depth >= MAX_NESTING {
+            return None;
+        }
+        let b = self.bytes;
+        match b[p] {
+            open @ (b'[' | b'{') => {
+                let close = if open == b'[' { b']' } else { b'}' };
+                let mut items = Vec::new();
+                let mut entries = Vec::new();
+                let mut i = self.skip_spaces(p + 1, end);
+                if i < end && b[i] == close {
+                    i += 1;
+                } else {
+                    loop {
+                        if i >= end {
+                            return None;
+                        }
+                        if open == b'[' && !matches!(b[i], b'[' | b'{') {
+                            // A scalar, or the key of a one-entry mapping `[key: value]`.
+                            let (item, after) = self.flow_scalar(i, end, true)?;
+                            let colon = self.skip_spaces(after, end);
+                            if colon < end && b[colon] == b':' {
+                                if colon != after {
+                                    return None;
+                                }
+                                let v = self.skip_spaces(colon + 1, end);
+                                if v >= end || matches!(b[v], b',' | b']') {
+                                    return None;
+                                }
+                                let (value, after) = self.flow(v, end, depth + 1)?;
+                                let range = TextRange::new(item.range.start, value.range.end);
+                                let entry = Entry {
+                                    key: item,
+                                    value,
+                                    merged: false,
+                                };
+                                items.push(build_mapping(range, vec![entry], &mut self.duplicates));
+                                i = self.skip_spaces(after, end);
+                            } else {
+                                items.push(item);
+                                i = colon;
+                            }
+                        } else if open == b'[' {
+                            let (item, after) = self.flow(i, end, depth + 1)?;
+                            items.push(item);
+                            i = self.skip_spaces(after, end);
+                        } else {
+                            let (key, after) = self.flow_scalar(i, end, true)?;
+                            // `{"a":1}` (JSON) or `{a: 1}`.
+                            let quoted = matches!(b[i], b'"' | b'\'');
+                            if after >= end
+                                || b[after] != b':'
+                                || !quoted && (after + 1 >= end || b[after + 1] != b' ')
+                            {
+                                return None;
+                            }
+                            let v = self.skip_spaces(after + 1, end);
+                            if v >= end || matches!(b[v], b',' | b'}') {
+                                return None;
+                            }
+                            let (value, after) = self.flow(v, end, depth + 1)?;
+                            entries.push(Entry {
+                                key,
+                                value,
+                                merged: false,
+                            });
+                            i = self.skip_spaces(after, end);
+                        }
+                        if i >= end {
+                            return None;
+                        }
+                        if b[i] == close {
+                            i += 1;
+                            break;
+                        }
+                        if b[i] != b',' {
+                            return None;
+                        }
+                        i = self.skip_spaces(i + 1, end);
+                        // Trailing commas and empty entries: the full parser decides.
+                        if i >= end || matches!(b[i], b',' | b']' | b'}') {
+                            return None;
+                        }
+                    }
+                }
+                let range = TextRange::new(p, i);
+                let node = if open == b'[' {
+                    Node {
+                        range,
+                        tag: None,
+                        anchor: None,
+                        from_alias: false,
+                        value: Value::Sequence(items),
+                    }
+                } else {
+                    build_mapping(range, entries, &mut self.duplicates)
+                };
+                Some((node, i))
+            }
+            _ => {
+                let (node, after) = self.flow_scalar(p, end, false)?;
+                // `[a: b]` pairs are the full parser's.
+                let next = self.skip_spaces(after, end);
+                if next < end && b[next] == b':' {
+                    return None;
+                }
+                Some((node, after))
+            }
+        }
+    }
+
+    /// A quoted or plain scalar inside a flow collection; a mapping's `key` may end at `: `.
+    fn flow_scalar(&self, p: usize, end: usize, key: bool) -> Option<(Node, usize)> {
+        let b = self.bytes;
+        let flow_char = |c: u8| matches!(c, b',' | b'[' | b']' | b'{' | b'}');
+        match b[p] {
+            q @ (b'"' | b'\'') => {
+                let q_end = self.quoted_end(p, end, q)?;
+                Some((self.quoted_node(p, q_end), q_end))
+            }
+            b'-' if p + 1 < end && b[p + 1] != b' ' && !flow_char(b[p + 1]) => {
+                self.flow_plain(p, end, key)
+            }
+            c if is_indicator(c) => None,
+            _ => self.flow_plain(p, end, key),
+        }
+    }
+
+    fn flow_plain(&self, p: usize, end: usize, key: bool) -> Option<(Node, usize)> {
+        let b = self.bytes;
+        let flow_char = |c: u8| matches!(c, b',' | b'[' | b']' | b'{' | b'}');
+        let mut e = p;
+        while e < end && !flow_char(b[e]) {
+            match b[e] {
+                // `https://x` keeps its colon; `key: value` ends the key.
+                b':' if e + 1 < end && b[e + 1] != b' ' && !flow_char(b[e + 1]) => {}
+                b':' if key && e + 1 < end && b[e + 1] == b' ' => break,
+                b':' => return None,
+                b'#' if b[e - 1] == b' ' => return None,
+                _ => {}
+            }
+            e += 1;
+        }
+        if e < end && matches!(b[e], b'[' | b'{') {
+            return None;
+        }
+        let after = e;
+        while b[e - 1] == b' ' {
+            e -= 1;
+        }
+        let raw = &self.text[p..e];
+        Some((
+            scalar_node(TextRange::new(p, e), ScalarStyle::Plain, scalar::plain(raw)),
+            after,
+        ))
+    }
+}
