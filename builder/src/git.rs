@@ -85,6 +85,26 @@ impl Dag {
         })
     }
 
+    /// A graph from full hashes and parent indices (parents in commit order).
+    pub fn from_parts(hashes: Vec<String>, parents: Vec<Vec<usize>>) -> Dag {
+        let mut sorted: Vec<(String, usize)> = hashes
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.clone(), i))
+            .collect();
+        sorted.sort();
+        Dag {
+            sorted,
+            by_index: hashes,
+            parents,
+        }
+    }
+
+    /// The parents of commit `i`, in the commit's order.
+    pub fn parents(&self, i: usize) -> &[usize] {
+        &self.parents[i]
+    }
+
     pub fn len(&self) -> usize {
         self.parents.len()
     }
@@ -223,6 +243,14 @@ impl Git {
         args.extend(paths.iter().map(String::as_str));
         let hash = self.text(&args)?;
         Ok((!hash.is_empty()).then_some(hash))
+    }
+
+    /// Records what `git describe --tags --long REV` says, learnt without a process.
+    pub fn remember_describe(&self, rev: &str, described: Option<Described>) {
+        self.describe_cache
+            .lock()
+            .unwrap()
+            .insert(rev.to_string(), described);
     }
 
     /// `git describe --tags --long REV`, or `None` when no tag is reachable.

@@ -9,6 +9,7 @@
 pub mod backend;
 pub mod config;
 pub mod git;
+pub mod history;
 pub mod reference;
 pub mod registry;
 pub mod report;

@@ -54,6 +54,81 @@ fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>, what: &str) -> Joine
         .unwrap_or_else(|_| Err(anyhow::anyhow!("{what} panicked")))
 }
 
+/// The same versions as [`identifier_for_paths`], for many path sets at once: read
+/// in-process ([`crate::history`]) when that reader can answer exactly, otherwise with
+/// git processes as [`identifiers_with_git`] does.
+pub fn identifiers(git: &Git, requests: &[Request]) -> Vec<Result<Identifier>> {
+    match crate::history::History::open(git.top())
+        .and_then(|history| identifiers_in_process(git, &history, requests))
+    {
+        Ok(done) => done,
+        Err(_unsupported) => identifiers_with_git(git, requests),
+    }
+}
+
+/// The algorithm of the module docs on the in-memory history; [`Unsupported`] when any
+/// answer needs git.
+///
+/// [`Unsupported`]: crate::history::Unsupported
+pub fn identifiers_in_process(
+    git: &Git,
+    history: &crate::history::History,
+    requests: &[Request],
+) -> Result<Vec<Result<Identifier>>, crate::history::Unsupported> {
+    let dag = history.dag();
+    let head = history.describe(0)?;
+    let tagged = match &head {
+        Some(h) => Some(history.tag_commit(&h.tag)?),
+        None => None,
+    };
+    let mut commits: Vec<Result<usize>> = Vec::with_capacity(requests.len());
+    for r in requests {
+        commits.push(match history.last_commit_touching(&r.paths)? {
+            None => Err(anyhow::anyhow!(
+                "no commit touches any of {}: commit them before building",
+                r.paths.join(", ")
+            )),
+            Some(c) => Ok(match tagged {
+                Some(t) if !dag.is_ancestor(t, c) => t,
+                _ => c,
+            }),
+        });
+    }
+    let mut facts: HashMap<usize, (String, u64, Option<crate::git::Described>)> = HashMap::new();
+    for &c in commits.iter().flatten() {
+        if facts.contains_key(&c) {
+            continue;
+        }
+        // Without a tag reachable from HEAD, no commit in its history has one.
+        let described = if head.is_some() {
+            history.describe(c)?
+        } else {
+            None
+        };
+        facts.insert(c, (history.abbrev(c)?, dag.count(c), described));
+    }
+    // baseVersion checks read HEAD's describe through `git`: hand it over.
+    git.remember_describe("HEAD", head);
+    Ok(requests
+        .iter()
+        .zip(commits)
+        .map(|(r, c)| {
+            let (abbrev, commit_count, described) = facts[&c?].clone();
+            let base = match &r.base_version {
+                Some(b) => Some(check_or_get_base_version(git, b)?),
+                None => None,
+            };
+            Ok(finish(
+                abbrev,
+                commit_count,
+                described,
+                r.long,
+                base.as_deref(),
+            ))
+        })
+        .collect())
+}
+
 /// The same versions as [`identifier_for_paths`], for many path sets at once, in two rounds
 /// of git processes run side by side:
 ///
@@ -61,7 +136,7 @@ fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>, what: &str) -> Joine
 ///    count and ancestry question is answered from it) and `for-each-ref refs/tags`;
 /// 2. one `describe` of all the distinct commits, and the abbreviated hash of HEAD's tag's
 ///    commit when no `git log` already printed it.
-pub fn identifiers(git: &Git, requests: &[Request]) -> Vec<Result<Identifier>> {
+pub fn identifiers_with_git(git: &Git, requests: &[Request]) -> Vec<Result<Identifier>> {
     let (head, dag, tags, touching) = std::thread::scope(|scope| {
         let head = scope.spawn(|| git.describe("HEAD"));
         let dag = scope.spawn(|| git.dag());

@@ -193,6 +193,61 @@ fn scenarios() -> Vec<(&'static str, Repo, &'static str)> {
     ]);
     out.push(("merges", r, ""));
 
+    // History simplification decides: main changes the hub image after the feature branch
+    // did, and the merge takes the feature's side (`-X theirs`), so the merge is TREESAME to
+    // its second parent for the hub's paths and `git log -- PATHS` follows only that parent:
+    // main's newer hub commit is not the hub's last commit. An evil merge then changes the
+    // singleuser image in the merge commit itself.
+    let mut r = Repo::new();
+    commit_all(&mut r, "c1", &base_files());
+    r.git(&["checkout", "-q", "-b", "feature"]);
+    touch(&mut r, "f1 hub", "images/hub/x");
+    touch(&mut r, "f2 readme", "README.md");
+    r.git(&["checkout", "-q", "main"]);
+    touch(&mut r, "m1 hub", "images/hub/x");
+    touch(&mut r, "m2 singleuser", "images/singleuser/x");
+    r.git(&[
+        "-c",
+        "user.name=T",
+        "-c",
+        "user.email=t@example.org",
+        "merge",
+        "-q",
+        "--no-ff",
+        "-X",
+        "theirs",
+        "-m",
+        "merge feature, theirs",
+        "feature",
+    ]);
+    r.git(&["checkout", "-q", "-b", "evil"]);
+    touch(&mut r, "e1 readme", "README.md");
+    r.git(&["checkout", "-q", "main"]);
+    r.git(&[
+        "-c",
+        "user.name=T",
+        "-c",
+        "user.email=t@example.org",
+        "merge",
+        "-q",
+        "--no-ff",
+        "--no-commit",
+        "evil",
+    ]);
+    r.write("images/singleuser/x", "changed in the merge\n");
+    r.git(&["add", "-A"]);
+    r.git(&[
+        "-c",
+        "user.name=T",
+        "-c",
+        "user.email=t@example.org",
+        "commit",
+        "-q",
+        "-m",
+        "evil merge",
+    ]);
+    out.push(("merge-simplification", r, ""));
+
     // baseVersion, after a tag and with `minor`.
     for (name, base) in [
         ("base-version", "\"2.0.0-0.dev\""),
@@ -380,6 +435,17 @@ fn tags_and_values_match_chartpress() {
                 .map(|i| i.reference.clone())
                 .collect();
             assert_eq!(got, cp.tags, "{ctx}: image tags");
+            // These answers came from the in-process reader, not from git processes.
+            let history = hublint_builder::history::History::open(ours.path())
+                .unwrap_or_else(|e| panic!("{ctx}: in-process reader refused: {e}"));
+            assert!(history.describe(0).is_ok(), "{ctx}: describe left to git");
+            for image in &outcome.record.images {
+                assert!(
+                    history.last_commit_touching(&image.paths).is_ok(),
+                    "{ctx}: git log of {:?} left to git",
+                    image.paths
+                );
+            }
             eprintln!(
                 "{ctx}: same tags; chartpress {:.2}s, hublint {:.2}s",
                 t_chartpress.as_secs_f64(),

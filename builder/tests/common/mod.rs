@@ -10,6 +10,12 @@ use std::time::Duration;
 pub struct Repo {
     pub dir: tempfile::TempDir,
     commits: u32,
+    /// The author and committer date of the next commit, from the number of commits made.
+    pub date_of: fn(u32) -> String,
+}
+
+fn minute_per_commit(commits: u32) -> String {
+    format!("2024-01-01T00:{:02}:00Z", commits % 60)
 }
 
 impl Repo {
@@ -17,6 +23,7 @@ impl Repo {
         let repo = Repo {
             dir: tempfile::tempdir().unwrap(),
             commits: 0,
+            date_of: minute_per_commit,
         };
         repo.git(&["init", "-q", "-b", "main"]);
         repo
@@ -28,7 +35,7 @@ impl Repo {
 
     /// Runs git with a fixed identity and clock, so runs are reproducible.
     pub fn git(&self, args: &[&str]) -> String {
-        let date = format!("2024-01-01T00:{:02}:00Z", self.commits % 60);
+        let date = (self.date_of)(self.commits);
         let out = Command::new("git")
             .current_dir(self.path())
             .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
