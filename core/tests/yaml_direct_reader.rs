@@ -73,7 +73,10 @@ fn outline(file: &YamlFile) -> Vec<String> {
     fn walk(node: &Node, path: &str, out: &mut Vec<String>) {
         let head = format!(
             "{path} {:?} tag={:?} anchor={:?} alias={}",
-            node.range, node.tag, node.anchor, node.from_alias
+            node.range,
+            node.tag(),
+            node.anchor(),
+            node.from_alias
         );
         match &node.value {
             Value::Scalar(s) => out.push(format!("{head} {:?} {:?}", s.style, s.text)),

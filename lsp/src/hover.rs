@@ -271,7 +271,7 @@ fn type_line(value: &Node) -> String {
     let mut line = format!("Type (as helm reads it): `{}`", t.name());
     if let Some(s) = value.as_scalar() {
         if s.style == ScalarStyle::Plain
-            && value.tag.is_none()
+            && value.tag().is_none()
             && !matches!(t, HelmType::String | HelmType::Null)
         {
             let shown = helm::resolve(&s.text, helm::Resolver::Helm)

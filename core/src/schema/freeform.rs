@@ -157,7 +157,7 @@ fn yaml_versions_differ(inst: Inst, path: &[Seg], out: &mut Vec<Diagnostic>) {
 fn key_changes(entry: Inst, path: &[Seg], out: &mut Vec<Diagnostic>) {
     let Some(key) = entry.key() else { return };
     let Some(s) = key.as_scalar() else { return };
-    if s.style != crate::yaml::ScalarStyle::Plain || key.tag.is_some() || key.from_alias {
+    if s.style != crate::yaml::ScalarStyle::Plain || key.tag().is_some() || key.from_alias {
         return;
     }
     let text = s.text.as_str();

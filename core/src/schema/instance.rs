@@ -55,7 +55,7 @@ impl<'a> ScalarValue<'a> {
 
     pub fn from_node(node: &'a Node) -> Option<ScalarValue<'a>> {
         let s = node.as_scalar()?;
-        if node.tag.is_none() {
+        if node.tag().is_none() {
             if s.style != ScalarStyle::Plain {
                 return Some(ScalarValue::Str(&s.text));
             }
@@ -167,7 +167,7 @@ impl<'m, 'a: 'm> Inst<'m, 'a> {
     pub fn plain_scalar(&self) -> Option<&'a str> {
         let node = self.node()?;
         let s = node.as_scalar()?;
-        (s.style == ScalarStyle::Plain && node.tag.is_none()).then_some(s.text.as_str())
+        (s.style == ScalarStyle::Plain && node.tag().is_none()).then_some(s.text.as_str())
     }
 }
 

@@ -140,8 +140,7 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
 fn scalar_node(range: TextRange, style: ScalarStyle, text: String) -> Node {
     Node {
         range,
-        tag: None,
-        anchor: None,
+        props: None,
         from_alias: false,
         value: Value::Scalar(Scalar { style, text }),
     }
@@ -390,10 +389,10 @@ impl Reader<'_> {
         }
         let end = self.trailing_comments_end(first, end, indent)?;
         self.last_end = end;
+        items.shrink_to_fit();
         Some(Node {
             range: TextRange::new(first, end),
-            tag: None,
-            anchor: None,
+            props: None,
             from_alias: false,
             value: Value::Sequence(items),
         })
@@ -484,7 +483,7 @@ impl Reader<'_> {
         if self.gave_up {
             return None;
         }
-        node.anchor = Some(name.clone());
+        node.props_mut().anchor = Some(name.clone());
         self.anchors.insert(name, node.clone());
         Some(node)
     }
@@ -739,11 +738,11 @@ impl Reader<'_> {
                     }
                 }
                 let range = TextRange::new(p, i);
+                items.shrink_to_fit();
                 let node = if open == b'[' {
                     Node {
                         range,
-                        tag: None,
-                        anchor: None,
+                        props: None,
                         from_alias: false,
                         value: Value::Sequence(items),
                     }

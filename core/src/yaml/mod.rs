@@ -89,25 +89,46 @@ pub enum Value {
 pub struct Node {
     /// The node's own text (without its tag/anchor properties).
     pub range: TextRange,
-    pub tag: Option<String>,
-    pub anchor: Option<String>,
+    /// Tag and anchor: rare, so kept out of line to keep every node small (a repository of
+    /// thousands of hubs holds millions of nodes).
+    pub props: Option<Box<Props>>,
     /// Copied from an anchor by an alias: `range` points at the anchor's definition.
     pub from_alias: bool,
     pub value: Value,
+}
+
+/// A node's properties: `!tag` and `&anchor`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Props {
+    pub tag: Option<String>,
+    pub anchor: Option<String>,
 }
 
 impl Node {
     fn empty(at: usize) -> Node {
         Node {
             range: TextRange::empty(at),
-            tag: None,
-            anchor: None,
+            props: None,
             from_alias: false,
             value: Value::Scalar(Scalar {
                 style: ScalarStyle::Plain,
                 text: String::new(),
             }),
         }
+    }
+
+    /// The node's tag (`!!str`, `!custom`), as written.
+    pub fn tag(&self) -> Option<&str> {
+        self.props.as_ref()?.tag.as_deref()
+    }
+
+    /// The node's anchor name (`&name`).
+    pub fn anchor(&self) -> Option<&str> {
+        self.props.as_ref()?.anchor.as_deref()
+    }
+
+    pub(crate) fn props_mut(&mut self) -> &mut Props {
+        self.props.get_or_insert_with(Default::default)
     }
 
     pub fn as_scalar(&self) -> Option<&Scalar> {
@@ -168,7 +189,7 @@ impl Node {
         match &self.value {
             Value::Mapping(_) => helm::HelmType::Mapping,
             Value::Sequence(_) => helm::HelmType::Sequence,
-            Value::Scalar(s) => helm::scalar_type(s, self.tag.as_deref(), helm::Resolver::Helm),
+            Value::Scalar(s) => helm::scalar_type(s, self.tag(), helm::Resolver::Helm),
         }
     }
 
@@ -517,8 +538,7 @@ impl Builder<'_> {
                     };
                     content = Some(Node {
                         range: self.token_range(&t),
-                        tag: None,
-                        anchor: None,
+                        props: None,
                         from_alias: false,
                         value: Value::Scalar(Scalar { style, text }),
                     });
@@ -527,10 +547,10 @@ impl Builder<'_> {
         }
         let mut node = content.unwrap_or_else(|| Node::empty(self.end(syntax)));
         if tag.is_some() {
-            node.tag = tag;
+            node.props_mut().tag = tag;
         }
         if let Some(name) = anchor {
-            node.anchor = Some(name.clone());
+            node.props_mut().anchor = Some(name.clone());
             self.anchors.insert(name, node.clone());
         }
         node
@@ -653,8 +673,7 @@ impl Builder<'_> {
         }
         Node {
             range: self.range(syntax),
-            tag: None,
-            anchor: None,
+            props: None,
             from_alias: false,
             value: Value::Sequence(items),
         }
@@ -683,8 +702,7 @@ impl Builder<'_> {
         }
         Node {
             range: self.range(syntax),
-            tag: None,
-            anchor: None,
+            props: None,
             from_alias: false,
             value: Value::Sequence(items),
         }
@@ -710,8 +728,7 @@ impl Builder<'_> {
         let text = scalar::block(&header, &body, folded);
         Node {
             range: self.range(syntax),
-            tag: None,
-            anchor: None,
+            props: None,
             from_alias: false,
             value: Value::Scalar(Scalar {
                 style: if folded {
@@ -773,10 +790,12 @@ fn build_mapping(
                 }
             }
         }
+        // Exact capacity: slack in millions of small mappings adds up.
+        let mut written = written;
+        written.shrink_to_fit();
         return Node {
             range,
-            tag: None,
-            anchor: None,
+            props: None,
             from_alias: false,
             value: Value::Mapping(written),
         };
@@ -830,8 +849,7 @@ fn build_mapping(
     }
     Node {
         range,
-        tag: None,
-        anchor: None,
+        props: None,
         from_alias: false,
         value: Value::Mapping(entries),
     }
