@@ -1,8 +1,23 @@
 //! Where the time of a `check` goes: loading, parsing, model, and each rule on its own.
 //! Usage: cargo run --release -p hublint-discover --example check_phases -- DIR
+//! Resident memory after each phase is read from /proc (Linux).
 
 use hublint_core::{check, model::RepoModel, rules, Config};
 use std::time::Instant;
+
+/// Resident and peak resident memory, MB.
+fn rss() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    };
+    format!("rss {} MB, peak {} MB", field("VmRSS:"), field("VmHWM:"))
+}
 
 fn main() {
     let dir = std::env::args().nth(1).expect("usage: check_phases DIR");
@@ -15,19 +30,25 @@ fn main() {
     )
     .unwrap();
     println!(
-        "load    {:>8.1} ms ({} files)",
+        "load    {:>8.1} ms ({} files) {}",
         t.elapsed().as_secs_f64() * 1e3,
-        loaded.ws.len()
+        loaded.ws.len(),
+        rss()
     );
     let t = Instant::now();
     loaded.ws.parse_all();
-    println!("parse   {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "parse   {:>8.1} ms {}",
+        t.elapsed().as_secs_f64() * 1e3,
+        rss()
+    );
     let t = Instant::now();
     let model = RepoModel::build(&loaded.ws, &loaded.config);
     println!(
-        "model   {:>8.1} ms ({} hubs)",
+        "model   {:>8.1} ms ({} hubs) {}",
         t.elapsed().as_secs_f64() * 1e3,
-        model.hubs.len()
+        model.hubs.len(),
+        rss()
     );
     for rule in rules::all() {
         let config = Config {
@@ -37,9 +58,10 @@ fn main() {
         let t = Instant::now();
         let n = check(&loaded.ws, &config).len();
         println!(
-            "{}    {:>8.1} ms ({n} diagnostics, incl. model)",
+            "{}    {:>8.1} ms ({n} diagnostics, incl. model) {}",
             rule.code,
-            t.elapsed().as_secs_f64() * 1e3
+            t.elapsed().as_secs_f64() * 1e3,
+            rss()
         );
     }
     let t = Instant::now();

@@ -276,7 +276,7 @@ fn type_line(value: &Node) -> String {
         {
             let shown = helm::resolve(&s.text, helm::Resolver::Helm)
                 .helm_rendering()
-                .unwrap_or_else(|| s.text.clone());
+                .unwrap_or_else(|| s.text.to_string());
             if shown != s.text || t == HelmType::Bool {
                 line.push_str(&format!(
                     " — `{}` renders as `{shown}`; quote it to keep a string",

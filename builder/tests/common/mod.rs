@@ -178,7 +178,7 @@ pub fn yaml_as_json(text: &str) -> serde_json::Value {
                 if n.is_null() {
                     serde_json::Value::Null
                 } else {
-                    serde_json::Value::String(s.text.clone())
+                    serde_json::Value::String(s.text.to_string())
                 }
             }
             Value::Sequence(items) => serde_json::Value::Array(items.iter().map(conv).collect()),

@@ -327,7 +327,7 @@ fn scalar_to_json(node: &Node, s: &yaml::Scalar) -> Json {
     use yaml::helm::{resolve_yaml11, HelmType, Resolved};
     match node.helm_type() {
         HelmType::Null => Json::Null,
-        HelmType::String => Json::String(s.text.clone()),
+        HelmType::String => Json::String(s.text.to_string()),
         _ => match resolve_yaml11(&s.text) {
             Resolved::Bool(b) => Json::Bool(b),
             Resolved::Int(i) => i64::try_from(i)
@@ -338,7 +338,7 @@ fn scalar_to_json(node: &Node, s: &yaml::Scalar) -> Json {
                 .unwrap_or(Json::Null),
             Resolved::Null => Json::Null,
             // A tagged scalar whose text does not resolve: keep the text.
-            Resolved::String => Json::String(s.text.clone()),
+            Resolved::String => Json::String(s.text.to_string()),
         },
     }
 }

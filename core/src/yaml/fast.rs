@@ -19,6 +19,7 @@ use super::{
     YamlFile,
 };
 use crate::text::TextRange;
+use compact_str::CompactString;
 use std::collections::HashMap;
 
 /// Nesting read here; deeper files go to the full path and its own checks.
@@ -137,7 +138,7 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
     })
 }
 
-fn scalar_node(range: TextRange, style: ScalarStyle, text: String) -> Node {
+fn scalar_node(range: TextRange, style: ScalarStyle, text: CompactString) -> Node {
     Node {
         range,
         props: None,
@@ -637,7 +638,7 @@ impl Reader<'_> {
         self.at = next;
         self.last_end = last_end;
         let body = &self.text[body_start..last_end];
-        let text = scalar::block(&header, body, folded);
+        let text = scalar::block(&header, body, folded).into();
         Some(scalar_node(
             TextRange::new(p, last_end),
             if folded {

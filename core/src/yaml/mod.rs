@@ -11,6 +11,7 @@ pub mod helm;
 mod scalar;
 
 use crate::text::TextRange;
+use compact_str::CompactString;
 use std::collections::HashMap;
 use yaml_parser::{SyntaxKind as K, SyntaxNode, SyntaxToken};
 
@@ -67,7 +68,7 @@ pub enum ScalarStyle {
 pub struct Scalar {
     pub style: ScalarStyle,
     /// The decoded text (escapes processed, lines folded, block indentation removed).
-    pub text: String,
+    pub text: CompactString,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -112,7 +113,7 @@ impl Node {
             from_alias: false,
             value: Value::Scalar(Scalar {
                 style: ScalarStyle::Plain,
-                text: String::new(),
+                text: CompactString::default(),
             }),
         }
     }
@@ -736,7 +737,7 @@ impl Builder<'_> {
                 } else {
                     ScalarStyle::Literal
                 },
-                text,
+                text: text.into(),
             }),
         }
     }

@@ -1,5 +1,7 @@
 //! Decoding scalar source text into the string it denotes (YAML 1.2 §6-8 flow/block rules).
 
+use compact_str::CompactString;
+
 /// Join the lines of a multi-line flow scalar: a single line break becomes a space, each
 /// extra empty line a newline; whitespace around breaks is dropped.
 fn fold_lines(lines: &[&str]) -> String {
@@ -28,28 +30,38 @@ fn fold_lines(lines: &[&str]) -> String {
     out
 }
 
-pub fn plain(raw: &str) -> String {
+pub fn plain(raw: &str) -> CompactString {
     if !raw.contains('\n') {
-        return raw.trim_end().to_string();
+        return CompactString::from(raw.trim_end());
     }
     let lines: Vec<&str> = raw.split('\n').collect();
-    fold_lines(&lines)
+    fold_lines(&lines).into()
 }
 
-pub fn single_quoted(raw: &str) -> String {
+pub fn single_quoted(raw: &str) -> CompactString {
     let inner = raw.strip_prefix('\'').unwrap_or(raw);
     let inner = inner.strip_suffix('\'').unwrap_or(inner);
+    if !inner.contains(['\n', '\'']) {
+        return CompactString::from(inner);
+    }
     let folded = if inner.contains('\n') {
         fold_lines(&inner.split('\n').collect::<Vec<_>>())
     } else {
         inner.to_string()
     };
-    folded.replace("''", "'")
+    folded.replace("''", "'").into()
 }
 
-pub fn double_quoted(raw: &str) -> String {
+pub fn double_quoted(raw: &str) -> CompactString {
     let inner = raw.strip_prefix('"').unwrap_or(raw);
     let inner = inner.strip_suffix('"').unwrap_or(inner);
+    if !inner.contains(['\\', '\n']) {
+        return CompactString::from(inner);
+    }
+    double_quoted_escaped(inner).into()
+}
+
+fn double_quoted_escaped(inner: &str) -> String {
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars().peekable();
     // Pending whitespace is only kept if no line break follows it.
