@@ -197,6 +197,13 @@ fn nesting_10000_deep() {
                 "nesting deeper",
             );
         }
+        // The schema is not silently ignored: serde_json's depth limit becomes S007.
+        assert_reported(
+            &diags,
+            "helm-charts/basehub/values.schema.json",
+            "S007",
+            "recursion limit",
+        );
         assert_sentinel_kept(&diags);
     });
 }

@@ -887,3 +887,40 @@ fn y003_keys_that_helm_turns_into_other_strings() {
     );
     assert!(apply_first_fix(&ws, d).contains("    \"on\": [a]\n"));
 }
+
+#[test]
+fn s007_unreadable_chart_schema_is_reported_where_it_breaks() {
+    let check = |files: &[(&str, &str)]| {
+        hublint_core::check(&workspace(files), &hublint_core::Config::default())
+    };
+    // A trailing comma on line 3: reported at that line, not silently skipped.
+    let bad = "{\n  \"properties\": {\n    \"hub\": {\"type\": \"object\",}\n  }\n}\n";
+    let diags = check(&[
+        (
+            "helm-charts/basehub/Chart.yaml",
+            "apiVersion: v2\nname: basehub\nversion: 0.1.0\n",
+        ),
+        ("helm-charts/basehub/values.schema.json", bad),
+    ]);
+    let s007 = only(&diags, "S007");
+    assert_eq!(s007.len(), 1, "{diags:#?}");
+    assert_eq!(s007[0].severity, Severity::Error);
+    assert_eq!(&bad[..s007[0].range.start].matches('\n').count(), &2);
+    assert!(
+        s007[0].message.contains("not valid JSON"),
+        "{}",
+        s007[0].message
+    );
+    // Valid JSON that is not an object, and a YAML schema that is a list.
+    let diags = check(&[
+        ("a/values.schema.json", "[1, 2]"),
+        ("b/values.schema.yaml", "- type: object\n"),
+        ("c/values.schema.json", "{\"type\": \"object\"}"),
+        ("d/values.schema.yaml", "type: object\n"),
+    ]);
+    let files: Vec<&str> = only(&diags, "S007")
+        .iter()
+        .map(|d| d.file.as_str())
+        .collect();
+    assert_eq!(files, ["a/values.schema.json", "b/values.schema.yaml"]);
+}

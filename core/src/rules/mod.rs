@@ -136,6 +136,7 @@ mod s003_value_not_allowed;
 mod s004_missing_required;
 mod s005_unknown_trait;
 mod s006_schema_version;
+mod s007_unreadable_schema;
 mod v001_from_tag_disagrees_with_chart;
 mod v002_chart_version_range;
 mod v003_hub_chart_disagrees_with_image;
@@ -168,6 +169,7 @@ static RULES: &[&Rule] = &[
     &s004_missing_required::RULE,
     &s005_unknown_trait::RULE,
     &s006_schema_version::RULE,
+    &s007_unreadable_schema::RULE,
     &v001_from_tag_disagrees_with_chart::RULE,
     &v002_chart_version_range::RULE,
     &v003_hub_chart_disagrees_with_image::RULE,
