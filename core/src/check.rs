@@ -15,7 +15,7 @@ pub fn check(ws: &Workspace, config: &Config) -> Vec<Diagnostic> {
 }
 
 pub fn check_with_model(ws: &Workspace, model: &RepoModel, config: &Config) -> Vec<Diagnostic> {
-    let ctx = Context { ws, model, config };
+    let ctx = Context::new(ws, model, config);
     let mut out = Vec::new();
     for rule in rules::all() {
         if !config.is_selected(rule.code) {

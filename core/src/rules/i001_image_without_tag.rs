@@ -1,4 +1,3 @@
-use super::common::{image_refs, values_files};
 use super::{Context, Sink};
 
 declare_rule! {
@@ -26,11 +25,8 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for file in values_files(ctx.ws, ctx.model) {
-        let Some(root) = file.yaml_root() else {
-            continue;
-        };
-        for r in image_refs(root) {
+    for (file, refs) in ctx.values_image_refs() {
+        for r in refs {
             let has_digest = !r.mapping && r.node.as_str().is_some_and(|s| s.contains('@'));
             match &r.tag {
                 Some((tag, range)) if tag == "latest" => {

@@ -1,4 +1,3 @@
-use super::common::{image_refs, values_files};
 use super::{Context, Sink};
 use crate::version::parse_chartpress_tag;
 
@@ -43,11 +42,8 @@ fn check(ctx: &Context, sink: &mut Sink) {
     if namespaces.is_empty() {
         return;
     }
-    for file in values_files(ctx.ws, ctx.model) {
-        let Some(root) = file.yaml_root() else {
-            continue;
-        };
-        for r in image_refs(root) {
+    for (file, refs) in ctx.values_image_refs() {
+        for r in refs {
             let Some((tag, _)) = &r.tag else { continue };
             if parse_chartpress_tag(tag).is_none() {
                 continue;

@@ -1,4 +1,3 @@
-use super::common::{image_refs, values_files};
 use super::{Context, Sink};
 use crate::version::chartpress_tag_problem;
 
@@ -24,11 +23,8 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for file in values_files(ctx.ws, ctx.model) {
-        let Some(root) = file.yaml_root() else {
-            continue;
-        };
-        for r in image_refs(root) {
+    for (file, refs) in ctx.values_image_refs() {
+        for r in refs {
             let Some((tag, range)) = &r.tag else { continue };
             if let Some(problem) = chartpress_tag_problem(tag) {
                 sink.report(

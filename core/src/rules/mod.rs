@@ -72,6 +72,33 @@ pub struct Context<'a> {
     pub ws: &'a Workspace,
     pub model: &'a RepoModel,
     pub config: &'a Config,
+    /// Found once per check, shared by the rules that read them.
+    image_refs: std::cell::OnceCell<Vec<FileImageRefs<'a>>>,
+}
+
+/// A values file and the image references in it.
+pub type FileImageRefs<'a> = (&'a crate::workspace::SourceFile, Vec<common::ImageRef<'a>>);
+
+impl<'a> Context<'a> {
+    pub fn new(ws: &'a Workspace, model: &'a RepoModel, config: &'a Config) -> Self {
+        Context {
+            ws,
+            model,
+            config,
+            image_refs: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Every values file with its image references (`image:` keys), walked once per check
+    /// for the I rules and X001 (a language server re-checks on every keystroke).
+    pub fn values_image_refs(&self) -> &[FileImageRefs<'a>] {
+        self.image_refs.get_or_init(|| {
+            common::values_files(self.ws, self.model)
+                .into_iter()
+                .filter_map(|file| Some((file, common::image_refs(file.yaml_root()?))))
+                .collect()
+        })
+    }
 }
 
 /// Where a rule reports; diagnostics get the rule's code and default severity.

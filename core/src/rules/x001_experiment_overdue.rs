@@ -1,4 +1,3 @@
-use super::common::{image_refs, values_files};
 use super::{Context, Sink};
 use crate::config::days_from_iso;
 use crate::diagnostic::Severity;
@@ -43,11 +42,8 @@ fn check(ctx: &Context, sink: &mut Sink) {
         let age = today - since;
         let built = ctx.model.images.iter().find(|i| i.full_name == exp.name);
         let mut users = Vec::new();
-        for file in values_files(ctx.ws, ctx.model) {
-            let Some(root) = file.yaml_root() else {
-                continue;
-            };
-            for r in image_refs(root) {
+        for (file, refs) in ctx.values_image_refs() {
+            for r in refs {
                 if r.name == exp.name {
                     users.push((file.path.clone(), r.name_range));
                 }
