@@ -38,6 +38,14 @@ struct Line {
     comment: bool,
 }
 
+/// What follows an entry of a block collection.
+enum Step {
+    /// The next entry starts at this byte.
+    Entry(usize),
+    End,
+    GiveUp,
+}
+
 struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -328,16 +336,11 @@ impl Reader<'_> {
                 value,
                 merged: false,
             });
-            let Some(next) = self.peek_content() else {
-                break;
+            p = match self.next_entry(indent) {
+                Step::Entry(p) => p,
+                Step::End => break,
+                Step::GiveUp => return None,
             };
-            if next.indent < indent {
-                break;
-            }
-            if next.indent > indent {
-                return None;
-            }
-            p = next.start + next.indent;
         }
         let end = self.trailing_comments_end(first, end, indent)?;
         self.last_end = end;
@@ -373,20 +376,13 @@ impl Reader<'_> {
             };
             end = self.last_end;
             items.push(item);
-            let Some(next) = self.peek_content() else {
-                break;
+            p = match self.next_entry(indent) {
+                // Not a dash: a mapping's next key after `key:` + a sequence at the key's own
+                // indentation.
+                Step::Entry(p) if self.is_dash(p, self.lines[self.at].end) => p,
+                Step::Entry(_) | Step::End => break,
+                Step::GiveUp => return None,
             };
-            if next.indent < indent {
-                break;
-            }
-            if next.indent > indent {
-                return None;
-            }
-            p = next.start + next.indent;
-            if !self.is_dash(p, next.end) {
-                // A mapping's next key after `key:` + a sequence at the key's own indentation.
-                break;
-            }
         }
         let end = self.trailing_comments_end(first, end, indent)?;
         self.last_end = end;
@@ -583,6 +579,17 @@ impl Reader<'_> {
             ScalarStyle::Plain,
             scalar::plain(&self.text[p..e]),
         ))
+    }
+
+    /// Where a collection indented `indent` goes on after an entry: the next content line at
+    /// the same indentation, or its end (a less indented line or the file's end).
+    fn next_entry(&mut self, indent: usize) -> Step {
+        match self.peek_content() {
+            None => Step::End,
+            Some(next) if next.indent < indent => Step::End,
+            Some(next) if next.indent > indent => Step::GiveUp,
+            Some(next) => Step::Entry(next.start + next.indent),
+        }
     }
 
     /// `|` or `>` with an optional chomping indicator at `p`; the text lines follow, more

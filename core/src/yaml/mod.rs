@@ -761,43 +761,10 @@ fn build_mapping(
             .as_scalar()
             .is_some_and(|s| s.style == ScalarStyle::Plain && s.text == "<<")
     };
+    record_duplicates(written.iter().filter(|e| !is_merge_key(e)), duplicates);
     if !written.iter().any(is_merge_key) {
-        // The usual case: the entries stay as written; only duplicates are looked for, without
-        // copying keys (this runs for every mapping of every file).
-        fn key_of(e: &Entry) -> Option<&str> {
-            if e.key.from_alias {
-                None
-            } else {
-                e.key.as_str()
-            }
-        }
-        if written.len() <= 16 {
-            for (i, e) in written.iter().enumerate() {
-                let Some(k) = key_of(e) else { continue };
-                if let Some(first) = written[..i].iter().find(|f| key_of(f) == Some(k)) {
-                    duplicates.push(DuplicateKey {
-                        key: k.to_string(),
-                        first: first.key.range,
-                        duplicate: e.key.range,
-                    });
-                }
-            }
-        } else {
-            let mut seen: HashMap<&str, TextRange> = HashMap::with_capacity(written.len());
-            for e in &written {
-                let Some(k) = key_of(e) else { continue };
-                if let Some(first) = seen.get(k) {
-                    duplicates.push(DuplicateKey {
-                        key: k.to_string(),
-                        first: *first,
-                        duplicate: e.key.range,
-                    });
-                } else {
-                    seen.insert(k, e.key.range);
-                }
-            }
-        }
-        // Exact capacity: slack in millions of small mappings adds up.
+        // The usual case: the entries stay as written. Exact capacity: slack in millions of
+        // small mappings adds up.
         let mut written = written;
         written.shrink_to_fit();
         return Node {
@@ -807,32 +774,14 @@ fn build_mapping(
             value: Value::Mapping(written),
         };
     }
-    let mut seen: HashMap<String, TextRange> = HashMap::new();
     let mut entries = Vec::with_capacity(written.len());
     let mut merges = Vec::new();
     for e in written {
-        let is_merge = e
-            .key
-            .as_scalar()
-            .is_some_and(|s| s.style == ScalarStyle::Plain && s.text == "<<");
-        if is_merge {
+        if is_merge_key(&e) {
             merges.push(e.value);
-            continue;
+        } else {
+            entries.push(e);
         }
-        if let Some(k) = e.key.as_str() {
-            if !e.key.from_alias {
-                if let Some(first) = seen.get(k) {
-                    duplicates.push(DuplicateKey {
-                        key: k.to_string(),
-                        first: *first,
-                        duplicate: e.key.range,
-                    });
-                } else {
-                    seen.insert(k.to_string(), e.key.range);
-                }
-            }
-        }
-        entries.push(e);
     }
     for source in merges {
         let sources: Vec<Node> = match source.value {
@@ -859,6 +808,48 @@ fn build_mapping(
         props: None,
         from_alias: false,
         value: Value::Mapping(entries),
+    }
+}
+
+/// Keys written twice in one mapping (copies made by aliases do not count), found without
+/// copying keys: this runs for every mapping of every file.
+fn record_duplicates<'e>(
+    entries: impl Iterator<Item = &'e Entry> + Clone,
+    duplicates: &mut Vec<DuplicateKey>,
+) {
+    fn key_of(e: &Entry) -> Option<&str> {
+        if e.key.from_alias {
+            None
+        } else {
+            e.key.as_str()
+        }
+    }
+    let mut report = |key: &str, first: TextRange, duplicate: TextRange| {
+        duplicates.push(DuplicateKey {
+            key: key.to_string(),
+            first,
+            duplicate,
+        })
+    };
+    if entries.clone().nth(16).is_none() {
+        // Few keys: comparing each with those before it beats hashing.
+        for (i, e) in entries.clone().enumerate() {
+            let Some(k) = key_of(e) else { continue };
+            if let Some(first) = entries.clone().take(i).find(|f| key_of(f) == Some(k)) {
+                report(k, first.key.range, e.key.range);
+            }
+        }
+    } else {
+        let mut seen: HashMap<&str, TextRange> = HashMap::new();
+        for e in entries {
+            let Some(k) = key_of(e) else { continue };
+            match seen.get(k) {
+                Some(first) => report(k, *first, e.key.range),
+                None => {
+                    seen.insert(k, e.key.range);
+                }
+            }
+        }
     }
 }
 
