@@ -113,16 +113,7 @@ fn random_history(seed: u64, steps: usize) -> Repo {
                     1 => &["-X", "theirs"],
                     _ => &["-X", "ours"],
                 };
-                let mut args = vec![
-                    "-c",
-                    "user.name=T",
-                    "-c",
-                    "user.email=t@example.org",
-                    "merge",
-                    "-q",
-                    "--no-ff",
-                    "-m",
-                ];
+                let mut args = vec!["merge", "-q", "--no-ff", "-m"];
                 let msg = format!("merge {other} into {branch} at {step}");
                 args.push(&msg);
                 args.extend_from_slice(strategy);
@@ -137,16 +128,7 @@ fn random_history(seed: u64, steps: usize) -> Repo {
                     let text = format!("{}evil {step}\n", r.read(f));
                     r.write(f, &text);
                     r.git(&["add", "-A"]);
-                    r.git(&[
-                        "-c",
-                        "user.name=T",
-                        "-c",
-                        "user.email=t@example.org",
-                        "commit",
-                        "-q",
-                        "--amend",
-                        "--no-edit",
-                    ]);
+                    r.git(&["commit", "-q", "--amend", "--no-edit"]);
                 }
             }
             _ => {
@@ -340,19 +322,7 @@ fn describe_left_to_git_where_versions_disagree() {
     r.commit("s", &[("s", "1\n")]);
     r.tag("near");
     r.git(&["checkout", "-q", "main"]);
-    r.git(&[
-        "-c",
-        "user.name=T",
-        "-c",
-        "user.email=t@example.org",
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "merge",
-        "long",
-        "short",
-    ]);
+    r.git(&["merge", "-q", "--no-ff", "-m", "merge", "long", "short"]);
     let history = History::open(r.path()).unwrap();
     assert!(
         history.describe(0).is_err(),

@@ -161,27 +161,12 @@ fn scenarios() -> Vec<(&'static str, Repo, &'static str)> {
     touch(&mut r, "f2 readme", "README.md");
     r.git(&["checkout", "-q", "main"]);
     touch(&mut r, "m1 singleuser", "images/singleuser/x");
-    r.git(&[
-        "-c",
-        "user.name=T",
-        "-c",
-        "user.email=t@example.org",
-        "merge",
-        "-q",
-        "--no-ff",
-        "-m",
-        "merge feature",
-        "feature",
-    ]);
+    r.git(&["merge", "-q", "--no-ff", "-m", "merge feature", "feature"]);
     r.git(&["checkout", "-q", "-b", "side"]);
     touch(&mut r, "s1 tool", "images/tool/x");
     r.git(&["checkout", "-q", "main"]);
     touch(&mut r, "m2 chart", "mychart/templates/a.yaml");
     r.git(&[
-        "-c",
-        "user.name=T",
-        "-c",
-        "user.email=t@example.org",
         "merge",
         "-q",
         "--no-ff",
@@ -207,10 +192,6 @@ fn scenarios() -> Vec<(&'static str, Repo, &'static str)> {
     touch(&mut r, "m1 hub", "images/hub/x");
     touch(&mut r, "m2 singleuser", "images/singleuser/x");
     r.git(&[
-        "-c",
-        "user.name=T",
-        "-c",
-        "user.email=t@example.org",
         "merge",
         "-q",
         "--no-ff",
@@ -223,29 +204,10 @@ fn scenarios() -> Vec<(&'static str, Repo, &'static str)> {
     r.git(&["checkout", "-q", "-b", "evil"]);
     touch(&mut r, "e1 readme", "README.md");
     r.git(&["checkout", "-q", "main"]);
-    r.git(&[
-        "-c",
-        "user.name=T",
-        "-c",
-        "user.email=t@example.org",
-        "merge",
-        "-q",
-        "--no-ff",
-        "--no-commit",
-        "evil",
-    ]);
+    r.git(&["merge", "-q", "--no-ff", "--no-commit", "evil"]);
     r.write("images/singleuser/x", "changed in the merge\n");
     r.git(&["add", "-A"]);
-    r.git(&[
-        "-c",
-        "user.name=T",
-        "-c",
-        "user.email=t@example.org",
-        "commit",
-        "-q",
-        "-m",
-        "evil merge",
-    ]);
+    r.git(&["commit", "-q", "-m", "evil merge"]);
     out.push(("merge-simplification", r, ""));
 
     // baseVersion, after a tag and with `minor`.
