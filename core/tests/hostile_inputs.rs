@@ -444,3 +444,37 @@ fn whitespace_indented_first_line() {
         },
     );
 }
+
+/// Found by the `yaml` and `fix` fuzz targets: a comment, then an indented first line, then a
+/// line indented less. yaml_parser 0.3 underflows its indentation counter on it (a panic with
+/// overflow checks); hublint reports the syntax error itself, and the other file survives.
+#[test]
+fn first_line_indented_more_than_a_later_line() {
+    bounded(
+        "first_line_indented_more_than_a_later_line",
+        Duration::from_secs(10),
+        100,
+        || {
+            let shapes = [
+                "# We look to document everything,  - custom\n  - global\nproperties:\n",
+                "# Builds the hub image\n        - sean@example.edu\n        - sharon@example.edu\njupyterhub-home-nfs:\n  gke:\n    volumeId: x\n",
+                "# c\n  a: 1\nb: 1\n",
+            ];
+            let mut ws = with_sentinel();
+            cluster_with_hub_values(&mut ws, "dedent_0.yaml");
+            for (i, text) in shapes.iter().enumerate() {
+                ws.insert_text(&format!("config/clusters/c/dedent_{i}.yaml"), *text);
+            }
+            let diags = check(&ws, &Config::default());
+            for i in 0..shapes.len() {
+                assert_reported(
+                    &diags,
+                    &format!("config/clusters/c/dedent_{i}.yaml"),
+                    "Y001",
+                    "indented less than the document's first line",
+                );
+            }
+            assert_sentinel_kept(&diags);
+        },
+    );
+}

@@ -298,7 +298,54 @@ fn parse_with(text: &str, path: Path) -> Option<YamlFile> {
             return Some(file);
         }
     }
+    if let Some((at, message)) = dedent_below_first_line(body) {
+        file.errors.push(YamlError {
+            kind: YamlErrorKind::Syntax,
+            range: TextRange::empty(at + bom),
+            message,
+        });
+        return Some(file);
+    }
     Some(full_parse(text, bom, file))
+}
+
+/// A content line of the first document indented less than the document's first content
+/// line: YAML rejects it, and yaml_parser 0.3 underflows its indentation counter on it when a
+/// comment line comes first (a panic with overflow checks, found by the `yaml` and `fix` fuzz
+/// targets), so it is reported here without calling the parser.
+fn dedent_below_first_line(text: &str) -> Option<(usize, String)> {
+    let mut first: Option<(usize, usize)> = None;
+    let mut offset = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start_matches(' ');
+        let content = trimmed.trim_end();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        // A document marker or directive: the next document may start anywhere.
+        if content.starts_with("---") || content.starts_with("...") || content.starts_with('%') {
+            return None;
+        }
+        let indent = line.len() - trimmed.len();
+        match first {
+            None if indent == 0 => return None,
+            None => first = Some((indent, n)),
+            Some((k, first_line)) if indent < k => {
+                return Some((
+                    start,
+                    format!(
+                        "YAML syntax error: line {} is indented less than the document's first line (line {}, {k} spaces)",
+                        n + 1,
+                        first_line + 1
+                    ),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    None
 }
 
 fn full_parse(text: &str, bom: usize, mut file: YamlFile) -> YamlFile {
