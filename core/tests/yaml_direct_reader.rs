@@ -233,6 +233,16 @@ fn edge_cases_agree_or_fall_back() {
         "a: # comment\n  - x\n",
         "-\n  a: 1\n-\n",
         "- # c\n  - x\n",
+        "a: one\n  two\n\n  three   \nb: 1\n",
+        "a:\n  below\n  and more\nb: 1\n",
+        "a: one # c\n  two\n",
+        "- x\n  y\n- z\n",
+        "a: one\n  b: c\n",
+        "a:\n  - x\n    y\n",
+        "a: one\n  # c\n  two\n",
+        "a: one\n  - two\n",
+        "a: one\n\n\n",
+        "k:\n  - mountPath: \n      /usr/local/etc/x.py\n    name: q\n",
     ];
     let mut direct = 0;
     for case in cases {
@@ -248,6 +258,8 @@ fn edge_cases_agree_or_fall_back() {
         "k: |\n  text\n   more\n\n  last\n\n# c\nz: 1\n",
         "a: [1, 2, 'three', \"four\"]\nb: {}\nc: []\nd: {x: 1, \"y\": [a, b], z: {q: r}}\n",
         "a: 1\na: 2\n",
+        "a: one\n  two\n\n  three   \nb: 1\n",
+        "k:\n  - mountPath: \n      /usr/local/etc/x.py\n    name: q\n",
     ] {
         assert!(
             parse_direct_only(ordinary).is_some(),

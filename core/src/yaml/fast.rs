@@ -490,8 +490,20 @@ impl Reader<'_> {
     /// does not read.
     fn value_below(&mut self, indent: usize, same_indent_seq: bool) -> Option<Node> {
         let next = self.peek_content()?;
-        let node = if next.indent > indent {
-            self.block_node(next.start + next.indent, next.indent)
+        let p = next.start + next.indent;
+        let node = if next.indent > indent
+            && !self.is_dash(p, next.end)
+            && self.key_end(p, next.end).is_none()
+        {
+            // `key:` with its (plain) value on the lines below.
+            match self.bytes[p] {
+                c if is_indicator(c) => None,
+                _ => self
+                    .plain_value(p, next.end)
+                    .and_then(|first| self.plain_continued(first, indent)),
+            }
+        } else if next.indent > indent {
+            self.block_node(p, next.indent)
         } else if same_indent_seq
             && next.indent == indent
             && self.is_dash(next.start + next.indent, next.end)
@@ -547,7 +559,10 @@ impl Reader<'_> {
             }
             b'-' if p + 1 < line.end && b[p + 1] != b' ' => self.plain_value(p, line.end)?,
             c if is_indicator(c) => return None,
-            _ => self.plain_value(p, line.end)?,
+            _ => {
+                let first = self.plain_value(p, line.end)?;
+                return self.plain_continued(first, indent);
+            }
         };
         self.last_end = node.range.end;
         self.at += 1;
@@ -579,6 +594,55 @@ impl Reader<'_> {
             ScalarStyle::Plain,
             scalar::plain(&self.text[p..e]),
         ))
+    }
+
+    /// A plain scalar whose first line is `first` (on line `self.at`, no comment after it),
+    /// continued on the following lines indented more than `indent`: folded into one string
+    /// (a line break becomes a space, an empty line a newline). Continuation lines that could
+    /// read as anything else (a key, a comment, an indicator) are left to the full parser.
+    fn plain_continued(&mut self, first: Node, indent: usize) -> Option<Node> {
+        let start = first.range.start;
+        let mut end = first.range.end;
+        let mut j = self.at + 1;
+        let mut last_text_line = self.at;
+        // A comment ends the scalar on its first line.
+        let line = self.lines[self.at];
+        if self.bytes[end..line.end].contains(&b'#') {
+            j = self.lines.len();
+        }
+        while let Some(l) = self.lines.get(j) {
+            if l.blank {
+                j += 1;
+                continue;
+            }
+            if l.indent <= indent || l.comment {
+                break;
+            }
+            let content = &self.text[l.start + l.indent..l.end];
+            let c = content.as_bytes()[0];
+            if is_indicator(c)
+                || content.contains(": ")
+                || content.contains(" #")
+                || content.ends_with(':')
+            {
+                return None;
+            }
+            end = l.start + l.indent + content.trim_end_matches(' ').len();
+            last_text_line = j;
+            j += 1;
+        }
+        self.at = last_text_line + 1;
+        self.last_end = end;
+        let node = if end == first.range.end {
+            first
+        } else {
+            scalar_node(
+                TextRange::new(start, end),
+                ScalarStyle::Plain,
+                scalar::plain(&self.text[start..end]),
+            )
+        };
+        self.no_continuation(indent).then_some(node)
     }
 
     /// Where a collection indented `indent` goes on after an entry: the next content line at
