@@ -6,6 +6,8 @@
 //! that vanishes between listing and reading is skipped; one that cannot be read or decoded is
 //! kept as "unreadable" so a rule can report it, and the walk goes on.
 
+pub mod archives;
+
 use anyhow::{Context as _, Result};
 use hublint_core::config::{Config, CONFIG_FILE};
 use hublint_core::Workspace;
@@ -125,6 +127,7 @@ pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Loaded> {
             Err(e) => ws.insert_unreadable(&rel, e.to_string()),
         }
     }
+    add_chart_archives(root, options, &mut ws);
     for err in &config.errors {
         warnings.push(err.clone());
     }
@@ -134,6 +137,53 @@ pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Loaded> {
         config,
         warnings,
     })
+}
+
+/// The chart files inside the `.tgz` archives of every chart's `charts/` folder, put where an
+/// unpacked chart would be (an unpacked copy already there wins); an archive that cannot be
+/// read is kept as unreadable, so F001 reports it.
+fn add_chart_archives(root: &Path, options: &LoadOptions, ws: &mut Workspace) {
+    use hublint_core::workspace::join;
+    let chart_dirs: Vec<String> = ws
+        .files()
+        .filter(|f| f.file_name() == "Chart.yaml")
+        .map(|f| f.dir().to_string())
+        .collect();
+    for dir in chart_dirs {
+        for rel in archives::archives_beside(root, &dir) {
+            if options
+                .exclude
+                .iter()
+                .any(|g| hublint_core::config::glob_match(g, &rel))
+            {
+                continue;
+            }
+            let path = root.join(&rel);
+            let read = match std::fs::metadata(&path) {
+                Ok(m) if m.len() > archives::MAX_ARCHIVE_BYTES => Err(format!(
+                    "chart archive of {} bytes, over the {} byte limit",
+                    m.len(),
+                    archives::MAX_ARCHIVE_BYTES
+                )),
+                Ok(_) => std::fs::read(&path).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            match read.and_then(|bytes| archives::chart_files(&bytes)) {
+                Ok(files) => {
+                    let unpacked: Vec<bool> = files
+                        .iter()
+                        .map(|(chart, _, _)| ws.is_dir(&join(&dir, &format!("charts/{chart}"))))
+                        .collect();
+                    for ((chart, name, bytes), unpacked) in files.into_iter().zip(unpacked) {
+                        if !unpacked {
+                            ws.insert_bytes(&join(&dir, &format!("charts/{chart}/{name}")), bytes);
+                        }
+                    }
+                }
+                Err(reason) => ws.insert_unreadable(&rel, format!("chart archive: {reason}")),
+            }
+        }
+    }
 }
 
 /// Today's date in UTC (`YYYY-MM-DD`), for date-based rules.

@@ -4,9 +4,10 @@
 //! Where a hub's jupyterhub schema comes from, first that exists wins:
 //! 1. an unpacked chart in the workspace, `<chart dir>/charts/jupyterhub/values.schema.json`
 //!    (or `.yaml`), when its `Chart.yaml` is absent or has the wanted version. Core does no
-//!    I/O and reads no archives: a front end that finds `charts/jupyterhub-<v>.tgz` inserts
-//!    the archive's `jupyterhub/values.schema.json`, `values.yaml` and `Chart.yaml` into the
-//!    workspace under `<chart dir>/charts/jupyterhub/` (see [`unpacked_chart_dir`]); with the
+//!    I/O and reads no archives: the disk loader (`hublint-discover`, for the CLI and the
+//!    language server) puts a `charts/jupyterhub-<v>.tgz` archive's
+//!    `jupyterhub/values.schema.json`, `values.yaml` and `Chart.yaml` into the workspace
+//!    under `<chart dir>/charts/jupyterhub/` (see [`unpacked_chart_dir`]); with the
 //!    chart's `values.yaml` there, required keys are checked over the chart's defaults;
 //! 2. the chart's own repository (a workspace whose `Chart.yaml` is the jupyterhub chart);
 //! 3. the schema compiled into hublint for each jupyterhub chart release from 3.0.0 on
