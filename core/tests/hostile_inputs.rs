@@ -459,6 +459,8 @@ fn first_line_indented_more_than_a_later_line() {
                 "# We look to document everything,  - custom\n  - global\nproperties:\n",
                 "# Builds the hub image\n        - sean@example.edu\n        - sharon@example.edu\njupyterhub-home-nfs:\n  gke:\n    volumeId: x\n",
                 "# c\n  a: 1\nb: 1\n",
+                // (the `chart_yaml` target's: a lone CR, which yaml_parser reads as a line break)
+                "# Chart.yaml\n  - name: Erik\n    email: erik@sa\r![s:\x0cp[s:aurce.se\n",
             ];
             let mut ws = with_sentinel();
             cluster_with_hub_values(&mut ws, "dedent_0.yaml");

@@ -243,6 +243,10 @@ fn edge_cases_agree_or_fall_back() {
         "a: one\n  - two\n",
         "a: one\n\n\n",
         "k:\n  - mountPath: \n      /usr/local/etc/x.py\n    name: q\n",
+        // Found by the `yaml` fuzz target: yaml_parser refuses a plain scalar `-[`.
+        "- -[a, {b:0 [a, {b:0c}]\u{fffd}\n",
+        "a: -[x]\n",
+        "a: -{x\n",
     ];
     let mut direct = 0;
     for case in cases {

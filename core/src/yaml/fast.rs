@@ -557,7 +557,12 @@ impl Reader<'_> {
                 self.at += 1;
                 return self.no_continuation(indent).then_some(node);
             }
-            b'-' if p + 1 < line.end && b[p + 1] != b' ' => self.plain_value(p, line.end)?,
+            // `-1`, `--flag`; not `-[`, which yaml_parser refuses.
+            b'-' if p + 1 < line.end
+                && !matches!(b[p + 1], b' ' | b',' | b'[' | b']' | b'{' | b'}') =>
+            {
+                self.plain_value(p, line.end)?
+            }
             c if is_indicator(c) => return None,
             _ => {
                 let first = self.plain_value(p, line.end)?;

@@ -314,9 +314,12 @@ fn parse_with(text: &str, path: Path) -> Option<YamlFile> {
 /// comment line comes first (a panic with overflow checks, found by the `yaml` and `fix` fuzz
 /// targets), so it is reported here without calling the parser.
 fn dedent_below_first_line(text: &str) -> Option<(usize, String)> {
+    let line_no = |at: usize| text[..at].matches('\n').count() + 1;
+    // (indentation, offset) of the first content line.
     let mut first: Option<(usize, usize)> = None;
     let mut offset = 0;
-    for (n, line) in text.split_inclusive('\n').enumerate() {
+    // yaml_parser breaks lines at a lone CR too (a fuzz input had one mid-line).
+    for line in text.split_inclusive(['\n', '\r']) {
         let start = offset;
         offset += line.len();
         let trimmed = line.trim_start_matches(' ');
@@ -331,14 +334,14 @@ fn dedent_below_first_line(text: &str) -> Option<(usize, String)> {
         let indent = line.len() - trimmed.len();
         match first {
             None if indent == 0 => return None,
-            None => first = Some((indent, n)),
-            Some((k, first_line)) if indent < k => {
+            None => first = Some((indent, start)),
+            Some((k, first_start)) if indent < k => {
                 return Some((
                     start,
                     format!(
                         "YAML syntax error: line {} is indented less than the document's first line (line {}, {k} spaces)",
-                        n + 1,
-                        first_line + 1
+                        line_no(start),
+                        line_no(first_start)
                     ),
                 ))
             }
