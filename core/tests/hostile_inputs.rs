@@ -461,6 +461,9 @@ fn first_line_indented_more_than_a_later_line() {
                 "# c\n  a: 1\nb: 1\n",
                 // (the `chart_yaml` target's: a lone CR, which yaml_parser reads as a line break)
                 "# Chart.yaml\n  - name: Erik\n    email: erik@sa\r![s:\x0cp[s:aurce.se\n",
+                // (and a document marker after the indented document)
+                "# Chart email: erik@\n  - # c\n...*[c,h3rsoi.*[c\n",
+                "# c\n  - a\n---\nb: 1\n",
             ];
             let mut ws = with_sentinel();
             cluster_with_hub_values(&mut ws, "dedent_0.yaml");
@@ -473,7 +476,7 @@ fn first_line_indented_more_than_a_later_line() {
                     &diags,
                     &format!("config/clusters/c/dedent_{i}.yaml"),
                     "Y001",
-                    "indented less than the document's first line",
+                    "indented less than",
                 );
             }
             assert_sentinel_kept(&diags);

@@ -247,11 +247,30 @@ fn edge_cases_agree_or_fall_back() {
         "- -[a, {b:0 [a, {b:0c}]\u{fffd}\n",
         "a: -[x]\n",
         "a: -{x\n",
+        // Found by the `yaml` fuzz target: two byte-order marks, both dropped by yaml_parser.
+        "\u{feff}\u{feff}k v\nk\u{fffd}\u{fffd} v\n",
+        "\u{feff}\u{feff}a: 1\nb: \u{e9}\n",
     ];
     let mut direct = 0;
     for case in cases {
         if agree(&format!("{case:?}"), case) {
             direct += 1;
+        }
+        // Whichever path read it: every span inside the text, on character boundaries.
+        for line in outline(&parse(case)) {
+            let Some((_, rest)) = line.split_once("TextRange { start: ") else {
+                continue;
+            };
+            let (start, rest) = rest.split_once(", end: ").unwrap();
+            let end = rest.split_once(' ').unwrap().0;
+            let (start, end): (usize, usize) = (start.parse().unwrap(), end.parse().unwrap());
+            assert!(
+                start <= end
+                    && end <= case.len()
+                    && case.is_char_boundary(start)
+                    && case.is_char_boundary(end),
+                "{case:?}: span {start}..{end} in {line}"
+            );
         }
     }
     eprintln!("{direct} of {} edge cases read directly", cases.len());
