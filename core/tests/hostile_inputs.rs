@@ -445,6 +445,39 @@ fn whitespace_indented_first_line() {
     );
 }
 
+/// Found by the `cluster_yaml` fuzz target: 64 tabs before a structure line overflow
+/// yaml_parser's 64-bit indentation mask (it counts tabs as indentation); also behind a CR.
+#[test]
+fn tab_indented_structure_past_the_mask() {
+    bounded(
+        "tab_indented_structure_past_the_mask",
+        Duration::from_secs(10),
+        100,
+        || {
+            let mut ws = with_sentinel();
+            cluster_with_hub_values(&mut ws, "tabs_0.yaml");
+            let shapes = [
+                format!("    : - : \n{}:", "\t".repeat(64)),
+                format!("a: 1\n{}b: 2\n", "\t".repeat(70)),
+                format!("a: 1\r{}b: 2\n", " ".repeat(70)),
+            ];
+            for (i, text) in shapes.iter().enumerate() {
+                ws.insert_text(&format!("config/clusters/c/tabs_{i}.yaml"), text.clone());
+            }
+            let diags = check(&ws, &Config::default());
+            for i in 0..shapes.len() {
+                assert_reported(
+                    &diags,
+                    &format!("config/clusters/c/tabs_{i}.yaml"),
+                    "Y001",
+                    "columns",
+                );
+            }
+            assert_sentinel_kept(&diags);
+        },
+    );
+}
+
 /// Found by the `yaml` and `fix` fuzz targets: a comment, then an indented first line, then a
 /// line indented less. yaml_parser 0.3 underflows its indentation counter on it (a panic with
 /// overflow checks); hublint reports the syntax error itself, and the other file survives.

@@ -416,10 +416,12 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
     let mut offset = 0;
     // Indentation of the line that opened a block scalar (`key: |`), while inside it.
     let mut block_scalar: Option<usize> = None;
-    for line in text.split_inclusive('\n') {
+    // Lines and indentation as yaml_parser sees them: a lone CR breaks a line, and tabs and
+    // other blanks count towards its indentation mask (64 tabs overflowed it: a fuzz input).
+    for line in text.split_inclusive(['\n', '\r']) {
         let start = offset;
         offset += line.len();
-        let trimmed = line.trim_start_matches(' ');
+        let trimmed = line.trim_start_matches([' ', '\t', '\x0b', '\x0c']);
         let indent = line.len() - trimmed.len();
         if trimmed.trim().is_empty() {
             continue;
