@@ -497,6 +497,8 @@ fn first_line_indented_more_than_a_later_line() {
                 // (and a document marker after the indented document)
                 "# Chart email: erik@\n  - # c\n...*[c,h3rsoi.*[c\n",
                 "# c\n  - a\n---\nb: 1\n",
+                // (an indented document after a `...`: the `chart_yaml` target's)
+                "...\n - :\n,",
             ];
             let mut ws = with_sentinel();
             cluster_with_hub_values(&mut ws, "dedent_0.yaml");

@@ -250,6 +250,11 @@ fn edge_cases_agree_or_fall_back() {
         // Found by the `yaml` fuzz target: two byte-order marks, both dropped by yaml_parser.
         "\u{feff}\u{feff}k v\nk\u{fffd}\u{fffd} v\n",
         "\u{feff}\u{feff}a: 1\nb: \u{e9}\n",
+        // Found by the `yaml` fuzz target: an empty last entry of a sequence at its key's
+        // indentation, then the next key.
+        "s:\n  b:\n  r:\n  b:\n        s:\n        - #\n        l: s\n  r:",
+        "s:\n-\nl: s\n",
+        "s:\n- # c\n  # d\nl: s\n",
     ];
     let mut direct = 0;
     for case in cases {

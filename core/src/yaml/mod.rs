@@ -330,8 +330,11 @@ fn dedent_below_first_line(text: &str) -> Option<(usize, String)> {
             continue;
         }
         let indent = line.len() - trimmed.len();
+        let marker = indent == 0 && (content.starts_with("---") || content.starts_with("..."));
         match first {
-            None if indent == 0 => return None,
+            // A document marker: the next document sets its own first line (a fuzz input
+            // indented the line after a `...`).
+            None | Some((0, _)) if marker => first = None,
             None => first = Some((indent, start)),
             Some((k, first_start)) if indent < k => {
                 return Some((
