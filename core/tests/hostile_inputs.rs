@@ -460,6 +460,8 @@ fn tab_indented_structure_past_the_mask() {
                 format!("    : - : \n{}:", "\t".repeat(64)),
                 format!("a: 1\n{}b: 2\n", "\t".repeat(70)),
                 format!("a: 1\r{}b: 2\n", " ".repeat(70)),
+                // (the `chart_yaml` target's: tabs after an explicit-key `?`)
+                format!("?{}? ", "\t".repeat(63)),
             ];
             for (i, text) in shapes.iter().enumerate() {
                 ws.insert_text(&format!("config/clusters/c/tabs_{i}.yaml"), text.clone());

@@ -255,6 +255,8 @@ fn edge_cases_agree_or_fall_back() {
         "s:\n  b:\n  r:\n  b:\n        s:\n        - #\n        l: s\n  r:",
         "s:\n-\nl: s\n",
         "s:\n- # c\n  # d\nl: s\n",
+        "- -\"[[[[\n",
+        "a: -'x'\n",
     ];
     let mut direct = 0;
     for case in cases {

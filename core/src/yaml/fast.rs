@@ -561,9 +561,10 @@ impl Reader<'_> {
                 self.at += 1;
                 return self.no_continuation(indent).then_some(node);
             }
-            // `-1`, `--flag`; not `-[`, which yaml_parser refuses.
+            // `-1`, `--flag`, `-c`; anything else after the dash (`-[`, `-"`) is yaml_parser's.
             b'-' if p + 1 < line.end
-                && !matches!(b[p + 1], b' ' | b',' | b'[' | b']' | b'{' | b'}') =>
+                && (b[p + 1].is_ascii_alphanumeric()
+                    || matches!(b[p + 1], b'-' | b'.' | b'_' | b'/')) =>
             {
                 self.plain_value(p, line.end)?
             }
