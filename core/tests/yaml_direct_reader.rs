@@ -257,6 +257,9 @@ fn edge_cases_agree_or_fall_back() {
         "s:\n- # c\n  # d\nl: s\n",
         "- -\"[[[[\n",
         "a: -'x'\n",
+        "a:\n  b\n \u{fffd}",
+        "a:\n  b\n c\n",
+        "a:\n  b\n  c\n",
     ];
     let mut direct = 0;
     for case in cases {

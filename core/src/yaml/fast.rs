@@ -504,7 +504,7 @@ impl Reader<'_> {
                 c if is_indicator(c) => None,
                 _ => self
                     .plain_value(p, next.end)
-                    .and_then(|first| self.plain_continued(first, indent)),
+                    .and_then(|first| self.plain_continued(first, indent, next.indent)),
             }
         } else if next.indent > indent {
             self.block_node(p, next.indent)
@@ -571,7 +571,7 @@ impl Reader<'_> {
             c if is_indicator(c) => return None,
             _ => {
                 let first = self.plain_value(p, line.end)?;
-                return self.plain_continued(first, indent);
+                return self.plain_continued(first, indent, indent + 1);
             }
         };
         self.last_end = node.range.end;
@@ -610,7 +610,9 @@ impl Reader<'_> {
     /// continued on the following lines indented more than `indent`: folded into one string
     /// (a line break becomes a space, an empty line a newline). Continuation lines that could
     /// read as anything else (a key, a comment, an indicator) are left to the full parser.
-    fn plain_continued(&mut self, first: Node, indent: usize) -> Option<Node> {
+    /// Continuation lines indented less than `min_indent` (but more than `indent`) are left
+    /// to the full parser too (yaml_parser refuses some: a fuzz input).
+    fn plain_continued(&mut self, first: Node, indent: usize, min_indent: usize) -> Option<Node> {
         let start = first.range.start;
         let mut end = first.range.end;
         let mut j = self.at + 1;
@@ -627,6 +629,9 @@ impl Reader<'_> {
             }
             if l.indent <= indent || l.comment {
                 break;
+            }
+            if l.indent < min_indent {
+                return None;
             }
             let content = &self.text[l.start + l.indent..l.end];
             let c = content.as_bytes()[0];
