@@ -10,12 +10,6 @@ fn workspace(files: &[(&str, &str)]) -> Workspace {
     ws
 }
 
-fn run(files: &[(&str, &str)]) -> (Workspace, Vec<Diagnostic>) {
-    let ws = workspace(files);
-    let diags = check(&ws, &Config::default());
-    (ws, diags)
-}
-
 fn of<'a>(diags: &'a [Diagnostic], code: &str) -> Vec<&'a Diagnostic> {
     diags.iter().filter(|d| d.code == code).collect()
 }

@@ -6,6 +6,8 @@
 use hublint_core::fix::apply_edits;
 use hublint_core::model::is_requirements_name;
 use hublint_core::{check, Config, Severity, Workspace};
+mod corpus_files;
+use corpus_files::walk;
 use std::path::{Path, PathBuf};
 
 fn corpus() -> Option<PathBuf> {
@@ -15,22 +17,6 @@ fn corpus() -> Option<PathBuf> {
     } else {
         eprintln!("note: {} not found; corpus tests skipped", p.display());
         None
-    }
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            if p.file_name().is_some_and(|n| n != ".git") {
-                walk(&p, out);
-            }
-        } else {
-            out.push(p);
-        }
     }
 }
 

@@ -6,22 +6,16 @@
 //! most real files itself, or it saves nothing.
 
 use hublint_core::yaml::{parse, parse_direct_only, parse_with_yaml_parser, Node, Value, YamlFile};
+mod corpus_files;
 use std::path::{Path, PathBuf};
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            if p.file_name().is_some_and(|n| n != ".git") {
-                yaml_files(&p, out);
-            }
-        } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-            out.push(p);
-        }
-    }
+    let mut all = Vec::new();
+    corpus_files::walk(dir, &mut all);
+    out.extend(
+        all.into_iter()
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml")),
+    );
 }
 
 fn real_files() -> Vec<(PathBuf, String)> {

@@ -19,14 +19,6 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// This rule's diagnostics alone, before configuration and suppression comments (for
-    /// profiling one rule; `check` runs them all).
-    pub fn run(&'static self, ctx: &Context) -> Vec<Diagnostic> {
-        let mut sink = Sink::new(self);
-        (self.check)(ctx, &mut sink);
-        sink.out
-    }
-
     /// The first sentence of the doc's first paragraph (after any heading).
     pub fn summary(&self) -> String {
         let para: Vec<&str> = self

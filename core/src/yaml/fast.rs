@@ -250,9 +250,9 @@ impl Reader<'_> {
         node
     }
 
-    /// Where the key starting at `p` ends and its colon is: `(key_end, colon)`, when the text
-    /// at `p` is a one-line key followed by `:` and a space or the line's end.
-    fn key_end(&self, p: usize, end: usize) -> Option<(usize, usize)> {
+    /// Where the key starting at `p` ends (its colon is there), when the text at `p` is a
+    /// one-line key followed by `:` and a space or the line's end.
+    fn key_end(&self, p: usize, end: usize) -> Option<usize> {
         let b = self.bytes;
         let key_end = match b[p] {
             q @ (b'"' | b'\'') => self.quoted_end(p, end, q)?,
@@ -276,7 +276,7 @@ impl Reader<'_> {
             if b[key_end - 1] == b' ' {
                 return None;
             }
-            Some((key_end, key_end))
+            Some(key_end)
         } else {
             None
         }
@@ -318,7 +318,7 @@ impl Reader<'_> {
         let mut end;
         loop {
             let line = self.lines[self.at];
-            let (key_end, colon) = self.key_end(p, line.end)?;
+            let key_end = self.key_end(p, line.end)?;
             let key = if matches!(self.bytes[p], b'"' | b'\'') {
                 self.quoted_node(p, key_end)
             } else {
@@ -329,7 +329,7 @@ impl Reader<'_> {
                     scalar::plain(raw),
                 )
             };
-            let value = self.value(colon + 1, indent, true)?;
+            let value = self.value(key_end + 1, indent, true)?;
             end = self.last_end;
             entries.push(Entry {
                 key,
