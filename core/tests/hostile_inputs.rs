@@ -462,6 +462,8 @@ fn tab_indented_structure_past_the_mask() {
                 format!("a: 1\r{}b: 2\n", " ".repeat(70)),
                 // (the `chart_yaml` target's: tabs after an explicit-key `?`)
                 format!("?{}? ", "\t".repeat(63)),
+                // (the `chart_yaml` target's: blanks after `?`, then a flow collection)
+                format!("? {}{{c >:", " ".repeat(119)),
             ];
             for (i, text) in shapes.iter().enumerate() {
                 ws.insert_text(&format!("config/clusters/c/tabs_{i}.yaml"), text.clone());

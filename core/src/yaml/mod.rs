@@ -442,6 +442,9 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
             }
             indents.push(indent);
         }
+        // Whether this line's first content sits in block context; a flow collection it opens
+        // still starts at a block column (`? <119 blanks>{c` overflowed the mask: a fuzz input).
+        let block_line = flow == 0;
         let mut dashes = 0;
         let mut rest = trimmed;
         // `- `, `? ` and `: ` open compact nodes; the blanks after them (tabs too: 63 tabs after
@@ -486,7 +489,7 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
             return Some((start + indent, deep()));
         }
         let column = line.len() - rest.len();
-        if column > MAX_INDENT && flow == 0 {
+        if column > MAX_INDENT && block_line {
             return Some((start + indent, format!("structure indented {column} columns (more than {MAX_INDENT}); the file is not parsed")));
         }
         // `key: |`, `- >-`, `key: |2+` open a block scalar whose lines follow, more indented.
