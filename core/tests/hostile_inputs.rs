@@ -464,6 +464,10 @@ fn tab_indented_structure_past_the_mask() {
                 format!("?{}? ", "\t".repeat(63)),
                 // (the `chart_yaml` target's: blanks after `?`, then a flow collection)
                 format!("? {}{{c >:", " ".repeat(119)),
+                // (and its: after an alias, yaml_parser reads `- - -` on as compact sequences)
+                format!("  -   - *\u{2} {}", "-   ".repeat(20)),
+                format!("- \"a\" {}", "- ".repeat(40)),
+                format!("a: \t{}", "- ".repeat(40)),
             ];
             for (i, text) in shapes.iter().enumerate() {
                 ws.insert_text(&format!("config/clusters/c/tabs_{i}.yaml"), text.clone());

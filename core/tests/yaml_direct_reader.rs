@@ -254,6 +254,10 @@ fn edge_cases_agree_or_fall_back() {
         "a:\n  b\n \u{fffd}",
         "a:\n  b\n c\n",
         "a:\n  b\n  c\n",
+        // Found by the `yaml` fuzz target: brackets inside a plain scalar open nothing (the
+        // pre-check had counted them as 13 unclosed flow collections).
+        "a:\n  y: s[[[[[[[[[[[[[\n  g:\ns:\n- e: \n  s:",
+        "a: foo {{{{{{{{{{{{{{{{ bar\n- x [[[[[[[[[[[[[[[[[[[[[[[[\n",
     ];
     let mut direct = 0;
     for case in cases {

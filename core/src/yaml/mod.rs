@@ -459,19 +459,38 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
         let mut quote: Option<char> = None;
         let mut prev = ' ';
         let mut content_end = rest.len();
+        // In block context, whether the next non-blank character begins a node: only there do
+        // `[`/`{` open a flow collection (`s[[[` is a plain scalar) and quotes open a string.
+        // It stays set after a property, an alias or a closed quoted or flow node, where
+        // yaml_parser, recovering, reads a following `- ` as a compact sequence (a fuzz input).
+        let mut node_start = true;
+        // Inside a property or alias token (`&a`, `!tag`, `*a`), which runs to the next blank.
+        let mut in_token = false;
+        let rest_column = line.len() - rest.len();
         for (i, ch) in rest.char_indices() {
+            let next_blank = || rest[i + ch.len_utf8()..].starts_with([' ', '\t']);
             match quote {
-                Some(q) if ch == q => quote = None,
+                Some(q) if ch == q => {
+                    quote = None;
+                    if flow == 0 {
+                        node_start = true;
+                    }
+                }
                 Some(_) => {}
+                None if in_token => in_token = !matches!(ch, ' ' | '\t'),
                 None => match ch {
                     '#' if prev == ' ' || prev == '\t' => {
                         content_end = i;
                         break;
                     }
-                    '"' | '\'' if matches!(prev, ' ' | '[' | '{' | ',' | ':') => quote = Some(ch),
-                    '[' | '{' => {
+                    ' ' | '\t' => {}
+                    '"' | '\'' if flow > 0 && matches!(prev, ' ' | '[' | '{' | ',' | ':') => {
+                        quote = Some(ch)
+                    }
+                    '"' | '\'' if flow == 0 && node_start => quote = Some(ch),
+                    '[' | '{' if flow > 0 || node_start => {
                         if flow == 0 {
-                            flow_start = start + (line.len() - rest.len()) + i;
+                            flow_start = start + rest_column + i;
                         }
                         flow += 1;
                         // Brackets opened and closed on one line nest as deep as any.
@@ -479,7 +498,27 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
                             return Some((start + indent, deep()));
                         }
                     }
-                    ']' | '}' => flow = flow.saturating_sub(1),
+                    ']' | '}' if flow > 0 => {
+                        flow -= 1;
+                        node_start = flow == 0;
+                    }
+                    '&' | '!' | '*' if flow == 0 && node_start => in_token = true,
+                    '-' | '?' | ':' if flow == 0 && node_start && next_blank() => {
+                        // A compact collection further along the line: its column counts too.
+                        let after = rest[i + 1..].trim_start_matches([' ', '\t']);
+                        let column = line.len() - after.len();
+                        if column > MAX_INDENT {
+                            return Some((start + indent, format!("structure indented {column} columns (more than {MAX_INDENT}); the file is not parsed")));
+                        }
+                    }
+                    ':' if flow == 0
+                        && (next_blank()
+                            || rest[i + 1..].starts_with(['\n', '\r'])
+                            || i + 1 == rest.len()) =>
+                    {
+                        node_start = true
+                    }
+                    _ if flow == 0 => node_start = false,
                     _ => {}
                 },
             }
