@@ -348,6 +348,88 @@ fn nesting_by_chart_daskhub_wraps_basehub() {
     assert!(s001[0].message.contains("did you mean `image`?"));
 }
 
+/// helm hands a chart's `global` values down to every subchart, where they win over the
+/// subchart's own: a top-level `global` reaches `jupyterhub.global` (and, through daskhub,
+/// `basehub.jupyterhub.global`) and the jupyterhub schema checks it there.
+#[test]
+fn global_values_reach_the_jupyterhub_schema_through_the_wrappers() {
+    // A wrong type under the top-level `global` is found, at the line that wrote it.
+    let ws = wrapper_repo(
+        "4.3.3",
+        &[("a", &["a.values.yaml"])],
+        &[("a.values.yaml", "global:\n  safeToShowValues: \"yes\"\n")],
+    );
+    let diags = schema_diagnostics(&ws);
+    let s002 = only(&diags, "S002");
+    assert_eq!(s002.len(), 1, "{diags:#?}");
+    assert_eq!(covered(&ws, s002[0]), "\"yes\"");
+    assert!(
+        s002[0]
+            .message
+            .contains("jupyterhub.global.safeToShowValues"),
+        "{}",
+        s002[0].message
+    );
+
+    // The parent's `global` wins over the subchart's own, in any values file order.
+    for files in [
+        ["top.values.yaml", "sub.values.yaml"],
+        ["sub.values.yaml", "top.values.yaml"],
+    ] {
+        let ws = wrapper_repo(
+            "4.3.3",
+            &[("a", &files)],
+            &[
+                ("top.values.yaml", "global:\n  safeToShowValues: true\n"),
+                (
+                    "sub.values.yaml",
+                    "jupyterhub:\n  global:\n    safeToShowValues: \"no\"\n",
+                ),
+            ],
+        );
+        assert!(
+            only(&schema_diagnostics(&ws), "S002").is_empty(),
+            "{files:?}"
+        );
+    }
+    // Without the parent's value the subchart's own wrong one is found.
+    let ws = wrapper_repo(
+        "4.3.3",
+        &[("a", &["sub.values.yaml"])],
+        &[(
+            "sub.values.yaml",
+            "jupyterhub:\n  global:\n    safeToShowValues: \"no\"\n",
+        )],
+    );
+    assert_eq!(only(&schema_diagnostics(&ws), "S002").len(), 1);
+
+    // Two levels down: daskhub's top-level `global` reaches basehub.jupyterhub.global.
+    let mut ws = wrapper_repo(
+        "4.3.3",
+        &[],
+        &[("dask.values.yaml", "global:\n  safeToShowValues: 1\n")],
+    );
+    ws.insert_text(
+        "helm-charts/daskhub/Chart.yaml",
+        "apiVersion: v2\nname: daskhub\nversion: 0.1.0\ndependencies:\n  - name: basehub\n    version: 0.1.0\n    repository: file://../basehub\n",
+    );
+    ws.insert_text(
+        "config/clusters/c1/cluster.yaml",
+        "name: c1\nhubs:\n  - name: d\n    helm_chart: daskhub\n    helm_chart_values_files: [dask.values.yaml]\n",
+    );
+    let diags = schema_diagnostics(&ws);
+    let s002 = only(&diags, "S002");
+    assert_eq!(s002.len(), 1, "{diags:#?}");
+    assert!(
+        s002[0]
+            .message
+            .contains("basehub.jupyterhub.global.safeToShowValues"),
+        "{}",
+        s002[0].message
+    );
+    assert_eq!(covered(&ws, s002[0]), "1");
+}
+
 #[test]
 fn a_problem_in_a_shared_file_is_reported_once_naming_the_hubs() {
     let ws = wrapper_repo(
