@@ -258,6 +258,17 @@ fn edge_cases_agree_or_fall_back() {
         // pre-check had counted them as 13 unclosed flow collections).
         "a:\n  y: s[[[[[[[[[[[[[\n  g:\ns:\n- e: \n  s:",
         "a: foo {{{{{{{{{{{{{{{{ bar\n- x [[[[[[[[[[[[[[[[[[[[[[[[\n",
+        // Found by the `yaml` fuzz target: anything after a dash past column 63.
+        "-                                                               \u{fffd}",
+        "-                                                                   # c\n",
+        "- a\n-                                                                   \n",
+        // ... and every other line indented past it, unless a block scalar's text.
+        "k:\n                                                                      v\n",
+        "k: a\n                                                                      b\n",
+        "- a\n                                                                      b\n",
+        "k:\n  -\n                                                                      x\n",
+        "k: |\n                                                                      text\n                                                                      # text\nz: 1\n",
+        "k:\n                                                                      # c\nz: 1\n",
     ];
     let mut direct = 0;
     for case in cases {

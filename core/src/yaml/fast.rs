@@ -65,6 +65,9 @@ struct Reader<'a> {
     root_start: usize,
     /// Nodes that aliases may still copy (the `yaml_parser` path's budget).
     budget: usize,
+    /// Lines indented past `MAX_INDENT` that no block scalar has taken as text: `too_deep`
+    /// refuses a file with any, so this reader must too.
+    deep_lines: usize,
 }
 
 /// Read `text` (no byte-order mark) when it is in the supported part of YAML; `None` otherwise.
@@ -87,17 +90,20 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
         }
     }
     let mut lines = Vec::with_capacity(bytes.len() / 24 + 1);
+    let mut deep_lines = 0;
     let mut start = 0;
     while start < bytes.len() {
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |p| start + p);
         let indent = bytes[start..end].iter().take_while(|&&b| b == b' ').count();
         let blank = start + indent == end;
+        let comment = !blank && bytes[start + indent] == b'#';
+        deep_lines += usize::from(indent > super::MAX_INDENT && !blank && !comment);
         lines.push(Line {
             start,
             end,
             indent,
             blank,
-            comment: !blank && bytes[start + indent] == b'#',
+            comment,
         });
         start = end + 1;
     }
@@ -114,6 +120,7 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
         root_start: usize::MAX,
         depth: 0,
         budget: super::ALIAS_BUDGET,
+        deep_lines,
     };
     r.skip_trivia();
     let first = *r.lines.get(r.at)?;
@@ -133,7 +140,7 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
     r.root_start = line.start + line.indent;
     let root = r.block_node(line.start + line.indent, line.indent)?;
     r.skip_trivia();
-    if r.at < r.lines.len() || r.gave_up {
+    if r.at < r.lines.len() || r.gave_up || r.deep_lines > 0 {
         return None;
     }
     let mut comments = r.comments;
@@ -361,15 +368,16 @@ impl Reader<'_> {
                 return None;
             }
             let after = self.skip_spaces(p + 1, line.end);
+            // `too_deep` refuses whatever follows a dash past this column (a fuzz input).
+            if after - line.start > super::MAX_INDENT {
+                return None;
+            }
             let item = if after < line.end && self.is_dash(after, line.end)
                 || after < line.end
                     && self.bytes[after] != b'#'
                     && self.key_end(after, line.end).is_some()
             {
                 // `- - x` and `- key: value`: a collection indented at its own column.
-                if after - line.start > super::MAX_INDENT {
-                    return None;
-                }
                 self.block_node(after, after - line.start)?
             } else {
                 self.value(p + 1, indent, false)?
@@ -721,6 +729,10 @@ impl Reader<'_> {
         while next > self.at + 1 && self.lines[next - 1].blank {
             next -= 1;
         }
+        self.deep_lines -= self.lines[self.at + 1..next]
+            .iter()
+            .filter(|l| l.indent > super::MAX_INDENT && !l.blank && !l.comment)
+            .count();
         self.at = next;
         self.last_end = last_end;
         let body = &self.text[body_start..last_end];
