@@ -2,7 +2,7 @@
 // in WebAssembly checking all tabs together after every change, a problems list with quick
 // fixes, and the whole state kept in the URL fragment. Nothing is sent anywhere.
 
-import { EditorState } from '@codemirror/state';
+import { EditorState, Compartment } from '@codemirror/state';
 import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
   drawSelection, highlightSpecialChars,
@@ -110,15 +110,30 @@ const commonExtensions = [
   editorTheme,
 ];
 
+/** A tab's language, set when the tab is first shown: parsing every tab's text for
+ * highlighting up front held up the page's start, and checking needs only the text. */
+const language = new Compartment();
+
 function newTabState(path, text) {
   return EditorState.create({
     doc: text,
     extensions: [
       commonExtensions,
-      languageFor(path),
+      language.of([]),
       EditorView.contentAttributes.of({ 'aria-label': path, 'data-path': path }),
     ],
   });
+}
+
+/** Show a tab's state in the editor, giving it its language the first time. */
+function show(path) {
+  let state = tabs.get(path);
+  const current = language.get(state);
+  if (Array.isArray(current) && current.length === 0) {
+    state = state.update({ effects: language.reconfigure(languageFor(path)) }).state;
+    tabs.set(path, state);
+  }
+  view.setState(state);
 }
 
 /** Apply a transaction spec to a tab, whether or not it is the one on screen. */
@@ -417,7 +432,7 @@ function activate(path) {
   if (!tabs.has(path) || path === active) return;
   if (active !== null) tabs.set(active, view.state);
   active = path;
-  view.setState(tabs.get(path));
+  show(path);
   renderTabs();
   scheduleUrlUpdate();
 }
@@ -443,7 +458,7 @@ function setFiles(files, activePath) {
     for (const [p, text] of EXAMPLE_FILES) tabs.set(p, newTabState(p, text));
   }
   active = tabs.has(activePath) ? activePath : tabs.keys().next().value;
-  view.setState(tabs.get(active));
+  show(active);
   renderTabs();
   scheduleCheck();
 }
@@ -566,11 +581,7 @@ function exposeForTests() {
 
 /** Connect to the checker worker that boot.js started (or start it), and read the rule docs. */
 async function loadChecker() {
-  let worker = window.hublintWorker;
-  if (!worker) {
-    worker = new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
-    worker.postMessage({ op: 'module', module: null });
-  }
+  const worker = window.hublintWorker ?? new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
   checker = new Checker(worker);
   const { rules, version } = await checker.request('init');
   rulesByCode = new Map(rules.map((r) => [r.code, r]));

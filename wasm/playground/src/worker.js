@@ -1,21 +1,23 @@
 // The checker's thread: hublint's wasm lives here, so checking never holds up typing, and on
 // a machine with two cores the first check overlaps the editor's start-up.
 //
-// Messages in:  { op: 'module', module } once, from boot.js (a compiled WebAssembly.Module,
-//               or null to fetch the file here); then { id, op: 'init' | 'docsHtml' | 'check'
-//               | 'fixAll', codes?, set?: [[path, text]...], remove?: [path...], replace? }.
+// Messages in:  { id, op: 'init' | 'docsHtml' | 'check' | 'fixAll', codes?, set?: [[path,
+//               text]...], remove?: [path...], replace? }.
 // Messages out: { id, result } or { id, error }.
 import init, { Workspace, rules, version } from 'hublint-wasm';
 import { marked } from 'marked';
 import { EXAMPLE_FILES } from './example.js';
 
-let ws;
-let moduleArrived;
-const compiled = new Promise((resolve) => { moduleArrived = resolve; });
+const WASM_URL = new URL('./hublint_wasm_bg.wasm', import.meta.url);
+// Fetched and compiled here, at once: the page's thread is busy starting the editor, and
+// anything handed over from there would wait for it.
+const compiled = WebAssembly.compileStreaming(fetch(WASM_URL)).catch(() => null);
 
+let ws;
 const ready = (async () => {
+  // A server that does not send application/wasm: wasm-bindgen's loader tries again its way.
   const module = await compiled;
-  await init({ module_or_path: module ?? new URL('./hublint_wasm_bg.wasm', import.meta.url) });
+  await init({ module_or_path: module ?? WASM_URL });
   // Check the example at once: the page most often opens with it, and then finds these
   // parses (and the code a check runs, compiled on first use) ready for its first check.
   ws = new Workspace();
@@ -56,10 +58,6 @@ const ops = {
 
 self.onmessage = async (event) => {
   const msg = event.data;
-  if (msg.op === 'module') {
-    moduleArrived(msg.module);
-    return;
-  }
   try {
     await ready;
     self.postMessage({ id: msg.id, result: ops[msg.op](msg) });

@@ -95,6 +95,22 @@ test('typing a fix clears the diagnostic', T, async () => {
   await assertOwnOriginOnly(p, server.url);
 });
 
+test('every tab is highlighted in its own language once shown', T, async () => {
+  const p = await open();
+  const { page } = p;
+  // The language is given to a tab when first shown (see show() in main.js).
+  const tokens = () => page.evaluate(() => [...document.querySelector('#editor').shadowRoot
+    .querySelectorAll('.cm-content .cm-line span[class]')].map((s) => s.textContent));
+  for (const [path, token] of [[CHART, 'apiVersion'], [VALUES, 'jupyterhub'], [REQUIREMENTS, '17.3.0']]) {
+    await activateTab(page, path);
+    await page.waitForFunction((t) => [...document.querySelector('#editor').shadowRoot
+      .querySelectorAll('.cm-content .cm-line span[class]')].some((s) => s.textContent === t), token, { timeout: 5000 })
+      .catch(() => {});
+    assert.ok((await tokens()).includes(token), `${path}: ${JSON.stringify(await tokens())}`);
+  }
+  await assertOwnOriginOnly(p, server.url);
+});
+
 test('editing Chart.yaml changes the Dockerfile tab', T, async () => {
   const p = await open();
   const { page } = p;
