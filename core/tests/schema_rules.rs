@@ -317,16 +317,10 @@ fn helm_merge_semantics_decide_what_is_checked() {
     assert!(d.message.contains("jupyterhub chart 4.3.3 schema"));
 }
 
-#[test]
-fn nesting_by_chart_daskhub_wraps_basehub() {
-    let mut ws = wrapper_repo(
-        "4.3.3",
-        &[],
-        &[(
-            "dask.values.yaml",
-            "basehub:\n  jupyterhub:\n    singleuser:\n      imgae: {}\n",
-        )],
-    );
+/// A daskhub chart wrapping basehub (which wraps jupyterhub 4.3.3) and one hub whose only
+/// values file, `dask.values.yaml`, holds `values`.
+fn daskhub_repo(values: &str) -> Workspace {
+    let mut ws = wrapper_repo("4.3.3", &[], &[("dask.values.yaml", values)]);
     ws.insert_text(
         "helm-charts/daskhub/Chart.yaml",
         "apiVersion: v2\nname: daskhub\nversion: 0.1.0\ndependencies:\n  - name: basehub\n    version: 0.1.0\n    repository: file://../basehub\n",
@@ -335,6 +329,12 @@ fn nesting_by_chart_daskhub_wraps_basehub() {
         "config/clusters/c1/cluster.yaml",
         "name: c1\nhubs:\n  - name: d\n    helm_chart: daskhub\n    helm_chart_values_files: [dask.values.yaml]\n",
     );
+    ws
+}
+
+#[test]
+fn nesting_by_chart_daskhub_wraps_basehub() {
+    let ws = daskhub_repo("basehub:\n  jupyterhub:\n    singleuser:\n      imgae: {}\n");
     let diags = schema_diagnostics(&ws);
     let s001 = only(&diags, "S001");
     assert_eq!(s001.len(), 1, "{diags:#?}");
@@ -404,19 +404,7 @@ fn global_values_reach_the_jupyterhub_schema_through_the_wrappers() {
     assert_eq!(only(&schema_diagnostics(&ws), "S002").len(), 1);
 
     // Two levels down: daskhub's top-level `global` reaches basehub.jupyterhub.global.
-    let mut ws = wrapper_repo(
-        "4.3.3",
-        &[],
-        &[("dask.values.yaml", "global:\n  safeToShowValues: 1\n")],
-    );
-    ws.insert_text(
-        "helm-charts/daskhub/Chart.yaml",
-        "apiVersion: v2\nname: daskhub\nversion: 0.1.0\ndependencies:\n  - name: basehub\n    version: 0.1.0\n    repository: file://../basehub\n",
-    );
-    ws.insert_text(
-        "config/clusters/c1/cluster.yaml",
-        "name: c1\nhubs:\n  - name: d\n    helm_chart: daskhub\n    helm_chart_values_files: [dask.values.yaml]\n",
-    );
+    let ws = daskhub_repo("global:\n  safeToShowValues: 1\n");
     let diags = schema_diagnostics(&ws);
     let s002 = only(&diags, "S002");
     assert_eq!(s002.len(), 1, "{diags:#?}");
