@@ -410,6 +410,8 @@ fn unclosed_flow_collections() {
             ("braces.yaml", format!("a:\n  b: {}x: 1\n  c: 2\n", "{".repeat(30))),
             ("mixed.yaml", format!("b: {}x\nc: 1\n", "[{".repeat(15))),
             ("fuzz.yaml", format!("jupyterhub:\n  custom:\n    x: true\nprometheus:\n  {}server:\n    ingress:\n      enabled: true\n", "{".repeat(115))),
+            // (the `chart_yaml` target's: brackets "closed" by braces, which close nothing)
+            ("mismatched.yaml", format!("a: {{b: {}x: {}\nc: 1\n", "[".repeat(30), "}".repeat(31))),
         ];
             for (name, text) in &cases {
                 ws.insert_text(name, text.clone());

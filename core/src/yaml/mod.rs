@@ -367,6 +367,18 @@ fn full_parse(text: &str, bom: usize, mut file: YamlFile) -> YamlFile {
             return file;
         }
     };
+    // yaml_parser 0.3 can drop text from its tree (a line break between `?` and a comment:
+    // a fuzz input); every span after it would be off. Such a tree is not used.
+    if let Some(at) = first_text_mismatch(&tree, body) {
+        let at = crate::text::floor_char_boundary(text, at + bom);
+        file.errors.push(YamlError {
+            kind: YamlErrorKind::Syntax,
+            range: TextRange::new(at, next_char_end(text, at)),
+            message: "the YAML parser could not read this exactly; the file is not parsed"
+                .to_string(),
+        });
+        return file;
+    }
     let mut builder = Builder {
         text,
         bom,
@@ -387,6 +399,24 @@ fn full_parse(text: &str, bom: usize, mut file: YamlFile) -> YamlFile {
         builder.file.docs.push(node);
     }
     file
+}
+
+/// Where the parser's tree stops spelling `body` (its tokens, in order, must be the text).
+fn first_text_mismatch(tree: &SyntaxNode, body: &str) -> Option<usize> {
+    let mut at = 0;
+    for token in tree
+        .descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+    {
+        let text = token.text();
+        if usize::from(token.text_range().start()) != at
+            || body.get(at..at + text.len()) != Some(text)
+        {
+            return Some(at);
+        }
+        at += text.len();
+    }
+    (at != body.len()).then_some(at)
 }
 
 fn next_char_end(text: &str, at: usize) -> usize {
@@ -414,6 +444,9 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
     let deep = || format!("nesting deeper than {MAX_DEPTH} levels; the file is not parsed");
     let mut indents: Vec<usize> = Vec::new();
     let mut flow = 0usize;
+    // The brackets of the flow collections open, innermost last: a closer of the other kind
+    // closes none (`[` then `}` left yaml_parser backtracking for minutes: a fuzz input).
+    let mut open_brackets: Vec<char> = Vec::new();
     // Where the outermost flow collection still open began.
     let mut flow_start = 0usize;
     let mut offset = 0;
@@ -493,14 +526,19 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
                             flow_start = start + rest_column + i;
                         }
                         flow += 1;
+                        open_brackets.push(ch);
                         // Brackets opened and closed on one line nest as deep as any.
                         if indents.len() + dashes + flow > MAX_DEPTH {
                             return Some((start + indent, deep()));
                         }
                     }
                     ']' | '}' if flow > 0 => {
-                        flow -= 1;
-                        node_start = flow == 0;
+                        let opener = if ch == ']' { '[' } else { '{' };
+                        if open_brackets.last() == Some(&opener) {
+                            open_brackets.pop();
+                            flow -= 1;
+                            node_start = flow == 0;
+                        }
                     }
                     '&' | '!' | '*' if flow == 0 && node_start => in_token = true,
                     '-' | '?' | ':' if flow == 0 && node_start && next_blank() => {
