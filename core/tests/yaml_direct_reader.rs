@@ -154,6 +154,127 @@ fn every_line_prefix_of_real_files_agrees() {
     eprintln!("{compared} prefixes read directly and identical");
 }
 
+/// Whichever path read `text`: every span inside it, on character boundaries.
+fn assert_spans_in(text: &str) {
+    for line in outline(&parse(text)) {
+        let Some((_, rest)) = line.split_once("TextRange { start: ") else {
+            continue;
+        };
+        let (start, rest) = rest.split_once(", end: ").unwrap();
+        let end = rest.split_once(' ').unwrap().0;
+        let (start, end): (usize, usize) = (start.parse().unwrap(), end.parse().unwrap());
+        assert!(
+            start <= end
+                && end <= text.len()
+                && text.is_char_boundary(start)
+                && text.is_char_boundary(end),
+            "{text:?}: span {start}..{end} in {line}"
+        );
+    }
+}
+
+/// YAML-like texts strung together from pieces that meet at the places where the two paths
+/// have disagreed (indicators, markers, quotes, brackets, comments, deep columns, CRs, block
+/// scalars), from a fixed seed: both paths agree wherever the direct reader reads, neither
+/// panics, and every span is on a character boundary. (Run longer with
+/// `HUBLINT_GENERATED_YAML=N`.)
+#[test]
+fn generated_inputs_agree() {
+    const PIECES: &[&str] = &[
+        "a",
+        "key",
+        ":",
+        ": ",
+        "- ",
+        "-",
+        "? ",
+        "?",
+        " ",
+        "  ",
+        "\n",
+        "\n  ",
+        "\n    ",
+        "\n- ",
+        "\n  - ",
+        "\n      ",
+        "#",
+        " # c",
+        "'",
+        "\"",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "&x ",
+        "*x",
+        "|",
+        ">",
+        "|-",
+        ">+",
+        "|2",
+        "1",
+        "~",
+        "\u{e9}",
+        "\u{fffd}",
+        "---",
+        "...",
+        "!t ",
+        "<<: *x",
+        "x y",
+        ": |\n  t\n",
+        "%",
+        "@",
+        "\t",
+        "\r",
+        "\r\n",
+        "''",
+        "[a,\n b]",
+        "'a\n b'",
+        "\"a\n  b\"",
+        "? a\n: b",
+        "\n# c\n",
+        "\n\n",
+        "- - - ",
+        "1.10",
+        "yes",
+        "x: |\n  a\n\n  b\n",
+        "                                                                 ",
+    ];
+    let count: usize = std::env::var("HUBLINT_GENERATED_YAML")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(30_000);
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut direct = 0;
+    for _ in 0..count {
+        let mut text = String::new();
+        for _ in 0..1 + next() % 24 {
+            text.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+        }
+        let checked = std::panic::catch_unwind(|| {
+            let read = agree(&format!("{text:?}"), &text);
+            assert_spans_in(&text);
+            read
+        });
+        match checked {
+            Ok(read) => direct += usize::from(read),
+            Err(_) => panic!("generated input {text:?} failed (see the panic above)"),
+        }
+    }
+    eprintln!("{direct} of {count} generated inputs read directly");
+    assert!(
+        direct > count / 100,
+        "the direct reader read only {direct} of {count}"
+    );
+}
+
 #[test]
 fn edge_cases_agree_or_fall_back() {
     let cases = [
@@ -273,28 +394,26 @@ fn edge_cases_agree_or_fall_back() {
         "k:\n  -\n                                                                      x\n",
         "k: |\n                                                                      text\n                                                                      # text\nz: 1\n",
         "k:\n                                                                      # c\nz: 1\n",
+        // Found by a generator of YAML-like inputs (`generated_inputs_agree` below):
+        "a: ---\n",
+        "- ---\n",
+        "#\n  - - x\n  - y\n",
+        " #\n- -\n- l",
+        "- a: #\n  ",
+        "x:\n  - a: #\n  ",
+        "- a: b #\n  ",
+        "a: \n...: \n t\nx: ",
+        "--- #\n...: e",
+        ">\n  \r-\n#\u{e9}",
+        ">\n    \ra\nb]\u{fffd}",
+        "'':                                                             ",
     ];
     let mut direct = 0;
     for case in cases {
         if agree(&format!("{case:?}"), case) {
             direct += 1;
         }
-        // Whichever path read it: every span inside the text, on character boundaries.
-        for line in outline(&parse(case)) {
-            let Some((_, rest)) = line.split_once("TextRange { start: ") else {
-                continue;
-            };
-            let (start, rest) = rest.split_once(", end: ").unwrap();
-            let end = rest.split_once(' ').unwrap().0;
-            let (start, end): (usize, usize) = (start.parse().unwrap(), end.parse().unwrap());
-            assert!(
-                start <= end
-                    && end <= case.len()
-                    && case.is_char_boundary(start)
-                    && case.is_char_boundary(end),
-                "{case:?}: span {start}..{end} in {line}"
-            );
-        }
+        assert_spans_in(case);
     }
     eprintln!("{direct} of {} edge cases read directly", cases.len());
     // These are ordinary and must not be left to the slow path.

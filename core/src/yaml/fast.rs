@@ -83,20 +83,44 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
     }
     // `yaml_parser` draws ranges differently when the last line has a comment and no line
     // break: left to it.
+    // Nor when the last line is only spaces and the line with text before it has a comment
+    // (a generated input), or more than `MAX_INDENT` of them (`too_deep` refuses those).
     if !text.ends_with('\n') {
-        let last = &text[text.rfind('\n').map_or(0, |i| i + 1)..];
+        let cut = text.rfind('\n').map_or(0, |i| i + 1);
+        let last = &text[cut..];
         if last.contains('#') && !last.trim_start().starts_with('#') {
             return None;
+        }
+        if last.bytes().all(|b| b == b' ') {
+            if last.len() > super::MAX_INDENT {
+                return None;
+            }
+            let before = text[..cut].trim_end_matches([' ', '\n']);
+            let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+            if line.contains('#') {
+                return None;
+            }
         }
     }
     let mut lines = Vec::with_capacity(bytes.len() / 24 + 1);
     let mut deep_lines = 0;
+    let mut markers = 0usize;
     let mut start = 0;
     while start < bytes.len() {
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |p| start + p);
         let indent = bytes[start..end].iter().take_while(|&&b| b == b' ').count();
         let blank = start + indent == end;
         let comment = !blank && bytes[start + indent] == b'#';
+        // What `too_deep` refuses: a `?` or `-` followed by 63 blanks or more.
+        if super::indicator_before_long_blanks(&bytes[start..end]).is_some() {
+            return None;
+        }
+        // yaml_parser reads `...` or `---` starting a line as a document marker in some
+        // places even when more follows (`...: e` after a `---`: a generated input).
+        markers += usize::from(
+            indent == 0
+                && (bytes[start..end].starts_with(b"...") || bytes[start..end].starts_with(b"---")),
+        );
         deep_lines += usize::from(indent > super::MAX_INDENT && !blank && !comment);
         lines.push(Line {
             start,
@@ -124,6 +148,14 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
     };
     r.skip_trivia();
     let first = *r.lines.get(r.at)?;
+    // A comment above the first content, indented otherwise: yaml_parser then misreads some
+    // later compact sequences (`- - x`) as badly indented (a generated input). Left to it.
+    if r.lines[..r.at]
+        .iter()
+        .any(|l| l.comment && l.indent != first.indent)
+    {
+        return None;
+    }
     let content = &text[first.start + first.indent..first.end];
     if content.starts_with('%') || content.starts_with("...") {
         return None;
@@ -135,6 +167,10 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
         r.tail(first.start + 3, first.end)?;
         r.at += 1;
         r.skip_trivia();
+        markers -= 1;
+    }
+    if markers > 0 {
+        return None;
     }
     let line = *r.lines.get(r.at)?;
     r.root_start = line.start + line.indent;
@@ -605,6 +641,11 @@ impl Reader<'_> {
         }
         while b[e - 1] == b' ' {
             e -= 1;
+        }
+        // A value `---` is a plain scalar to YAML, but yaml_parser reads a document marker and
+        // fails: left to it, so both paths agree (a generated input).
+        if &b[p..e] == b"---" {
+            return None;
         }
         self.tail(e, end)?;
         Some(scalar_node(

@@ -167,14 +167,13 @@ pub fn block(header: &str, body: &str, folded: bool) -> String {
         .find(|l| !l.trim().is_empty())
         .map(|l| l.len() - l.trim_start_matches(' ').len())
         .unwrap_or(0);
+    // At most `indent` leading spaces go: a line with fewer (which the parser reads as the
+    // end, or breaks at a lone CR) must not be cut inside a character (a generated input).
     let content: Vec<&str> = lines
         .iter()
         .map(|l| {
-            if l.len() >= indent {
-                &l[indent..]
-            } else {
-                l.trim_start_matches(' ')
-            }
+            let spaces = l.len() - l.trim_start_matches(' ').len();
+            &l[spaces.min(indent)..]
         })
         .collect();
     // Trailing empty lines are subject to chomping.
