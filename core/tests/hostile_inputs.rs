@@ -412,6 +412,8 @@ fn unclosed_flow_collections() {
             ("fuzz.yaml", format!("jupyterhub:\n  custom:\n    x: true\nprometheus:\n  {}server:\n    ingress:\n      enabled: true\n", "{".repeat(115))),
             // (the `chart_yaml` target's: brackets "closed" by braces, which close nothing)
             ("mismatched.yaml", format!("a: {{b: {}x: {}\nc: 1\n", "[".repeat(30), "}".repeat(31))),
+            // (and after a document marker, lines broken at CRs)
+            ("marker.yaml", format!("a: 1\r--- {}x\r", "{".repeat(100))),
         ];
             for (name, text) in &cases {
                 ws.insert_text(name, text.clone());

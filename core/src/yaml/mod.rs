@@ -511,7 +511,17 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
         // Inside a property or alias token (`&a`, `!tag`, `*a`), which runs to the next blank.
         let mut in_token = false;
         let rest_column = line.len() - rest.len();
-        for (i, ch) in rest.char_indices() {
+        // A document marker starts a line's nodes afresh (`--- {{{…` opens flow collections:
+        // a fuzz input).
+        let marker_len = if indent == 0
+            && (rest.starts_with("---") || rest.starts_with("..."))
+            && rest[3..].starts_with([' ', '\t', '\n', '\r'])
+        {
+            3
+        } else {
+            0
+        };
+        for (i, ch) in rest.char_indices().skip(marker_len) {
             let next_blank = || rest[i + ch.len_utf8()..].starts_with([' ', '\t']);
             match quote {
                 Some(q) if ch == q => {
