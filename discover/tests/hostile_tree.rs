@@ -231,7 +231,7 @@ fn files_vanish_mid_walk() {
                                 root.join(format!("churn/{}/{i}.values.yaml", i % 5)),
                             );
                         }
-                        if round % 3 == 0 {
+                        if round.is_multiple_of(3) {
                             let _ = std::fs::remove_dir_all(root.join("churn"));
                         }
                         round += 1;

@@ -14,7 +14,7 @@ pub fn is_k8s_hub(image: &str) -> bool {
 }
 
 /// The FROM that the built image ends up on, following `FROM <earlier stage>`.
-pub fn base_from<'a>(file: &'a SourceFile) -> Option<&'a From> {
+pub fn base_from(file: &SourceFile) -> Option<&From> {
     let df = file.dockerfile()?;
     let mut from = df.final_from()?;
     for _ in 0..df.froms.len() {

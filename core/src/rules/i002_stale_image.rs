@@ -52,7 +52,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
                 continue;
             }
             if ctx.model.images.iter().any(|i| i.full_name == r.name)
-                || ctx.config.known_images.iter().any(|k| *k == r.name)
+                || ctx.config.known_images.contains(&r.name)
             {
                 continue;
             }

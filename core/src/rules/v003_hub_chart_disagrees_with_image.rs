@@ -37,15 +37,13 @@ declare_rule! {
 fn check(ctx: &Context, sink: &mut Sink) {
     // (file, range) → (severity, message, related, hubs); one report per place, naming hubs.
     type Key = (String, usize, usize);
-    let mut reports: BTreeMap<
-        Key,
-        (
-            Severity,
-            String,
-            Vec<(String, crate::TextRange, String)>,
-            Vec<String>,
-        ),
-    > = BTreeMap::new();
+    type Report = (
+        Severity,
+        String,
+        Vec<(String, crate::TextRange, String)>,
+        Vec<String>,
+    );
+    let mut reports: BTreeMap<Key, Report> = BTreeMap::new();
     for hub in &ctx.model.hubs {
         let Some(chart_file) = &hub.chart_file else {
             continue;

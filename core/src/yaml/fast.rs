@@ -626,7 +626,7 @@ impl Reader<'_> {
     /// After a one-line value in a collection indented `indent`: a more indented line next
     /// would continue a multi-line scalar, which is the full parser's.
     fn no_continuation(&mut self, indent: usize) -> bool {
-        !self.peek_content().is_some_and(|next| next.indent > indent)
+        self.peek_content().is_none_or(|next| next.indent <= indent)
     }
 
     /// A one-line plain scalar from `p`, up to a comment or the line's end.

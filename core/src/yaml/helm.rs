@@ -300,7 +300,7 @@ pub fn go_format_float(f: f64) -> String {
     let s = format!("{f:e}");
     let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    if f != 0.0 && (exp < -4 || exp >= 6) {
+    if f != 0.0 && !(-4..6).contains(&exp) {
         let sign = if exp < 0 { '-' } else { '+' };
         return format!("{mant}e{sign}{:02}", exp.abs());
     }

@@ -448,8 +448,12 @@ pub const MAX_INDENT: usize = 63;
 /// block scalars are text, not structure, and are skipped. Returns the offset and the reason.
 fn too_deep(text: &str) -> Option<(usize, String)> {
     let deep = || format!("nesting deeper than {MAX_DEPTH} levels; the file is not parsed");
+    let too_wide = |column: usize| {
+        format!(
+            "structure indented {column} columns (more than {MAX_INDENT}); the file is not parsed"
+        )
+    };
     let mut indents: Vec<usize> = Vec::new();
-    let mut flow = 0usize;
     // The brackets of the flow collections open, innermost last: a closer of the other kind
     // closes none (`[` then `}` left yaml_parser backtracking for minutes: a fuzz input).
     let mut open_brackets: Vec<char> = Vec::new();
@@ -469,7 +473,7 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
             // Blanks ending the file (no line break after them) are read as the indentation
             // of a node to come: 64 overflowed yaml_parser's mask (a generated input).
             if offset == text.len() && !line.ends_with(['\n', '\r']) && line.len() > MAX_INDENT {
-                return Some((start, format!("structure indented {} columns (more than {MAX_INDENT}); the file is not parsed", line.len())));
+                return Some((start, too_wide(line.len())));
             }
             continue;
         }
@@ -480,7 +484,7 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
         if trimmed.starts_with('#') {
             continue;
         }
-        if flow == 0 {
+        if open_brackets.is_empty() {
             while indents.last().is_some_and(|&i| i >= indent) {
                 indents.pop();
             }
@@ -488,7 +492,7 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
         }
         // Whether this line's first content sits in block context; a flow collection it opens
         // still starts at a block column (`? <119 blanks>{c` overflowed the mask: a fuzz input).
-        let block_line = flow == 0;
+        let block_line = open_brackets.is_empty();
         let mut dashes = 0;
         let mut rest = trimmed;
         // `- `, `? ` and `: ` open compact nodes; the blanks after them (tabs too: 63 tabs after
@@ -526,7 +530,7 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
             match quote {
                 Some(q) if ch == q => {
                     quote = None;
-                    if flow == 0 {
+                    if open_brackets.is_empty() {
                         node_start = true;
                     }
                 }
@@ -538,33 +542,34 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
                         break;
                     }
                     ' ' | '\t' => {}
-                    '"' | '\'' if flow > 0 && matches!(prev, ' ' | '[' | '{' | ',' | ':') => {
+                    '"' | '\''
+                        if !open_brackets.is_empty()
+                            && matches!(prev, ' ' | '[' | '{' | ',' | ':') =>
+                    {
                         quote = Some(ch)
                     }
-                    '"' | '\'' if flow == 0 && node_start => quote = Some(ch),
-                    '[' | '{' if flow > 0 || node_start => {
-                        if flow == 0 {
+                    '"' | '\'' if open_brackets.is_empty() && node_start => quote = Some(ch),
+                    '[' | '{' if !open_brackets.is_empty() || node_start => {
+                        if open_brackets.is_empty() {
                             flow_start = start + rest_column + i;
                         }
-                        flow += 1;
                         open_brackets.push(ch);
                         // Brackets opened and closed on one line nest as deep as any.
-                        if indents.len() + dashes + flow > MAX_DEPTH {
+                        if indents.len() + dashes + open_brackets.len() > MAX_DEPTH {
                             return Some((start + indent, deep()));
                         }
                     }
-                    ']' | '}' if flow > 0 => {
+                    ']' | '}' if !open_brackets.is_empty() => {
                         let opener = if ch == ']' { '[' } else { '{' };
                         if open_brackets.last() == Some(&opener) {
                             open_brackets.pop();
-                            flow -= 1;
-                            node_start = flow == 0;
+                            node_start = open_brackets.is_empty();
                         }
                     }
-                    '&' | '!' | '*' if flow == 0 && node_start => in_token = true,
+                    '&' | '!' | '*' if open_brackets.is_empty() && node_start => in_token = true,
                     // (`:` right after a quoted or flow key separates it from its value.)
                     '-' | '?' | ':'
-                        if flow == 0
+                        if open_brackets.is_empty()
                             && node_start
                             && next_blank()
                             && !(ch == ':' && matches!(prev, '"' | '\'' | ']' | '}')) =>
@@ -573,36 +578,36 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
                         let after = rest[i + 1..].trim_start_matches([' ', '\t']);
                         let column = line.len() - after.len();
                         if column > MAX_INDENT {
-                            return Some((start + indent, format!("structure indented {column} columns (more than {MAX_INDENT}); the file is not parsed")));
+                            return Some((start + indent, too_wide(column)));
                         }
                     }
-                    ':' if flow == 0
+                    ':' if open_brackets.is_empty()
                         && (next_blank()
                             || rest[i + 1..].starts_with(['\n', '\r'])
                             || i + 1 == rest.len()) =>
                     {
                         node_start = true
                     }
-                    _ if flow == 0 => node_start = false,
+                    _ if open_brackets.is_empty() => node_start = false,
                     _ => {}
                 },
             }
             prev = ch;
         }
-        if indents.len() + dashes + flow > MAX_DEPTH {
+        if indents.len() + dashes + open_brackets.len() > MAX_DEPTH {
             return Some((start + indent, deep()));
         }
         if let Some(column) = indicator_before_long_blanks(line.as_bytes()) {
-            return Some((start + indent, format!("structure indented {column} columns (more than {MAX_INDENT}); the file is not parsed")));
+            return Some((start + indent, too_wide(column)));
         }
         let column = line.len() - rest.len();
         if column > MAX_INDENT && block_line {
-            return Some((start + indent, format!("structure indented {column} columns (more than {MAX_INDENT}); the file is not parsed")));
+            return Some((start + indent, too_wide(column)));
         }
         // `key: |`, `- >-`, `key: |2+` open a block scalar whose lines follow, more indented.
         let content = rest[..content_end].trim_end();
         let header = content.rsplit([' ', ':']).next().unwrap_or("");
-        if flow == 0
+        if open_brackets.is_empty()
             && (header.starts_with('|') || header.starts_with('>'))
             && header[1..]
                 .chars()
@@ -613,11 +618,12 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
     }
     // yaml_parser backtracks through every unclosed flow collection when it fails: the time
     // doubles with each (20 take a second, 30 would take minutes).
-    if flow > MAX_UNCLOSED_FLOW {
+    if open_brackets.len() > MAX_UNCLOSED_FLOW {
         return Some((
             flow_start,
             format!(
-                "{flow} flow collections ('[' or '{{') are never closed; the file is not parsed"
+                "{} flow collections ('[' or '{{') are never closed; the file is not parsed",
+                open_brackets.len()
             ),
         ));
     }
