@@ -265,6 +265,24 @@ fn parse_with(text: &str, path: Path) -> Option<YamlFile> {
         });
         return (path != Path::DirectOnly).then_some(file);
     }
+    // yaml_parser backtracks through every unclosed flow collection when it fails, and in
+    // error recovery it takes brackets for flow collections where YAML would not (`...{{{`
+    // kept it busy for minutes: a fuzz input). So brackets are counted without any context
+    // first, on both paths; a real file never leaves this many open.
+    let bom = text.len() - text.trim_start_matches('\u{feff}').len();
+    if let Some((at, open)) = unclosed_brackets(&text[bom..]) {
+        if path == Path::DirectOnly {
+            return None;
+        }
+        file.errors.push(YamlError {
+            kind: YamlErrorKind::TooDeep,
+            range: TextRange::empty(at + bom),
+            message: format!(
+                "{open} brackets ('[' or '{{') are never closed; the file is not parsed"
+            ),
+        });
+        return Some(file);
+    }
     // The direct reader keeps within the nesting and indentation limits below by itself.
     if path != Path::YamlParserOnly && !text.starts_with('\u{feff}') {
         if let Some(direct) = fast::parse(text) {
@@ -275,7 +293,6 @@ fn parse_with(text: &str, path: Path) -> Option<YamlFile> {
         return None;
     }
     // yaml_parser drops every leading byte-order mark (a fuzz input had two).
-    let bom = text.len() - text.trim_start_matches('\u{feff}').len();
     let body = &text[bom..];
     if let Some((at, message)) = too_deep(body) {
         file.errors.push(YamlError {
@@ -651,6 +668,26 @@ pub(crate) fn indicator_before_long_blanks(line: &[u8]) -> Option<usize> {
     }
     (run >= MAX_INDENT && line.len() > run && matches!(line[line.len() - run - 1], b'?' | b'-'))
         .then_some(line.len())
+}
+
+/// Where the first of more than [`MAX_UNCLOSED_FLOW`] brackets left open at the end of
+/// `text` is, and how many there are, counting every `[`/`{` and pairing each `]`/`}` with an
+/// open one of its kind (a closer of the other kind closes nothing), wherever they are.
+fn unclosed_brackets(text: &str) -> Option<(usize, usize)> {
+    let mut open: Vec<(u8, usize)> = Vec::new();
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        match b {
+            b'[' | b'{' => open.push((b, i)),
+            b']' | b'}' => {
+                let opener = if b == b']' { b'[' } else { b'{' };
+                if open.last().is_some_and(|&(o, _)| o == opener) {
+                    open.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    (open.len() > MAX_UNCLOSED_FLOW).then(|| (open[0].1, open.len()))
 }
 
 /// More flow collections left open at the end of a file than this are refused up front.
