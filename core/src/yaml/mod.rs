@@ -672,25 +672,34 @@ pub(crate) fn indicator_before_long_blanks(line: &[u8]) -> Option<usize> {
 /// brackets that its error recovery takes for flow collections where YAML would not: `...{{{`
 /// after a marker; fuzz inputs). Brackets left open count as nested, so this also bounds them.
 fn brackets_too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    // Openers and closers found by memchr's vector search and merged in order: this runs on
+    // every parse, and most of a file is neither.
+    let mut openers = memchr::memchr2_iter(b'[', b'{', bytes).peekable();
+    let mut closers = memchr::memchr2_iter(b']', b'}', bytes).peekable();
     let mut open: Vec<u8> = Vec::new();
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        match b {
-            b'[' | b'{' => {
+    loop {
+        let i = match (openers.peek(), closers.peek()) {
+            (Some(&o), Some(&c)) if o < c => openers.next()?,
+            (Some(_), None) => openers.next()?,
+            (_, Some(_)) => closers.next()?,
+            (None, None) => return None,
+        };
+        match bytes[i] {
+            b @ (b'[' | b'{') => {
                 open.push(b);
                 if open.len() > MAX_FLOW_DEPTH {
                     return Some(i);
                 }
             }
-            b']' | b'}' => {
+            b => {
                 let opener = if b == b']' { b'[' } else { b'{' };
                 if open.last() == Some(&opener) {
                     open.pop();
                 }
             }
-            _ => {}
         }
     }
-    None
 }
 
 /// Brackets nested deeper than this, anywhere in a file, are refused up front: the corpus
