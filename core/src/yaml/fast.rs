@@ -84,7 +84,7 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
     // `yaml_parser` draws ranges differently when the last line has a comment and no line
     // break: left to it.
     // Nor when the last line is only spaces and the line with text before it has a comment
-    // (a generated input), or more than `MAX_INDENT` of them (`too_deep` refuses those).
+    // (a generated input).
     if !text.ends_with('\n') {
         let cut = text.rfind('\n').map_or(0, |i| i + 1);
         let last = &text[cut..];
@@ -92,9 +92,6 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
             return None;
         }
         if last.bytes().all(|b| b == b' ') {
-            if last.len() > super::MAX_INDENT {
-                return None;
-            }
             let before = text[..cut].trim_end_matches([' ', '\n']);
             let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
             if line.contains('#') {
@@ -111,10 +108,6 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
         let indent = bytes[start..end].iter().take_while(|&&b| b == b' ').count();
         let blank = start + indent == end;
         let comment = !blank && bytes[start + indent] == b'#';
-        // What `too_deep` refuses: a `?` or `-` followed by 63 blanks or more.
-        if super::indicator_before_long_blanks(&bytes[start..end]).is_some() {
-            return None;
-        }
         // yaml_parser reads `...` or `---` starting a line as a document marker in some
         // places even when more follows (`...: e` after a `---`: a generated input).
         markers += usize::from(

@@ -265,16 +265,17 @@ fn parse_with(text: &str, path: Path) -> Option<YamlFile> {
         });
         return (path != Path::DirectOnly).then_some(file);
     }
-    // Brackets nested too deep are refused before either path reads the file, so both agree.
+    // What yaml_parser cannot take and a cheap pass can find is refused before either path
+    // reads the file, so both agree and neither has to look for it.
     let bom = text.len() - text.trim_start_matches('\u{feff}').len();
-    if let Some(at) = brackets_too_deep(&text[bom..]) {
+    if let Some((at, message)) = refused_up_front(&text[bom..]) {
         if path == Path::DirectOnly {
             return None;
         }
         file.errors.push(YamlError {
             kind: YamlErrorKind::TooDeep,
             range: TextRange::empty(at + bom),
-            message: format!("brackets ('[' or '{{') nested more than {MAX_FLOW_DEPTH} deep; the file is not parsed"),
+            message,
         });
         return Some(file);
     }
@@ -460,11 +461,6 @@ pub const MAX_INDENT: usize = 63;
 /// block scalars are text, not structure, and are skipped. Returns the offset and the reason.
 fn too_deep(text: &str) -> Option<(usize, String)> {
     let deep = || format!("nesting deeper than {MAX_DEPTH} levels; the file is not parsed");
-    let too_wide = |column: usize| {
-        format!(
-            "structure indented {column} columns (more than {MAX_INDENT}); the file is not parsed"
-        )
-    };
     let mut indents: Vec<usize> = Vec::new();
     // The brackets of the flow collections open, innermost last: a closer of the other kind
     // closes none (`[` then `}` left yaml_parser backtracking for minutes: a fuzz input).
@@ -482,11 +478,6 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
         let trimmed = line.trim_start_matches([' ', '\t', '\x0b', '\x0c']);
         let indent = line.len() - trimmed.len();
         if trimmed.trim().is_empty() {
-            // Blanks ending the file (no line break after them) are read as the indentation
-            // of a node to come: 64 overflowed yaml_parser's mask (a generated input).
-            if offset == text.len() && !line.ends_with(['\n', '\r']) && line.len() > MAX_INDENT {
-                return Some((start, too_wide(line.len())));
-            }
             continue;
         }
         match block_scalar {
@@ -609,9 +600,6 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
         if indents.len() + dashes + open_brackets.len() > MAX_DEPTH {
             return Some((start + indent, deep()));
         }
-        if let Some(column) = indicator_before_long_blanks(line.as_bytes()) {
-            return Some((start + indent, too_wide(column)));
-        }
         let column = line.len() - rest.len();
         if column > MAX_INDENT && block_line {
             return Some((start + indent, too_wide(column)));
@@ -642,11 +630,42 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
     None
 }
 
-/// The column after a `?` or `-` followed by [`MAX_INDENT`] blanks or more, anywhere in
-/// `line`: after a document marker, even one mid-line, yaml_parser reads it as a compact
-/// collection indented that far (`--- ?` and `|-...? <65 blanks>!t` overflowed its mask:
-/// generated inputs). Such a line is refused whatever its context (quotes, comments).
-pub(crate) fn indicator_before_long_blanks(line: &[u8]) -> Option<usize> {
+fn too_wide(column: usize) -> String {
+    format!("structure indented {column} columns (more than {MAX_INDENT}); the file is not parsed")
+}
+
+/// What no path may read and one cheap pass finds, wherever it is (quotes, comments, block
+/// scalars alike): brackets nested too deep, a `?` or `-` before a long run of blanks, and a
+/// long run of blanks ending the file. Lines break at LF and lone CR, as in yaml_parser.
+fn refused_up_front(text: &str) -> Option<(usize, String)> {
+    if let Some(at) = brackets_too_deep(text) {
+        return Some((
+            at,
+            format!("brackets ('[' or '{{') nested more than {MAX_FLOW_DEPTH} deep; the file is not parsed"),
+        ));
+    }
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for end in memchr::memchr2_iter(b'\n', b'\r', bytes).chain([bytes.len()]) {
+        if let Some(column) = indicator_before_long_blanks(&bytes[start..end]) {
+            return Some((start, too_wide(column)));
+        }
+        start = end + 1;
+    }
+    // Blanks ending the file (no line break after them) are read as the indentation of a
+    // node to come: 64 overflowed yaml_parser's mask (a generated input).
+    let last = &text[text.rfind(['\n', '\r']).map_or(0, |i| i + 1)..];
+    (last.len() > MAX_INDENT
+        && last
+            .trim_start_matches([' ', '\t', '\x0b', '\x0c'])
+            .is_empty())
+    .then(|| (text.len() - last.len(), too_wide(last.len())))
+}
+
+/// The column after a `?` or `-` followed by [`MAX_INDENT`] blanks or more in `line`: after a
+/// document marker, even one mid-line, yaml_parser reads it as a compact collection indented
+/// that far (`--- ?` and `|-...? <65 blanks>!t` overflowed its mask: generated inputs).
+fn indicator_before_long_blanks(line: &[u8]) -> Option<usize> {
     if line.len() <= MAX_INDENT {
         return None;
     }
