@@ -579,10 +579,10 @@ function exposeForTests() {
   };
 }
 
-/** Connect to the checker worker that boot.js started (or start it), and read the rule docs. */
+/** Connect to the checker worker that boot.js started (both pages load it first), and read
+ * the rule docs. */
 async function loadChecker() {
-  const worker = window.hublintWorker ?? new Worker(new URL('worker.js', import.meta.url), { type: 'module' });
-  checker = new Checker(worker);
+  checker = new Checker(window.hublintWorker);
   const { rules, version } = await checker.request('init');
   rulesByCode = new Map(rules.map((r) => [r.code, r]));
   hublintVersion = version;

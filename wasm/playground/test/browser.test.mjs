@@ -98,15 +98,15 @@ test('typing a fix clears the diagnostic', T, async () => {
 test('every tab is highlighted in its own language once shown', T, async () => {
   const p = await open();
   const { page } = p;
-  // The language is given to a tab when first shown (see show() in main.js).
-  const tokens = () => page.evaluate(() => [...document.querySelector('#editor').shadowRoot
-    .querySelectorAll('.cm-content .cm-line span[class]')].map((s) => s.textContent));
+  // The language is given to a tab when first shown (see show() in main.js); highlighted
+  // text is in spans with a class (locators reach into the editor's shadow root).
+  const spans = page.locator('#editor .cm-content .cm-line span[class]');
   for (const [path, token] of [[CHART, 'apiVersion'], [VALUES, 'jupyterhub'], [REQUIREMENTS, '17.3.0']]) {
     await activateTab(page, path);
-    await page.waitForFunction((t) => [...document.querySelector('#editor').shadowRoot
-      .querySelectorAll('.cm-content .cm-line span[class]')].some((s) => s.textContent === t), token, { timeout: 5000 })
-      .catch(() => {});
-    assert.ok((await tokens()).includes(token), `${path}: ${JSON.stringify(await tokens())}`);
+    // Highlighting may land a frame or two after the tab is shown.
+    await spans.filter({ hasText: token }).first().waitFor({ timeout: 5000 }).catch(() => {});
+    const tokens = await spans.allTextContents();
+    assert.ok(tokens.includes(token), `${path}: ${JSON.stringify(tokens)}`);
   }
   await assertOwnOriginOnly(p, server.url);
 });
