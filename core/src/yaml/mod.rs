@@ -343,13 +343,7 @@ fn dedent_below_first_line(text: &str) -> Option<(usize, String)> {
             continue;
         }
         let indent = line.len() - trimmed.len();
-        // `---` or `...` alone or before a blank; `...: x` is a key (a generated input).
-        let marker = indent == 0
-            && ["---", "..."].iter().any(|m| {
-                content
-                    .strip_prefix(m)
-                    .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))
-            });
+        let marker = indent == 0 && starts_with_marker(content);
         match first {
             // A document marker: the next document sets its own first line (a fuzz input
             // indented the line after a `...`).
@@ -438,6 +432,15 @@ fn first_text_mismatch(tree: &SyntaxNode, body: &str) -> Option<usize> {
     (at != body.len()).then_some(at)
 }
 
+/// A document marker, `---` or `...`, alone or before a blank (`...: x` is a key: a
+/// generated input). The caller checks it starts its line.
+fn starts_with_marker(line: &str) -> bool {
+    ["---", "..."].iter().any(|m| {
+        line.strip_prefix(m)
+            .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '\n', '\r']))
+    })
+}
+
 fn next_char_end(text: &str, at: usize) -> usize {
     text[at..].chars().next().map_or(at, |c| at + c.len_utf8())
 }
@@ -520,10 +523,7 @@ fn too_deep(text: &str) -> Option<(usize, String)> {
         let rest_column = line.len() - rest.len();
         // A document marker starts a line's nodes afresh (`--- {{{…` opens flow collections:
         // a fuzz input).
-        let marker_len = if indent == 0
-            && (rest.starts_with("---") || rest.starts_with("..."))
-            && rest[3..].starts_with([' ', '\t', '\n', '\r'])
-        {
+        let marker_len = if indent == 0 && starts_with_marker(rest) {
             3
         } else {
             0
