@@ -28,6 +28,18 @@ fn only<'d>(diags: &'d [Diagnostic], code: &str) -> Vec<&'d Diagnostic> {
     diags.iter().filter(|d| d.code == code).collect()
 }
 
+/// The only diagnostic with `code`, whose message mentions `mentioning`.
+fn the_one<'d>(diags: &'d [Diagnostic], code: &str, mentioning: &str) -> &'d Diagnostic {
+    let found = only(diags, code);
+    assert_eq!(found.len(), 1, "one {code} expected: {diags:#?}");
+    assert!(
+        found[0].message.contains(mentioning),
+        "{code} should mention {mentioning}: {}",
+        found[0].message
+    );
+    found[0]
+}
+
 /// The text a diagnostic's range covers.
 fn covered<'w>(ws: &'w Workspace, d: &Diagnostic) -> &'w str {
     &ws.get(&d.file).unwrap().text().unwrap()[d.range.start..d.range.end]
@@ -336,16 +348,8 @@ fn daskhub_repo(values: &str) -> Workspace {
 fn nesting_by_chart_daskhub_wraps_basehub() {
     let ws = daskhub_repo("basehub:\n  jupyterhub:\n    singleuser:\n      imgae: {}\n");
     let diags = schema_diagnostics(&ws);
-    let s001 = only(&diags, "S001");
-    assert_eq!(s001.len(), 1, "{diags:#?}");
-    assert!(
-        s001[0]
-            .message
-            .contains("in `basehub.jupyterhub.singleuser`"),
-        "{}",
-        s001[0].message
-    );
-    assert!(s001[0].message.contains("did you mean `image`?"));
+    let s001 = the_one(&diags, "S001", "in `basehub.jupyterhub.singleuser`");
+    assert!(s001.message.contains("did you mean `image`?"));
 }
 
 /// helm hands a chart's `global` values down to every subchart, where they win over the
@@ -360,16 +364,8 @@ fn global_values_reach_the_jupyterhub_schema_through_the_wrappers() {
         &[("a.values.yaml", "global:\n  safeToShowValues: \"yes\"\n")],
     );
     let diags = schema_diagnostics(&ws);
-    let s002 = only(&diags, "S002");
-    assert_eq!(s002.len(), 1, "{diags:#?}");
-    assert_eq!(covered(&ws, s002[0]), "\"yes\"");
-    assert!(
-        s002[0]
-            .message
-            .contains("jupyterhub.global.safeToShowValues"),
-        "{}",
-        s002[0].message
-    );
+    let s002 = the_one(&diags, "S002", "jupyterhub.global.safeToShowValues");
+    assert_eq!(covered(&ws, s002), "\"yes\"");
 
     // The parent's `global` wins over the subchart's own, in any values file order.
     for files in [
@@ -406,16 +402,8 @@ fn global_values_reach_the_jupyterhub_schema_through_the_wrappers() {
     // Two levels down: daskhub's top-level `global` reaches basehub.jupyterhub.global.
     let ws = daskhub_repo("global:\n  safeToShowValues: 1\n");
     let diags = schema_diagnostics(&ws);
-    let s002 = only(&diags, "S002");
-    assert_eq!(s002.len(), 1, "{diags:#?}");
-    assert!(
-        s002[0]
-            .message
-            .contains("basehub.jupyterhub.global.safeToShowValues"),
-        "{}",
-        s002[0].message
-    );
-    assert_eq!(covered(&ws, s002[0]), "1");
+    let s002 = the_one(&diags, "S002", "basehub.jupyterhub.global.safeToShowValues");
+    assert_eq!(covered(&ws, s002), "1");
 }
 
 #[test]
