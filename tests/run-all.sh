@@ -7,6 +7,11 @@ export REPO
 cd "$REPO"
 mkdir -p "$REPO/test-output"
 export CARGO_TERM_COLOR=never
+# A CI run builds every crate once, from scratch: incremental caches and full debug info
+# would only take disk (one run had the linker die of a full disk). Line tables keep
+# backtraces readable.
+export CARGO_INCREMENTAL=0
+export CARGO_PROFILE_DEV_DEBUG=line-tables-only
 
 step() { printf '\n=== %s (%s)\n' "$1" "$(date +%T)"; }
 

@@ -21,7 +21,8 @@ if ! "$VENV/bin/python" -c 'import pytest_lsp' 2>/dev/null; then
   "$VENV/bin/pip" install -q 'pytest-lsp==1.0.1'
 fi
 
-cargo build -p hublint
+# Same features as the first step's `cargo test --workspace`, so nothing is built twice.
+cargo test -q --workspace --no-run
 BIN="${CARGO_TARGET_DIR:-$REPO/target}/debug/hublint"
 
 echo "--- pytest-lsp"

@@ -81,12 +81,13 @@ export HUBLINT_TEST_REGISTRY="$REGISTRY"
 export HUBLINT_CHARTPRESS="$VENV/bin/chartpress"
 
 # --- Rust tests that need chartpress, buildah and the registry ---
-log "cargo test -p hublint-builder (parity with chartpress, real build and push)"
-cargo test -p hublint-builder --test parity --test registry --test safety -- --nocapture \
+log "cargo test --test parity --test registry --test safety (parity with chartpress, real build and push)"
+# --workspace: the features of the first step's build, so its artifacts are reused, not rebuilt.
+cargo test --workspace --test parity --test registry --test safety -- --nocapture \
   2>&1 | tee "$OUT/cargo-test.log"
 
 # --- the CLI end to end ---
-cargo build -q -p hublint
+cargo test -q --workspace --no-run
 HUBLINT="$TARGET/debug/hublint"
 gitc() { git -c user.name=ci -c user.email=ci@example.org -c commit.gpgsign=false "$@"; }
 R="$WORK/cli-repo"

@@ -26,7 +26,7 @@ fi
 bash scripts/build-playground.sh "$DIST" 2>&1 | tee "$OUT/build.log"
 
 # The CLI: parity checks and `hublint playground` (already built by cargo test; this is a no-op then).
-cargo build -q -p hublint
+cargo test -q --workspace --no-run
 HUBLINT_BIN="$TARGET_DIR/debug/hublint"
 
 echo "--- wasm-bindgen-test (headless Chromium)"

@@ -17,7 +17,7 @@ phase() { echo "== vscode: $* ($((SECONDS - t0)) s)"; }
 
 phase "server binary"
 TARGET_DIR=${CARGO_TARGET_DIR:-$REPO/target}
-(cd "$REPO" && cargo build -q -p hublint)
+(cd "$REPO" && cargo test -q --workspace --no-run)
 HUBLINT=$TARGET_DIR/debug/hublint
 "$HUBLINT" --version
 

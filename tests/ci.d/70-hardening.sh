@@ -17,7 +17,7 @@ if [ ! -d "$REPO/../shared/corpus/2i2c-infrastructure" ]; then
   echo "scale: corpus not found beside the repository; skipped"
   exit 0
 fi
-(cd "$REPO" && cargo build -q -p hublint)
+(cd "$REPO" && cargo test -q --workspace --no-run)
 BIN=${CARGO_TARGET_DIR:-$REPO/target}/debug/hublint
 for k in 1 10; do python3 "$REPO/bench/scale-gen.py" "$OUT/x$k" --copies "$k"; done
 python3 - "$BIN" "$OUT" <<'PY'
