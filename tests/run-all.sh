@@ -15,6 +15,9 @@ export CARGO_PROFILE_DEV_DEBUG=line-tables-only
 
 step() { printf '\n=== %s (%s)\n' "$1" "$(date +%T)"; }
 
+# Printed first so that a run which runs out of disk says how much it started with.
+df -h "$REPO" | sed 's/^/disk: /'
+
 step "cargo test --workspace"
 cargo test --workspace 2>&1 | tee "$REPO/test-output/cargo-test.log"
 
