@@ -15,6 +15,7 @@
 mod fast;
 pub mod helm;
 mod scalar;
+mod strict;
 
 use crate::text::TextRange;
 use compact_str::CompactString;
@@ -392,6 +393,15 @@ fn full_parse(text: &str, bom: usize, mut file: YamlFile) -> YamlFile {
         });
         return file;
     }
+    if let Some((at, message)) = strict::first_violation(&tree, body) {
+        let at = crate::text::floor_char_boundary(text, at + bom);
+        file.errors.push(YamlError {
+            kind: YamlErrorKind::Syntax,
+            range: TextRange::new(at, next_char_end(text, at)),
+            message,
+        });
+        return file;
+    }
     let mut builder = Builder {
         text,
         bom,
@@ -447,7 +457,12 @@ fn next_char_end(text: &str, at: usize) -> usize {
 
 fn syntax_message(raw: &str) -> String {
     let raw = raw.trim();
-    if raw.is_empty() {
+    // yaml_parser's word for "the document cannot go on here": it means nothing to a user.
+    if raw == "expected `...`" {
+        "YAML syntax error: the structure above cannot continue here (check the indentation, \
+         a missing `:` or `-`, an unclosed bracket, or text after a quoted value)"
+            .to_string()
+    } else if raw.is_empty() {
         "YAML syntax error".to_string()
     } else {
         format!("YAML syntax error: {}", raw.replace('\n', "; "))

@@ -178,3 +178,84 @@ fn indentation_past_the_parser_mask_is_refused_but_block_scalar_text_is_fine() {
         Some("1")
     );
 }
+
+/// (text, offset of the error, words its message must have): YAML go-yaml (helm) refuses
+/// but yaml_parser 0.3 gives a tree for; each must be Y001 at the place go-yaml stops.
+const LENIENCIES: &[(&str, usize, &str)] = &[
+    (
+        "a: b: c\n",
+        4,
+        "a mapping (`key: value`) cannot start on the same line as its key",
+    ),
+    (
+        "hub:\n  image: quay.io/org/hub: 1.0\n",
+        29,
+        "cannot start on the same line",
+    ),
+    ("- name: x\n  value: y: z\n", 20, "a mapping"),
+    ("a: &x b: c\n", 7, "a mapping"),
+    (
+        "a: - b\n",
+        3,
+        "a list (`- ...`) cannot start on the same line",
+    ),
+    (
+        "email: @someone\n",
+        7,
+        "`@` is reserved and cannot start an unquoted value; quote it (\"@someone\")",
+    ),
+    ("cmd: `ls`\n", 5, "a backtick is reserved"),
+    ("a: [x, @b]\n", 7, "`@` is reserved"),
+    ("@b: c\n", 0, "`@` is reserved"),
+];
+
+#[test]
+fn what_yaml_forbids_is_a_syntax_error_even_where_yaml_parser_reads_it() {
+    for &(text, at, words) in LENIENCIES {
+        let f = parse(text);
+        assert_eq!(f.errors.len(), 1, "{text:?}: {:?}", f.errors);
+        let e = &f.errors[0];
+        assert_eq!(e.kind, YamlErrorKind::Syntax, "{text:?}");
+        assert_eq!(e.range.start, at, "{text:?}: {}", e.message);
+        assert!(e.message.contains(words), "{text:?}: {}", e.message);
+        assert!(f.docs.is_empty(), "{text:?}: a refused file has no tree");
+    }
+}
+
+#[test]
+fn the_compact_forms_yaml_allows_still_parse() {
+    // A mapping or list may share a line with `-` or `?`, and a node's properties or a
+    // comment may sit on the key's line with the collection below. `@` and backticks
+    // are fine inside a value, quoted, or further down a multi-line one.
+    for text in [
+        "- a: b\n  c: d\n",
+        "- - a\n  - b\n",
+        "? a: b\n: c\n",
+        "? a\n: b: c\n",
+        "a: &x\n  b: c\nd: *x\n",
+        "a: !!map\n  b: c\n",
+        "a:   # note\n  - b\n",
+        "a: [b: c]\n",
+        "a: x@b\n",
+        "a: \"@b\"\n",
+        "a: '`b`'\n",
+        "a: b\n  @c\n",
+        "a: |\n  x: y: z\n  @w\n",
+    ] {
+        let f = parse(text);
+        assert!(f.errors.is_empty(), "{text:?}: {:?}", f.errors);
+        assert_eq!(f.docs.len(), 1, "{text:?}");
+    }
+}
+
+#[test]
+fn structure_errors_say_what_to_look_for() {
+    let f = parse("hub:\n  config:\n    x: 1\n   y: 2\n");
+    assert_eq!(f.errors.len(), 1, "{:?}", f.errors);
+    assert_eq!(f.errors[0].range.start, 27);
+    assert!(
+        f.errors[0].message.contains("check the indentation"),
+        "{}",
+        f.errors[0].message
+    );
+}
