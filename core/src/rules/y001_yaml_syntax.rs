@@ -4,6 +4,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a YAML file that does not parse, or that hublint refuses to parse because it is
     /// too large, nested too deeply, or expands aliases past a fixed budget ("billion laughs").
+    /// That includes what YAML forbids but a lenient parser would read: a mapping or list on
+    /// the same line as its key, a plain value starting with `@` or a backtick, a `: value`
+    /// without a key, a value not indented under its key or `-`.
     ///
     /// ## Why
     /// helm stops at the first YAML error in any `-f` values file, and a chart or chartpress
@@ -14,6 +17,8 @@ declare_rule! {
     /// ```yaml
     /// hub:
     ///   image: [quay.io/org/hub, 1.0
+    /// singleuser:
+    ///   image: quay.io/org/user: 1.0   # a mapping cannot start on its key's line
     /// ```
     ///
     /// ## Fix

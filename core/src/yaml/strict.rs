@@ -2,9 +2,9 @@
 //!
 //! helm reads values with go-yaml, which refuses each of these ("mapping values are not allowed
 //! in this context", "block sequence entries are not allowed in this context", "found character
-//! that cannot start any token"), so a file with one fails at deploy time even though
-//! `yaml_parser` gives it a tree. The direct reader in [`super::fast`] refuses them too, and
-//! leaves such files to this path.
+//! that cannot start any token", "did not find expected key", "could not find expected ':'"),
+//! so a file with one fails at deploy time even though `yaml_parser` gives it a tree. The direct
+//! reader in [`super::fast`] refuses them too, and leaves such files to this path.
 
 use yaml_parser::{SyntaxKind as K, SyntaxNode};
 
@@ -19,7 +19,12 @@ pub(super) fn first_violation(tree: &SyntaxNode, body: &str) -> Option<Violation
                 reserved_start(token.text(), usize::from(token.text_range().start()))
             }
             rowan::NodeOrToken::Node(node) if node.kind() == K::BLOCK_MAP_ENTRY => {
-                collection_on_key_line(&node, body)
+                key_missing(&node)
+                    .or_else(|| collection_on_key_line(&node, body))
+                    .or_else(|| value_not_indented(&node, body))
+            }
+            rowan::NodeOrToken::Node(node) if node.kind() == K::BLOCK_SEQ_ENTRY => {
+                entry_not_indented(&node, body)
             }
             _ => None,
         };
@@ -98,4 +103,141 @@ fn collection_on_key_line(entry: &SyntaxNode, body: &str) -> Option<Violation> {
             "YAML syntax error: {what} cannot start on the same line as its key; quote the value if it is text, or start it on the next line, indented"
         ),
     ))
+}
+
+/// `: value` with no key before it and no `?` above it: YAML 1.2 would read an empty key,
+/// go-yaml (like libyaml) stops. Most often a key deleted by mistake.
+fn key_missing(entry: &SyntaxNode) -> Option<Violation> {
+    if entry.children().any(|c| c.kind() == K::BLOCK_MAP_KEY) {
+        return None;
+    }
+    let colon = entry
+        .children_with_tokens()
+        .find(|t| t.kind() == K::COLON)?;
+    Some((
+        usize::from(colon.text_range().start()),
+        "YAML syntax error: a value without a key; write the key before the `:`".to_string(),
+    ))
+}
+
+/// A map value that starts on a later line than its `:` must be indented more than its key;
+/// only a list may start at the key's column. `yaml_parser` takes `key:` followed by
+/// `&anchor value` (or a tag) at the key's column as the key's value.
+fn value_not_indented(entry: &SyntaxNode, body: &str) -> Option<Violation> {
+    let colon = entry
+        .children_with_tokens()
+        .find(|t| t.kind() == K::COLON)?;
+    let value = entry
+        .children()
+        .find(|c| c.kind() == K::BLOCK_MAP_VALUE)?
+        .children()
+        .find(|c| matches!(c.kind(), K::BLOCK | K::FLOW))?;
+    let parent = column(body, usize::from(entry.text_range().start()));
+    let (at, line) = misplaced(
+        &value,
+        usize::from(colon.text_range().end()),
+        parent,
+        true,
+        body,
+    )?;
+    Some((
+        at,
+        format!(
+            "YAML syntax error: this value is not indented under its key (line {line}); indent it more than the key, or quote it"
+        ),
+    ))
+}
+
+/// The content of a list entry that starts on a later line than its `-` must be indented
+/// more than the `-`; `yaml_parser` takes `-` followed by `key:` at the dash's column as
+/// one entry holding that mapping.
+fn entry_not_indented(entry: &SyntaxNode, body: &str) -> Option<Violation> {
+    let dash = entry
+        .children_with_tokens()
+        .find(|t| t.kind() == K::MINUS)?;
+    let content = entry
+        .children()
+        .find(|c| matches!(c.kind(), K::BLOCK | K::FLOW))?;
+    let dash_at = usize::from(dash.text_range().start());
+    let (at, line) = misplaced(
+        &content,
+        usize::from(dash.text_range().end()),
+        column(body, dash_at),
+        false,
+        body,
+    )?;
+    // A list at its key's column ends at the first line there that is not `- `: YAML reads
+    // that line as the next key of the mapping above, not as the entry's content.
+    let sequence = entry.parent()?;
+    let indentless = sequence
+        .parent()
+        .and_then(|block| block.parent())
+        .filter(|value| value.kind() == K::BLOCK_MAP_VALUE)
+        .and_then(|value| value.parent())
+        .is_some_and(|map_entry| {
+            column(body, usize::from(map_entry.text_range().start()))
+                == column(body, usize::from(sequence.text_range().start()))
+        });
+    let message = if indentless {
+        format!(
+            "YAML: helm reads this line as a key of the mapping above and the `-` on line {line} as an empty entry, but hublint's parser cannot; write `- null` for an empty entry, or indent this line if it is the entry's content"
+        )
+    } else {
+        format!(
+            "YAML syntax error: this is not indented under the `-` on line {line}; indent it more than the `-`, or write `- null` if the entry is empty"
+        )
+    };
+    Some((at, message))
+}
+
+/// Where `content` (a value after an indicator ending at `after`, whose parent is at column
+/// `parent`) or the block collection inside it begins on a new line at a column YAML does
+/// not allow: more than `parent` is needed, or at least `parent` for a list when
+/// `list_may_align` (a map value). Returns that offset and the parent's line number.
+fn misplaced(
+    content: &SyntaxNode,
+    after: usize,
+    parent: usize,
+    list_may_align: bool,
+    body: &str,
+) -> Option<(usize, usize)> {
+    let start = usize::from(content.text_range().start());
+    let starts = |node: &SyntaxNode| {
+        let at = usize::from(node.text_range().start());
+        let list = node.kind() == K::BLOCK_SEQ;
+        (at, list)
+    };
+    // The content itself, then (when properties come first) the collection after them.
+    let mut points = vec![(
+        start,
+        content
+            .first_child()
+            .is_some_and(|c| c.kind() == K::BLOCK_SEQ),
+    )];
+    if let Some(collection) = content
+        .children()
+        .find(|c| matches!(c.kind(), K::BLOCK_MAP | K::BLOCK_SEQ))
+    {
+        points.push(starts(&collection));
+    }
+    let mut from = after;
+    for (at, list) in points {
+        let gap = body.get(from..at)?;
+        if gap.contains(['\n', '\r']) {
+            let col = column(body, at);
+            let allowed = col > parent || (list_may_align && list && col == parent);
+            if !allowed {
+                // Counted only here: once per file, not per entry.
+                return Some((at, body[..after].matches('\n').count() + 1));
+            }
+        }
+        from = at;
+    }
+    None
+}
+
+/// The column of `at`: bytes since the last line break (a lone CR breaks a line for
+/// `yaml_parser` too).
+fn column(body: &str, at: usize) -> usize {
+    at - body[..at].rfind(['\n', '\r']).map_or(0, |nl| nl + 1)
 }

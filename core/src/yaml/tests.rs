@@ -207,6 +207,29 @@ const LENIENCIES: &[(&str, usize, &str)] = &[
     ("cmd: `ls`\n", 5, "a backtick is reserved"),
     ("a: [x, @b]\n", 7, "`@` is reserved"),
     ("@b: c\n", 0, "`@` is reserved"),
+    ("hub:\n  : 1\n", 7, "a value without a key"),
+    (
+        "x:\n&x v\n",
+        3,
+        "this value is not indented under its key (line 1)",
+    ),
+    ("x:\n!!str v\n", 3, "not indented under its key"),
+    (
+        "-\na: 1\n",
+        2,
+        "this is not indented under the `-` on line 1",
+    ),
+    (
+        "a:\n  -\n  b: 1\n",
+        9,
+        "not indented under the `-` on line 2",
+    ),
+    // Valid YAML that yaml_parser reads wrongly (the key inside the empty entry).
+    (
+        "volumes:\n- name: a\n-\nother: 1\n",
+        21,
+        "helm reads this line as a key of the mapping above",
+    ),
 ];
 
 #[test]
@@ -241,6 +264,13 @@ fn the_compact_forms_yaml_allows_still_parse() {
         "a: '`b`'\n",
         "a: b\n  @c\n",
         "a: |\n  x: y: z\n  @w\n",
+        "a:\n  &x\n  b: 1\n",
+        "x: &a\n- v\n",
+        "x:\n- v\ny: 1\n",
+        "-\n  a: b\n",
+        "v:\n- null\nother: 1\n",
+        "a:\n# c\n  b: 1\n",
+        "? a\n:\n  b\n",
     ] {
         let f = parse(text);
         assert!(f.errors.is_empty(), "{text:?}: {:?}", f.errors);
