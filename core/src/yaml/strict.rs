@@ -140,12 +140,18 @@ fn value_not_indented(entry: &SyntaxNode, body: &str) -> Option<Violation> {
         true,
         body,
     )?;
-    Some((
-        at,
+    // Left of the key, YAML reads the line as ending this mapping (the key has no value);
+    // at the key's column, as a key of it without a `:`.
+    let message = if column(body, at) < parent {
+        format!(
+            "YAML: helm reads this line as ending the mapping (the key on line {line} has no value), but hublint's parser reads it as that key's value; write `null` for an empty value, or indent this line under the key"
+        )
+    } else {
         format!(
             "YAML syntax error: this value is not indented under its key (line {line}); indent it more than the key, or quote it"
-        ),
-    ))
+        )
+    };
+    Some((at, message))
 }
 
 /// The content of a list entry that starts on a later line than its `-` must be indented
@@ -166,8 +172,9 @@ fn entry_not_indented(entry: &SyntaxNode, body: &str) -> Option<Violation> {
         false,
         body,
     )?;
-    // A list at its key's column ends at the first line there that is not `- `: YAML reads
-    // that line as the next key of the mapping above, not as the entry's content.
+    // A list ends at the first line left of its `-`, or at its column but not `- ` when the
+    // list sits at its key's column: YAML reads that line as part of the structure above,
+    // not as the entry's content.
     let sequence = entry.parent()?;
     let indentless = sequence
         .parent()
@@ -178,9 +185,9 @@ fn entry_not_indented(entry: &SyntaxNode, body: &str) -> Option<Violation> {
             column(body, usize::from(map_entry.text_range().start()))
                 == column(body, usize::from(sequence.text_range().start()))
         });
-    let message = if indentless {
+    let message = if indentless || column(body, at) < column(body, dash_at) {
         format!(
-            "YAML: helm reads this line as a key of the mapping above and the `-` on line {line} as an empty entry, but hublint's parser cannot; write `- null` for an empty entry, or indent this line if it is the entry's content"
+            "YAML: helm reads this line as ending the list (the `-` on line {line} is an empty entry), but hublint's parser reads it as that entry's content; write `- null` for an empty entry, or indent this line under the `-`"
         )
     } else {
         format!(

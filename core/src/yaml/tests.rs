@@ -228,7 +228,17 @@ const LENIENCIES: &[(&str, usize, &str)] = &[
     (
         "volumes:\n- name: a\n-\nother: 1\n",
         21,
-        "helm reads this line as a key of the mapping above",
+        "helm reads this line as ending the list (the `-` on line 3 is an empty entry)",
+    ),
+    (
+        "a:\n  - &x\nb: 1\n",
+        10,
+        "helm reads this line as ending the list (the `-` on line 2",
+    ),
+    (
+        "a:\n  b:\n&x c: 1\n",
+        8,
+        "helm reads this line as ending the mapping (the key on line 2",
     ),
 ];
 
