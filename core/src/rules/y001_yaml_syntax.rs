@@ -6,7 +6,8 @@ declare_rule! {
     /// too large, nested too deeply, or expands aliases past a fixed budget ("billion laughs").
     /// That includes what YAML forbids but a lenient parser would read: a mapping or list on
     /// the same line as its key, a plain value starting with `@` or a backtick, a `: value`
-    /// without a key, a value not indented under its key or `-`.
+    /// without a key, a value not indented under its key or `-`, an unknown escape in a
+    /// double-quoted string (`"^\d+$"`, `"C:\Users"`), a control character.
     ///
     /// ## Why
     /// helm stops at the first YAML error in any `-f` values file, and a chart or chartpress

@@ -78,7 +78,9 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
     let control = bytes.iter().fold(false, |seen, &b| {
         seen | ((b < 0x20 && b != b'\n') | (b == 0x7f))
     });
-    if control {
+    // And the other characters YAML does not allow (C1 controls, U+FFFE), which only
+    // non-ASCII text can hold.
+    if control || (!text.is_ascii() && super::strict::unprintable(text).is_some()) {
         return None;
     }
     // `yaml_parser` draws ranges differently when the last line has a comment and no line
@@ -322,13 +324,21 @@ impl Reader<'_> {
     fn quoted_end(&self, p: usize, end: usize, quote: u8) -> Option<usize> {
         let b = self.bytes;
         let mut i = p + 1;
+        let mut escaped = false;
         while i < end {
             match b[i] {
-                b'\\' if quote == b'"' => i += 2,
+                b'\\' if quote == b'"' => {
+                    escaped = true;
+                    i += 2;
+                }
                 c if c == quote => {
                     if quote == b'\'' && i + 1 < end && b[i + 1] == b'\'' {
                         i += 2;
                     } else {
+                        // An escape go-yaml refuses: the full path reports it.
+                        if escaped && scalar::bad_escape(&self.text[p..=i]).is_some() {
+                            return None;
+                        }
                         return Some(i + 1);
                     }
                 }

@@ -52,6 +52,51 @@ pub fn single_quoted(raw: &str) -> CompactString {
     folded.replace("''", "'").into()
 }
 
+/// The first escape in a double-quoted scalar (`raw`, quotes included) that go-yaml refuses:
+/// an unknown one (`"\d+"`, a regex or Windows path written in double quotes), or `\x`, `\u`,
+/// `\U` without their 2, 4 or 8 hex digits of a Unicode scalar value. The offset (of the
+/// backslash, in `raw`) and the message.
+pub fn bad_escape(raw: &str) -> Option<(usize, String)> {
+    let mut chars = raw.char_indices();
+    while let Some((at, c)) = chars.next() {
+        if c != '\\' {
+            continue;
+        }
+        let (_, e) = chars.next()?;
+        let digits = match e {
+            '0' | 'a' | 'b' | 't' | '\t' | 'n' | 'v' | 'f' | 'r' | 'e' | ' ' | '"' | '\'' | '/'
+            | '\\' | 'N' | '_' | 'L' | 'P' | '\r' | '\n' => continue,
+            'x' => 2,
+            'u' => 4,
+            'U' => 8,
+            other => {
+                return Some((
+                    at,
+                    format!(
+                        "YAML syntax error: `\\{other}` is not an escape in a double-quoted string; write `\\\\{other}` for a backslash, or use single quotes"
+                    ),
+                ))
+            }
+        };
+        let hex: String = chars.by_ref().take(digits).map(|(_, c)| c).collect();
+        let valid = hex.len() == digits
+            && hex.bytes().all(|b| b.is_ascii_hexdigit())
+            && u32::from_str_radix(&hex, 16)
+                .ok()
+                .and_then(char::from_u32)
+                .is_some();
+        if !valid {
+            return Some((
+                at,
+                format!(
+                    "YAML syntax error: `\\{e}` must be followed by {digits} hex digits of a Unicode character; write `\\\\{e}` for a backslash, or use single quotes"
+                ),
+            ));
+        }
+    }
+    None
+}
+
 pub fn double_quoted(raw: &str) -> CompactString {
     let inner = raw.strip_prefix('"').unwrap_or(raw);
     let inner = inner.strip_suffix('"').unwrap_or(inner);
@@ -84,6 +129,8 @@ fn double_quoted_escaped(inner: &str) -> String {
                     'e' => out.push('\u{1b}'),
                     ' ' => out.push(' '),
                     '"' => out.push('"'),
+                    // Not YAML 1.2's, but go-yaml (helm) reads it.
+                    '\'' => out.push('\''),
                     '/' => out.push('/'),
                     '\\' => out.push('\\'),
                     'N' => out.push('\u{85}'),

@@ -13,10 +13,17 @@ pub(super) type Violation = (usize, String);
 
 /// The first violation in document order, if any.
 pub(super) fn first_violation(tree: &SyntaxNode, body: &str) -> Option<Violation> {
+    if let Some(found) = unprintable(body) {
+        return Some(found);
+    }
     for element in tree.descendants_with_tokens() {
         let found = match element {
             rowan::NodeOrToken::Token(token) if token.kind() == K::PLAIN_SCALAR => {
                 reserved_start(token.text(), usize::from(token.text_range().start()))
+            }
+            rowan::NodeOrToken::Token(token) if token.kind() == K::DOUBLE_QUOTED_SCALAR => {
+                super::scalar::bad_escape(token.text())
+                    .map(|(at, message)| (usize::from(token.text_range().start()) + at, message))
             }
             rowan::NodeOrToken::Node(node) if node.kind() == K::BLOCK_MAP_ENTRY => {
                 key_missing(&node)
@@ -208,15 +215,10 @@ fn misplaced(
     list_may_align: bool,
     body: &str,
 ) -> Option<(usize, usize)> {
-    let start = usize::from(content.text_range().start());
-    let starts = |node: &SyntaxNode| {
-        let at = usize::from(node.text_range().start());
-        let list = node.kind() == K::BLOCK_SEQ;
-        (at, list)
-    };
+    let start = |node: &SyntaxNode| usize::from(node.text_range().start());
     // The content itself, then (when properties come first) the collection after them.
     let mut points = vec![(
-        start,
+        start(content),
         content
             .first_child()
             .is_some_and(|c| c.kind() == K::BLOCK_SEQ),
@@ -225,7 +227,7 @@ fn misplaced(
         .children()
         .find(|c| matches!(c.kind(), K::BLOCK_MAP | K::BLOCK_SEQ))
     {
-        points.push(starts(&collection));
+        points.push((start(&collection), collection.kind() == K::BLOCK_SEQ));
     }
     let mut from = after;
     for (at, list) in points {
@@ -247,4 +249,21 @@ fn misplaced(
 /// `yaml_parser` too).
 fn column(body: &str, at: usize) -> usize {
     at - body[..at].rfind(['\n', '\r']).map_or(0, |nl| nl + 1)
+}
+
+/// A character YAML does not allow in a file (outside escapes): C0 controls but tab and line
+/// breaks, DEL, C1 controls but NEL, surrogates' stand-ins and U+FFFE/U+FFFF. go-yaml stops
+/// at the first ("control characters are not allowed"); one pasted from a terminal is
+/// invisible in most editors.
+pub(super) fn unprintable(body: &str) -> Option<Violation> {
+    let (at, c) = body.char_indices().find(|&(_, c)| {
+        !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+    })?;
+    Some((
+        at,
+        format!(
+            "YAML syntax error: the control character U+{:04X} is not allowed in YAML; delete it, or write it as an escape in a double-quoted string",
+            u32::from(c)
+        ),
+    ))
 }

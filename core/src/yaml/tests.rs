@@ -236,6 +236,30 @@ const LENIENCIES: &[(&str, usize, &str)] = &[
         "helm reads this line as ending the list (the `-` on line 2",
     ),
     (
+        "a: \"^\\d+$\"\n",
+        5,
+        "`\\d` is not an escape in a double-quoted string; write `\\\\d`",
+    ),
+    (
+        "a: \"C:\\Users\"\n",
+        6,
+        "`\\U` must be followed by 8 hex digits",
+    ),
+    (
+        "a: \"\\ud800\"\n",
+        4,
+        "`\\u` must be followed by 4 hex digits",
+    ),
+    ("a: \"multi\n  line \\q\"\n", 17, "`\\q` is not an escape"),
+    ("a: [\"x\\q\"]\n", 6, "`\\q` is not an escape"),
+    (
+        "a: b\u{1b}c\n",
+        4,
+        "the control character U+001B is not allowed",
+    ),
+    ("a: b\u{80}c\n", 4, "U+0080"),
+    ("a: \"b\u{7f}\"\n", 5, "U+007F"),
+    (
         "a:\n  b:\n&x c: 1\n",
         8,
         "helm reads this line as ending the mapping (the key on line 2",
@@ -281,6 +305,9 @@ fn the_compact_forms_yaml_allows_still_parse() {
         "v:\n- null\nother: 1\n",
         "a:\n# c\n  b: 1\n",
         "? a\n:\n  b\n",
+        "a: \"\\u00e9\\x41\\U0001F600 \\' \\/ \\e \\N\"\n",
+        "a: '^\\d+$ C:\\Users'\n",
+        "a: \"tab\there \u{feff} \u{85} é\"\n",
     ] {
         let f = parse(text);
         assert!(f.errors.is_empty(), "{text:?}: {:?}", f.errors);
@@ -298,4 +325,10 @@ fn structure_errors_say_what_to_look_for() {
         "{}",
         f.errors[0].message
     );
+}
+
+#[test]
+fn escapes_go_yaml_reads_are_decoded_as_it_does() {
+    let root = doc("a: \"\\u00e9\\x41\\U0001F600 \\' \\/ \\_\"\n");
+    assert_eq!(root.get("a").unwrap().as_str(), Some("éA😀 ' / \u{a0}"));
 }
