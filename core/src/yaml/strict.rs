@@ -75,17 +75,10 @@ fn collection_on_key_line(entry: &SyntaxNode, body: &str) -> Option<Violation> {
     if explicit_key {
         return None;
     }
-    let colon = entry
-        .children_with_tokens()
-        .find(|t| t.kind() == K::COLON)?;
-    let collection = entry
-        .children()
-        .find(|c| c.kind() == K::BLOCK_MAP_VALUE)?
-        .children()
-        .find(|c| c.kind() == K::BLOCK)?
+    let (from, value) = colon_and_value(entry)?;
+    let collection = value
         .children()
         .find(|c| matches!(c.kind(), K::BLOCK_MAP | K::BLOCK_SEQ))?;
-    let from = usize::from(colon.text_range().end());
     let start = usize::from(collection.text_range().start());
     if body.get(from..start)?.contains(['\n', '\r']) {
         return None;
@@ -112,6 +105,19 @@ fn collection_on_key_line(entry: &SyntaxNode, body: &str) -> Option<Violation> {
     ))
 }
 
+/// Where a block map entry's `:` ends, and its value's node (block or flow), if it has one.
+fn colon_and_value(entry: &SyntaxNode) -> Option<(usize, SyntaxNode)> {
+    let colon = entry
+        .children_with_tokens()
+        .find(|t| t.kind() == K::COLON)?;
+    let value = entry
+        .children()
+        .find(|c| c.kind() == K::BLOCK_MAP_VALUE)?
+        .children()
+        .find(|c| matches!(c.kind(), K::BLOCK | K::FLOW))?;
+    Some((usize::from(colon.text_range().end()), value))
+}
+
 /// `: value` with no key before it and no `?` above it: YAML 1.2 would read an empty key,
 /// go-yaml (like libyaml) stops. Most often a key deleted by mistake.
 fn key_missing(entry: &SyntaxNode) -> Option<Violation> {
@@ -131,22 +137,9 @@ fn key_missing(entry: &SyntaxNode) -> Option<Violation> {
 /// only a list may start at the key's column. `yaml_parser` takes `key:` followed by
 /// `&anchor value` (or a tag) at the key's column as the key's value.
 fn value_not_indented(entry: &SyntaxNode, body: &str) -> Option<Violation> {
-    let colon = entry
-        .children_with_tokens()
-        .find(|t| t.kind() == K::COLON)?;
-    let value = entry
-        .children()
-        .find(|c| c.kind() == K::BLOCK_MAP_VALUE)?
-        .children()
-        .find(|c| matches!(c.kind(), K::BLOCK | K::FLOW))?;
+    let (after_colon, value) = colon_and_value(entry)?;
     let parent = column(body, usize::from(entry.text_range().start()));
-    let (at, line) = misplaced(
-        &value,
-        usize::from(colon.text_range().end()),
-        parent,
-        true,
-        body,
-    )?;
+    let (at, line) = misplaced(&value, after_colon, parent, true, body)?;
     // Left of the key, YAML reads the line as ending this mapping (the key has no value);
     // at the key's column, as a key of it without a `:`.
     let message = if column(body, at) < parent {
