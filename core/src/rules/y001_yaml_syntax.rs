@@ -1,4 +1,5 @@
 use super::{Context, Sink};
+use crate::diagnostic::{Edit, Fix};
 
 declare_rule! {
     /// ## What it does
@@ -23,15 +24,27 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Correct the syntax at the reported position.
-    Y001, "yaml-syntax", Error, fixable: false, check
+    /// Correct the syntax at the reported position. Where the intent is plain, a quick fix
+    /// offers the rewrite (quote a value that starts with `@` or holds `: `, double a
+    /// backslash that starts no escape); `--fix` leaves them to the author.
+    Y001, "yaml-syntax", Error, fixable: true, check
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
     for file in ctx.ws.files().filter(|f| f.is_yaml()) {
         let Some(yaml) = file.yaml() else { continue };
         for err in &yaml.errors {
-            sink.report(&file.path, err.range, err.message.clone());
+            let diagnostic = sink.report(&file.path, err.range, err.message.clone());
+            if let Some(fix) = &err.fix {
+                diagnostic.fixes.push(Fix::unsafe_(
+                    fix.title.clone(),
+                    vec![Edit {
+                        file: file.path.clone(),
+                        range: fix.range,
+                        replacement: fix.replacement.clone(),
+                    }],
+                ));
+            }
         }
     }
 }

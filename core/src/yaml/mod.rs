@@ -53,6 +53,16 @@ pub struct YamlError {
     pub kind: YamlErrorKind,
     pub range: TextRange,
     pub message: String,
+    /// A rewrite that makes the text read as the author most likely meant (quoting a value,
+    /// escaping a backslash); offered, not applied in bulk: only the author knows.
+    pub fix: Option<YamlFix>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlFix {
+    pub title: String,
+    pub range: TextRange,
+    pub replacement: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -263,6 +273,7 @@ fn parse_with(text: &str, path: Path) -> Option<YamlFile> {
                 text.len(),
                 MAX_SIZE
             ),
+            fix: None,
         });
         return (path != Path::DirectOnly).then_some(file);
     }
@@ -277,6 +288,7 @@ fn parse_with(text: &str, path: Path) -> Option<YamlFile> {
             kind: YamlErrorKind::TooDeep,
             range: TextRange::empty(at + bom),
             message,
+            fix: None,
         });
         return Some(file);
     }
@@ -296,6 +308,7 @@ fn parse_with(text: &str, path: Path) -> Option<YamlFile> {
             kind: YamlErrorKind::TooDeep,
             range: TextRange::empty(at + bom),
             message,
+            fix: None,
         });
         return Some(file);
     }
@@ -308,6 +321,7 @@ fn parse_with(text: &str, path: Path) -> Option<YamlFile> {
                 kind: YamlErrorKind::TooDeep,
                 range: TextRange::empty(first + bom),
                 message: format!("first line indented {base} columns (more than {MAX_INDENT}); the file is not parsed"),
+                fix: None,
             });
             return Some(file);
         }
@@ -317,6 +331,7 @@ fn parse_with(text: &str, path: Path) -> Option<YamlFile> {
             kind: YamlErrorKind::Syntax,
             range: TextRange::empty(at + bom),
             message,
+            fix: None,
         });
         return Some(file);
     }
@@ -377,6 +392,7 @@ fn full_parse(text: &str, bom: usize, mut file: YamlFile) -> YamlFile {
                 kind: YamlErrorKind::Syntax,
                 range: TextRange::new(at, next_char_end(text, at)),
                 message: syntax_message(err.message()),
+                fix: None,
             });
             return file;
         }
@@ -390,15 +406,20 @@ fn full_parse(text: &str, bom: usize, mut file: YamlFile) -> YamlFile {
             range: TextRange::new(at, next_char_end(text, at)),
             message: "the YAML parser could not read this exactly; the file is not parsed"
                 .to_string(),
+            fix: None,
         });
         return file;
     }
-    if let Some((at, message)) = strict::first_violation(&tree, body) {
-        let at = crate::text::floor_char_boundary(text, at + bom);
+    if let Some(found) = strict::first_violation(&tree, body) {
+        let at = crate::text::floor_char_boundary(text, found.at + bom);
         file.errors.push(YamlError {
             kind: YamlErrorKind::Syntax,
             range: TextRange::new(at, next_char_end(text, at)),
-            message,
+            message: found.message,
+            fix: found.fix.map(|fix| YamlFix {
+                range: TextRange::new(fix.range.start + bom, fix.range.end + bom),
+                ..fix
+            }),
         });
         return file;
     }
@@ -861,6 +882,7 @@ impl Builder<'_> {
                 kind: YamlErrorKind::UnknownAlias,
                 range,
                 message: format!("alias *{name} refers to no anchor defined before it"),
+                fix: None,
             });
             return Node::empty(range.start);
         };
@@ -878,6 +900,7 @@ impl Builder<'_> {
                     message: format!(
                         "alias expansion exceeds {ALIAS_BUDGET} nodes (an \"alias bomb\"); aliases past this point are read as null"
                     ),
+                    fix: None,
                 });
             }
             return Node::empty(range.start);

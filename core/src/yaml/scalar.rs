@@ -97,6 +97,20 @@ pub fn bad_escape(raw: &str) -> Option<(usize, String)> {
     None
 }
 
+/// `raw` (a double-quoted scalar) with each backslash that starts an escape go-yaml refuses
+/// doubled, so it stands for itself: `"C:\Users\me"` → `"C:\\Users\\me"`.
+pub fn escape_bad_backslashes(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + 4);
+    let mut rest = raw;
+    while let Some((at, _)) = bad_escape(rest) {
+        out.push_str(&rest[..=at]);
+        out.push('\\');
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 pub fn double_quoted(raw: &str) -> CompactString {
     let inner = raw.strip_prefix('"').unwrap_or(raw);
     let inner = inner.strip_suffix('"').unwrap_or(inner);

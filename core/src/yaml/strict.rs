@@ -6,10 +6,46 @@
 //! so a file with one fails at deploy time even though `yaml_parser` gives it a tree. The direct
 //! reader in [`super::fast`] refuses them too, and leaves such files to this path.
 
+use super::YamlFix;
+use crate::text::TextRange;
 use yaml_parser::{SyntaxKind as K, SyntaxNode};
 
-/// A violation: the byte offset (in the parsed body) it is reported at, and the message.
-pub(super) type Violation = (usize, String);
+/// What is reported: where (a byte offset in the parsed body), why, and when the author's
+/// intent is plain, the rewrite that says it in YAML.
+pub(super) struct Violation {
+    pub at: usize,
+    pub message: String,
+    pub fix: Option<YamlFix>,
+}
+
+impl Violation {
+    fn new(at: usize, message: String) -> Self {
+        Violation {
+            at,
+            message,
+            fix: None,
+        }
+    }
+
+    fn with_fix(mut self, title: String, range: TextRange, replacement: String) -> Self {
+        self.fix = Some(YamlFix {
+            title,
+            range,
+            replacement,
+        });
+        self
+    }
+}
+
+/// `text` as a quoted scalar: double quotes unless it holds a `"` or a backslash (which
+/// would need escapes), else single quotes with `'` doubled.
+fn quoted(text: &str) -> String {
+    if text.contains(['"', '\\']) {
+        format!("'{}'", text.replace('\'', "''"))
+    } else {
+        format!("\"{text}\"")
+    }
+}
 
 /// The first violation in document order, if any.
 pub(super) fn first_violation(tree: &SyntaxNode, body: &str) -> Option<Violation> {
@@ -22,8 +58,15 @@ pub(super) fn first_violation(tree: &SyntaxNode, body: &str) -> Option<Violation
                 reserved_start(token.text(), usize::from(token.text_range().start()))
             }
             rowan::NodeOrToken::Token(token) if token.kind() == K::DOUBLE_QUOTED_SCALAR => {
-                super::scalar::bad_escape(token.text())
-                    .map(|(at, message)| (usize::from(token.text_range().start()) + at, message))
+                let start = usize::from(token.text_range().start());
+                super::scalar::bad_escape(token.text()).map(|(at, message)| {
+                    let range = TextRange::new(start, start + token.text().len());
+                    Violation::new(start + at, message).with_fix(
+                        "Escape the backslashes".to_string(),
+                        range,
+                        super::scalar::escape_bad_backslashes(token.text()),
+                    )
+                })
             }
             rowan::NodeOrToken::Node(node) if node.kind() == K::BLOCK_MAP_ENTRY => {
                 key_missing(&node)
@@ -49,15 +92,22 @@ fn reserved_start(text: &str, at: usize) -> Option<Violation> {
         '`' => "a backtick",
         _ => return None,
     };
-    let first_line = text.lines().next().unwrap_or(text).trim_end();
-    let hint = if first_line.contains(['"', '\\']) {
-        String::new()
-    } else {
-        format!(" (\"{first_line}\")")
-    };
-    Some((
+    let violation = Violation::new(
         at,
-        format!("YAML syntax error: {name} is reserved and cannot start an unquoted value; quote it{hint}"),
+        format!(
+            "YAML syntax error: {name} is reserved and cannot start an unquoted value; quote it"
+        ),
+    );
+    // A value on one line is quoted as it stands; a multi-line one is folded, so its quoted
+    // form is left to the author.
+    if text.contains(['\n', '\r']) {
+        return Some(violation);
+    }
+    let value = quoted(text);
+    Some(violation.with_fix(
+        format!("Quote as {value}"),
+        TextRange::new(at, at + text.len()),
+        value,
     ))
 }
 
@@ -97,11 +147,23 @@ fn collection_on_key_line(entry: &SyntaxNode, body: &str) -> Option<Violation> {
     } else {
         start
     };
-    Some((
+    let violation = Violation::new(
         at,
         format!(
             "YAML syntax error: {what} cannot start on the same line as its key; quote the value if it is text, or start it on the next line, indented"
         ),
+    );
+    // On one line and without a comment, the value is most likely text (`image: repo:tag`).
+    let end = usize::from(collection.text_range().end());
+    let text = body[start..end].trim_end();
+    if text.contains(['\n', '\r', '#', '&', '*', '!', '[', '{']) {
+        return Some(violation);
+    }
+    let value = quoted(text);
+    Some(violation.with_fix(
+        format!("Quote as {value}"),
+        TextRange::new(start, start + text.len()),
+        value,
     ))
 }
 
@@ -127,7 +189,7 @@ fn key_missing(entry: &SyntaxNode) -> Option<Violation> {
     let colon = entry
         .children_with_tokens()
         .find(|t| t.kind() == K::COLON)?;
-    Some((
+    Some(Violation::new(
         usize::from(colon.text_range().start()),
         "YAML syntax error: a value without a key; write the key before the `:`".to_string(),
     ))
@@ -151,7 +213,7 @@ fn value_not_indented(entry: &SyntaxNode, body: &str) -> Option<Violation> {
             "YAML syntax error: this value is not indented under its key (line {line}); indent it more than the key, or quote it"
         )
     };
-    Some((at, message))
+    Some(Violation::new(at, message))
 }
 
 /// The content of a list entry that starts on a later line than its `-` must be indented
@@ -194,7 +256,7 @@ fn entry_not_indented(entry: &SyntaxNode, body: &str) -> Option<Violation> {
             "YAML syntax error: this is not indented under the `-` on line {line}; indent it more than the `-`, or write `- null` if the entry is empty"
         )
     };
-    Some((at, message))
+    Some(Violation::new(at, message))
 }
 
 /// Where `content` (a value after an indicator ending at `after`, whose parent is at column
@@ -252,7 +314,7 @@ pub(super) fn unprintable(body: &str) -> Option<Violation> {
     let (at, c) = body.char_indices().find(|&(_, c)| {
         !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
     })?;
-    Some((
+    Some(Violation::new(
         at,
         format!(
             "YAML syntax error: the control character U+{:04X} is not allowed in YAML; delete it, or write it as an escape in a double-quoted string",

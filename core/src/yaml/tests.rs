@@ -202,7 +202,7 @@ const LENIENCIES: &[(&str, usize, &str)] = &[
     (
         "email: @someone\n",
         7,
-        "`@` is reserved and cannot start an unquoted value; quote it (\"@someone\")",
+        "`@` is reserved and cannot start an unquoted value; quote it",
     ),
     ("cmd: `ls`\n", 5, "a backtick is reserved"),
     ("a: [x, @b]\n", 7, "`@` is reserved"),
@@ -331,4 +331,49 @@ fn structure_errors_say_what_to_look_for() {
 fn escapes_go_yaml_reads_are_decoded_as_it_does() {
     let root = doc("a: \"\\u00e9\\x41\\U0001F600 \\' \\/ \\_\"\n");
     assert_eq!(root.get("a").unwrap().as_str(), Some("éA😀 ' / \u{a0}"));
+}
+
+/// Applies the error's fix to `text`.
+fn fixed(text: &str) -> String {
+    let f = parse(text);
+    let fix = f.errors[0]
+        .fix
+        .as_ref()
+        .unwrap_or_else(|| panic!("{text:?}: no fix for {:?}", f.errors));
+    let mut out = text.to_string();
+    out.replace_range(fix.range.start..fix.range.end, &fix.replacement);
+    out
+}
+
+#[test]
+fn quick_fixes_make_the_value_read_as_written() {
+    for (text, path, value) in [
+        ("email: @someone\n", &["email"][..], "@someone"),
+        ("cmd: `ls -l`\n", &["cmd"], "`ls -l`"),
+        (
+            "hub:\n  image: quay.io/org/hub: 1.0\n",
+            &["hub", "image"],
+            "quay.io/org/hub: 1.0",
+        ),
+        ("a: - b  \n", &["a"], "- b"),
+        ("a: it's: \"x\"\n", &["a"], "it's: \"x\""),
+        ("a: \"^\\d+$\"\n", &["a"], "^\\d+$"),
+        ("a: \"C:\\Users\\me\\x\\n\"\n", &["a"], "C:\\Users\\me\\x\n"),
+        ("a: \"é\\q\"\n", &["a"], "é\\q"),
+    ] {
+        let repaired = fixed(text);
+        let root = doc(&repaired);
+        assert_eq!(
+            root.get_path(path).and_then(Node::as_str),
+            Some(value),
+            "{text:?} → {repaired:?}"
+        );
+    }
+    // No rewrite is offered where the intent is not plain: a comment or an anchor on the
+    // line, a value over several lines.
+    for text in ["a: b: c # note\n", "a: &x b: c\n", "a: @b\n  c\n"] {
+        let f = parse(text);
+        assert_eq!(f.errors.len(), 1, "{text:?}");
+        assert_eq!(f.errors[0].fix, None, "{text:?}");
+    }
 }
