@@ -192,6 +192,31 @@ async def test_fix_all_and_disable_on_line(client: LanguageClient, repo: Path):
     await wait_until(lambda: diag(client, uri, "S005") is None and diag(client, uri, "S001"), what="S005 disabled")
 
 
+async def test_yaml_helm_refuses_gets_a_quick_fix(client: LanguageClient, repo: Path):
+    # `name: repo: tag` on one line is a YAML error for helm (yaml_parser reads a nested
+    # mapping); the quick fix quotes the value, and the error gives way to the next problem.
+    uri, text = open_doc(client, repo, STAGING)
+    await wait_until(lambda: diag(client, uri, "Y003"), what="Y003 before the edit")
+    start = position(text, "quay.io/example-org/staging-notebook")
+    end = position(text, "quay.io/example-org/staging-notebook", len("quay.io/example-org/staging-notebook"))
+    change(client, uri, 2, [(types.Range(start=start, end=end), "quay.io/example-org/staging-notebook: 2024")])
+    text = apply_edits(text, [types.TextEdit(range=types.Range(start=start, end=end),
+                                             new_text="quay.io/example-org/staging-notebook: 2024")])
+    d = await wait_until(lambda: diag(client, uri, "Y001"), what="Y001 after the edit")
+    assert "cannot start on the same line as its key" in d.message
+    assert codes(client, uri) == ["Y001"], "nothing else is checked in a file helm cannot read"
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=d.range,
+        context=types.CodeActionContext(diagnostics=[d])))
+    fix = next(a for a in actions if a.title.startswith("Quote as"))
+    text = apply_edits(text, edits_for(fix, uri))
+    assert 'name: "quay.io/example-org/staging-notebook: 2024"' in text
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=3),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+    await wait_until(lambda: diag(client, uri, "Y001") is None and diag(client, uri, "Y003"), what="Y001 fixed")
+
+
 async def test_hover(client: LanguageClient, repo: Path):
     uri, text = open_doc(client, repo, STAGING)
     await wait_until(lambda: uri in client.diagnostics, what="first diagnostics")

@@ -154,9 +154,16 @@ fn collection_on_key_line(entry: &SyntaxNode, body: &str) -> Option<Violation> {
         ),
     );
     // On one line and without a comment, the value is most likely text (`image: repo:tag`).
-    let end = usize::from(collection.text_range().end());
-    let text = body[start..end].trim_end();
-    if text.contains(['\n', '\r', '#', '&', '*', '!', '[', '{']) {
+    // yaml_parser may take the lines below into the same collection; only the first entry is
+    // on this line, and it must end there.
+    let line_end = body[start..]
+        .find(['\n', '\r'])
+        .map_or(body.len(), |i| start + i);
+    let first_entry_end = collection
+        .first_child()
+        .map_or(line_end, |entry| usize::from(entry.text_range().end()));
+    let text = body[start..line_end].trim_end();
+    if first_entry_end > line_end || text.contains(['#', '&', '*', '!', '[', '{']) {
         return Some(violation);
     }
     let value = quoted(text);

@@ -355,6 +355,8 @@ fn quick_fixes_make_the_value_read_as_written() {
             &["hub", "image"],
             "quay.io/org/hub: 1.0",
         ),
+        // yaml_parser takes the next line into the same mapping: only this line is quoted.
+        ("i:\n  name: q: 2024\n  tag: 1\n", &["i", "name"], "q: 2024"),
         ("a: - b  \n", &["a"], "- b"),
         ("a: it's: \"x\"\n", &["a"], "it's: \"x\""),
         ("a: \"^\\d+$\"\n", &["a"], "^\\d+$"),
@@ -371,7 +373,12 @@ fn quick_fixes_make_the_value_read_as_written() {
     }
     // No rewrite is offered where the intent is not plain: a comment or an anchor on the
     // line, a value over several lines.
-    for text in ["a: b: c # note\n", "a: &x b: c\n", "a: @b\n  c\n"] {
+    for text in [
+        "a: b: c # note\n",
+        "a: &x b: c\n",
+        "a: @b\n  c\n",
+        "a: b: c\n   d\n",
+    ] {
         let f = parse(text);
         assert_eq!(f.errors.len(), 1, "{text:?}");
         assert_eq!(f.errors[0].fix, None, "{text:?}");
