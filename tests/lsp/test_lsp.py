@@ -73,6 +73,18 @@ def change(client: LanguageClient, uri: str, version: int, edits: list[tuple[typ
         content_changes=[types.TextDocumentContentChangePartial(range=r, text=t) for r, t in edits]))
 
 
+def replace_text(client: LanguageClient, uri: str, version: int, text: str):
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+
+
+async def actions_for(client: LanguageClient, uri: str, d: types.Diagnostic) -> list[types.CodeAction]:
+    return await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=d.range,
+        context=types.CodeActionContext(diagnostics=[d])))
+
+
 def codes(client: LanguageClient, uri: str) -> list[str]:
     return sorted(str(d.code) for d in client.diagnostics.get(uri, []))
 
@@ -145,9 +157,7 @@ async def test_watched_file_change_on_disk(client: LanguageClient, repo: Path):
 async def test_quick_fix_removes_the_diagnostic(client: LanguageClient, repo: Path):
     uri, text = open_doc(client, repo, DOCKERFILE)
     d = await wait_until(lambda: diag(client, uri, "V001"), what="V001")
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), range=d.range,
-        context=types.CodeActionContext(diagnostics=[d])))
+    actions = await actions_for(client, uri, d)
     titles = [a.title for a in actions]
     fix = next(a for a in actions if a.title == "Set the FROM tag to 4.3.3")
     assert fix.kind == types.CodeActionKind.QuickFix and fix.is_preferred
@@ -158,9 +168,7 @@ async def test_quick_fix_removes_the_diagnostic(client: LanguageClient, repo: Pa
     assert edits_for(other, (repo / CHART).as_uri())
     new_text = apply_edits(text, edits_for(fix, uri))
     assert "FROM quay.io/jupyterhub/k8s-hub:4.3.3" in new_text
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=new_text)]))
+    replace_text(client, uri, 2, new_text)
     await wait_until(lambda: uri in client.diagnostics and diag(client, uri, "V001") is None, what="V001 fixed")
 
 
@@ -174,21 +182,15 @@ async def test_fix_all_and_disable_on_line(client: LanguageClient, repo: Path):
     fix_all = next(a for a in actions if a.kind == "source.fixAll.hublint")
     text = apply_edits(text, edits_for(fix_all, uri))
     assert 'tag: "1.10"' in text
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+    replace_text(client, uri, 2, text)
     await wait_until(lambda: diag(client, uri, "Y003") is None and diag(client, uri, "S005"), what="Y003 fixed")
     # "Disable S005 on this line" inserts the suppression comment; the warning goes away.
     d = diag(client, uri, "S005")
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), range=d.range,
-        context=types.CodeActionContext(diagnostics=[d])))
+    actions = await actions_for(client, uri, d)
     disable = next(a for a in actions if a.title == "Disable S005 on this line")
     text = apply_edits(text, edits_for(disable, uri))
     assert "start_timout: 600  # hublint: ignore[S005]" in text
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=3),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+    replace_text(client, uri, 3, text)
     await wait_until(lambda: diag(client, uri, "S005") is None and diag(client, uri, "S001"), what="S005 disabled")
 
 
@@ -205,15 +207,11 @@ async def test_yaml_helm_refuses_gets_a_quick_fix(client: LanguageClient, repo: 
     d = await wait_until(lambda: diag(client, uri, "Y001"), what="Y001 after the edit")
     assert "cannot start on the same line as its key" in d.message
     assert codes(client, uri) == ["Y001"], "nothing else is checked in a file helm cannot read"
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), range=d.range,
-        context=types.CodeActionContext(diagnostics=[d])))
+    actions = await actions_for(client, uri, d)
     fix = next(a for a in actions if a.title.startswith("Quote as"))
     text = apply_edits(text, edits_for(fix, uri))
     assert 'name: "quay.io/example-org/staging-notebook: 2024"' in text
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=3),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+    replace_text(client, uri, 3, text)
     await wait_until(lambda: diag(client, uri, "Y001") is None and diag(client, uri, "Y003"), what="Y001 fixed")
 
 
@@ -290,9 +288,7 @@ async def _emoji_positions(client: LanguageClient, repo: Path, encoding: str):
                      what="Y003 moved by one column")
     # The server's copy is exactly ours: a fix computed by it applies cleanly.
     d = diag(client, uri, "Y003")
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), range=d.range,
-        context=types.CodeActionContext(diagnostics=[d])))
+    actions = await actions_for(client, uri, d)
     quote = next(a for a in actions if a.title.startswith("Quote"))
     assert 'name: "😀x👩‍👩‍👧中文", tag: "1.10"}' in apply_edits(text, edits_for(quote, uri), encoding)
 

@@ -35,6 +35,16 @@ impl Violation {
         });
         self
     }
+
+    /// Offers to quote `text`, found at `at`, as it stands.
+    fn quoting(self, at: usize, text: &str) -> Self {
+        let value = quoted(text);
+        self.with_fix(
+            format!("Quote as {value}"),
+            TextRange::new(at, at + text.len()),
+            value,
+        )
+    }
 }
 
 /// `text` as a quoted scalar: double quotes unless it holds a `"` or a backslash (which
@@ -103,12 +113,7 @@ fn reserved_start(text: &str, at: usize) -> Option<Violation> {
     if text.contains(['\n', '\r']) {
         return Some(violation);
     }
-    let value = quoted(text);
-    Some(violation.with_fix(
-        format!("Quote as {value}"),
-        TextRange::new(at, at + text.len()),
-        value,
-    ))
+    Some(violation.quoting(at, text))
 }
 
 /// After an implicit key's `:` (one without `?`), a block mapping or sequence must start on a
@@ -166,12 +171,7 @@ fn collection_on_key_line(entry: &SyntaxNode, body: &str) -> Option<Violation> {
     if first_entry_end > line_end || text.contains(['#', '&', '*', '!', '[', '{']) {
         return Some(violation);
     }
-    let value = quoted(text);
-    Some(violation.with_fix(
-        format!("Quote as {value}"),
-        TextRange::new(start, start + text.len()),
-        value,
-    ))
+    Some(violation.quoting(start, text))
 }
 
 /// Where a block map entry's `:` ends, and its value's node (block or flow), if it has one.
