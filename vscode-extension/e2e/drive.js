@@ -129,10 +129,24 @@ async function main() {
     }
     throw new Error(`timed out waiting for ${what}; editor shows:\n${text}`);
   };
+  /** Opens the quick input with `key`. It closes when focus moves (a panel that was still
+   * taking focus from an earlier key took it once, and the key press was lost), so a press
+   * that shows nothing within a few seconds is retried. */
+  const openQuickInput = async (key) => {
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press(key);
+      try {
+        await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 5000 });
+        return;
+      } catch (e) {
+        if (attempt === 3) throw e;
+        log(`quick input did not open on ${key} (attempt ${attempt}); pressing it again`);
+      }
+    }
+  };
   const quickOpen = async (rel) => {
     const name = path.basename(rel);
-    await page.keyboard.press('Control+P');
-    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+    await openQuickInput('Control+P');
     await page.keyboard.type(rel, { delay: 10 });
     // the list first shows recent files: wait until the search result is the focused row
     const row = `.quick-input-list .monaco-list-row.focused[aria-label^="${name}"]`;
@@ -145,8 +159,7 @@ async function main() {
     await page.click('.editor-group-container.active .monaco-editor .view-lines');
   };
   const runCommand = async (title) => {
-    await page.keyboard.press('F1');
-    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+    await openQuickInput('F1');
     await page.keyboard.type(title, { delay: 10 });
     await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${title}"]`, { state: 'visible', timeout: STEP_TIMEOUT });
     await page.keyboard.press('Enter');
@@ -226,8 +239,7 @@ async function main() {
     log(`4. edit ${chartRel}: jupyterhub ${chartVersion} -> ${newVersion} (unsaved)`);
     await quickOpen(chartRel);
     const { line } = chartVersionLine(fs.readFileSync(chart, 'utf8'));
-    await page.keyboard.press('Control+G');
-    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+    await openQuickInput('Control+G');
     await page.keyboard.type(String(line));
     await page.keyboard.press('Enter');
     await page.keyboard.press('End');
