@@ -129,39 +129,36 @@ async function main() {
     }
     throw new Error(`timed out waiting for ${what}; editor shows:\n${text}`);
   };
-  /** Opens the quick input with `key`. It closes when focus moves (a panel that was still
-   * taking focus from an earlier key took it once, and the key press was lost), so a press
-   * that shows nothing within a few seconds is retried. */
-  const openQuickInput = async (key) => {
+  /** Opens the quick input with `key`, types `text` and waits for `row` to be the focused
+   * entry. VS Code closes a quick input whenever focus moves (a panel still taking focus from
+   * an earlier key, a server restart), and what was typed then goes nowhere: the whole
+   * sequence is tried again, up to three times, and each retry is logged. */
+  const pickInQuickInput = async (key, text, row, what) => {
     for (let attempt = 1; ; attempt++) {
-      await page.keyboard.press(key);
       try {
+        await page.keyboard.press(key);
         await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 5000 });
+        await page.keyboard.type(text, { delay: 10 });
+        if (row) await page.waitForSelector(row, { state: 'visible', timeout: STEP_TIMEOUT / 2 });
         return;
       } catch (e) {
-        if (attempt === 3) throw e;
-        log(`quick input did not open on ${key} (attempt ${attempt}); pressing it again`);
+        const rows = await page.$$eval('.quick-input-list .monaco-list-row', (r) => r.map((x) => x.getAttribute('aria-label'))).catch(() => []);
+        if (attempt === 3) throw new Error(`the quick input never offered ${what}: ${JSON.stringify(rows)} (${e.message})`);
+        log(`quick input for ${what} closed or offered nothing (attempt ${attempt}, rows ${JSON.stringify(rows)}); again`);
+        await page.keyboard.press('Escape');
       }
     }
   };
   const quickOpen = async (rel) => {
     const name = path.basename(rel);
-    await openQuickInput('Control+P');
-    await page.keyboard.type(rel, { delay: 10 });
     // the list first shows recent files: wait until the search result is the focused row
-    const row = `.quick-input-list .monaco-list-row.focused[aria-label^="${name}"]`;
-    await page.waitForSelector(row, { state: 'visible', timeout: STEP_TIMEOUT }).catch(async (e) => {
-      const rows = await page.$$eval('.quick-input-list .monaco-list-row', (r) => r.map((x) => x.getAttribute('aria-label')));
-      throw new Error(`quick open never offered ${rel}: ${JSON.stringify(rows)} (${e.message})`);
-    });
+    await pickInQuickInput('Control+P', rel, `.quick-input-list .monaco-list-row.focused[aria-label^="${name}"]`, rel);
     await page.keyboard.press('Enter');
     await page.waitForSelector(`.tab.active[aria-label^="${name}"]`, { timeout: STEP_TIMEOUT });
     await page.click('.editor-group-container.active .monaco-editor .view-lines');
   };
   const runCommand = async (title) => {
-    await openQuickInput('F1');
-    await page.keyboard.type(title, { delay: 10 });
-    await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${title}"]`, { state: 'visible', timeout: STEP_TIMEOUT });
+    await pickInQuickInput('F1', title, `.quick-input-list .monaco-list-row.focused[aria-label*="${title}"]`, title);
     await page.keyboard.press('Enter');
   };
   /** Puts the cursor on the first problem of the active editor (F8 then close the peek). */
@@ -239,8 +236,7 @@ async function main() {
     log(`4. edit ${chartRel}: jupyterhub ${chartVersion} -> ${newVersion} (unsaved)`);
     await quickOpen(chartRel);
     const { line } = chartVersionLine(fs.readFileSync(chart, 'utf8'));
-    await openQuickInput('Control+G');
-    await page.keyboard.type(String(line));
+    await pickInQuickInput('Control+G', String(line), null, `line ${line}`);
     await page.keyboard.press('Enter');
     await page.keyboard.press('End');
     for (let i = 0; i < chartVersion.length; i++) await page.keyboard.press('Shift+ArrowLeft');
