@@ -58,6 +58,17 @@ pub struct YamlError {
     pub fix: Option<YamlFix>,
 }
 
+impl YamlError {
+    fn new(kind: YamlErrorKind, range: TextRange, message: impl Into<String>) -> Self {
+        YamlError {
+            kind,
+            range,
+            message: message.into(),
+            fix: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct YamlFix {
     pub title: String,
@@ -263,34 +274,31 @@ pub fn parse_with_yaml_parser(text: &str) -> YamlFile {
 }
 
 fn parse_with(text: &str, path: Path) -> Option<YamlFile> {
-    let mut file = empty_file();
     if text.len() > MAX_SIZE {
-        file.errors.push(YamlError {
-            kind: YamlErrorKind::TooLarge,
-            range: TextRange::empty(0),
-            message: format!(
-                "file is {} bytes; YAML files over {} bytes are not parsed",
-                text.len(),
-                MAX_SIZE
-            ),
-            fix: None,
+        let message = format!(
+            "file is {} bytes; YAML files over {} bytes are not parsed",
+            text.len(),
+            MAX_SIZE
+        );
+        return (path != Path::DirectOnly).then(|| {
+            refused(YamlError::new(
+                YamlErrorKind::TooLarge,
+                TextRange::empty(0),
+                message,
+            ))
         });
-        return (path != Path::DirectOnly).then_some(file);
     }
     // What yaml_parser cannot take and a cheap pass can find is refused before either path
     // reads the file, so both agree and neither has to look for it.
     let bom = text.len() - text.trim_start_matches('\u{feff}').len();
     if let Some((at, message)) = refused_up_front(&text[bom..]) {
-        if path == Path::DirectOnly {
-            return None;
-        }
-        file.errors.push(YamlError {
-            kind: YamlErrorKind::TooDeep,
-            range: TextRange::empty(at + bom),
-            message,
-            fix: None,
+        return (path != Path::DirectOnly).then(|| {
+            refused(YamlError::new(
+                YamlErrorKind::TooDeep,
+                TextRange::empty(at + bom),
+                message,
+            ))
         });
-        return Some(file);
     }
     // The direct reader keeps within the nesting and indentation limits below by itself.
     if path != Path::YamlParserOnly && !text.starts_with('\u{feff}') {
@@ -304,38 +312,51 @@ fn parse_with(text: &str, path: Path) -> Option<YamlFile> {
     // yaml_parser drops every leading byte-order mark (a fuzz input had two).
     let body = &text[bom..];
     if let Some((at, message)) = too_deep(body) {
-        file.errors.push(YamlError {
-            kind: YamlErrorKind::TooDeep,
-            range: TextRange::empty(at + bom),
+        let range = TextRange::empty(at + bom);
+        return Some(refused(YamlError::new(
+            YamlErrorKind::TooDeep,
+            range,
             message,
-            fix: None,
-        });
-        return Some(file);
+        )));
     }
     // yaml_parser shifts a 64-bit mask by the first content line's indentation, counting every
     // ASCII whitespace character before it (tabs, form feeds), not only spaces.
     if let Some(first) = body.find(|c: char| !c.is_ascii_whitespace()) {
         let base = body[..first].rfind('\n').map_or(first, |nl| first - nl - 1);
         if base > MAX_INDENT {
-            file.errors.push(YamlError {
-                kind: YamlErrorKind::TooDeep,
-                range: TextRange::empty(first + bom),
-                message: format!("first line indented {base} columns (more than {MAX_INDENT}); the file is not parsed"),
-                fix: None,
-            });
-            return Some(file);
+            let message = format!(
+                "first line indented {base} columns (more than {MAX_INDENT}); the file is not parsed"
+            );
+            let range = TextRange::empty(first + bom);
+            return Some(refused(YamlError::new(
+                YamlErrorKind::TooDeep,
+                range,
+                message,
+            )));
         }
     }
     if let Some((at, message)) = dedent_below_first_line(body) {
-        file.errors.push(YamlError {
-            kind: YamlErrorKind::Syntax,
-            range: TextRange::empty(at + bom),
+        let range = TextRange::empty(at + bom);
+        return Some(refused(YamlError::new(
+            YamlErrorKind::Syntax,
+            range,
             message,
-            fix: None,
-        });
-        return Some(file);
+        )));
     }
-    Some(full_parse(text, bom, file))
+    Some(full_parse(text, bom))
+}
+
+/// A file that is not read, only reported.
+fn refused(error: YamlError) -> YamlFile {
+    let mut file = empty_file();
+    file.errors.push(error);
+    file
+}
+
+/// The character at byte `offset` of `text` (or the nearest before it), as a range.
+fn char_at(text: &str, offset: usize) -> TextRange {
+    let at = crate::text::floor_char_boundary(text, offset.min(text.len()));
+    TextRange::new(at, next_char_end(text, at))
 }
 
 /// A line indented less than the file's first content line: YAML rejects it (but for a
@@ -381,48 +402,36 @@ fn dedent_below_first_line(text: &str) -> Option<(usize, String)> {
     None
 }
 
-fn full_parse(text: &str, bom: usize, mut file: YamlFile) -> YamlFile {
+fn full_parse(text: &str, bom: usize) -> YamlFile {
     let body = &text[bom..];
+    let syntax_error = |at: usize, message: String| {
+        refused(YamlError::new(
+            YamlErrorKind::Syntax,
+            char_at(text, at + bom),
+            message,
+        ))
+    };
     let tree = match yaml_parser::parse(body) {
         Ok(tree) => tree,
-        Err(err) => {
-            let at = (err.offset() + bom).min(text.len());
-            let at = crate::text::floor_char_boundary(text, at);
-            file.errors.push(YamlError {
-                kind: YamlErrorKind::Syntax,
-                range: TextRange::new(at, next_char_end(text, at)),
-                message: syntax_message(err.message()),
-                fix: None,
-            });
-            return file;
-        }
+        Err(err) => return syntax_error(err.offset(), syntax_message(err.message())),
     };
     // yaml_parser 0.3 can drop text from its tree (a line break between `?` and a comment:
     // a fuzz input); every span after it would be off. Such a tree is not used.
     if let Some(at) = first_text_mismatch(&tree, body) {
-        let at = crate::text::floor_char_boundary(text, at + bom);
-        file.errors.push(YamlError {
-            kind: YamlErrorKind::Syntax,
-            range: TextRange::new(at, next_char_end(text, at)),
-            message: "the YAML parser could not read this exactly; the file is not parsed"
-                .to_string(),
-            fix: None,
-        });
-        return file;
+        return syntax_error(
+            at,
+            "the YAML parser could not read this exactly; the file is not parsed".to_string(),
+        );
     }
     if let Some(found) = strict::first_violation(&tree, body) {
-        let at = crate::text::floor_char_boundary(text, found.at + bom);
-        file.errors.push(YamlError {
-            kind: YamlErrorKind::Syntax,
-            range: TextRange::new(at, next_char_end(text, at)),
-            message: found.message,
-            fix: found.fix.map(|fix| YamlFix {
-                range: TextRange::new(fix.range.start + bom, fix.range.end + bom),
-                ..fix
-            }),
+        let mut file = syntax_error(found.at, found.message);
+        file.errors[0].fix = found.fix.map(|fix| YamlFix {
+            range: TextRange::new(fix.range.start + bom, fix.range.end + bom),
+            ..fix
         });
         return file;
     }
+    let mut file = empty_file();
     let mut builder = Builder {
         text,
         bom,
@@ -878,12 +887,11 @@ impl Builder<'_> {
             .map(|t| t.text().to_string())
             .unwrap_or_default();
         let Some(target) = self.anchors.get(&name) else {
-            self.file.errors.push(YamlError {
-                kind: YamlErrorKind::UnknownAlias,
+            self.file.errors.push(YamlError::new(
+                YamlErrorKind::UnknownAlias,
                 range,
-                message: format!("alias *{name} refers to no anchor defined before it"),
-                fix: None,
-            });
+                format!("alias *{name} refers to no anchor defined before it"),
+            ));
             return Node::empty(range.start);
         };
         let size = target.size();
@@ -894,14 +902,13 @@ impl Builder<'_> {
                 .iter()
                 .any(|e| e.kind == YamlErrorKind::AliasBudget)
             {
-                self.file.errors.push(YamlError {
-                    kind: YamlErrorKind::AliasBudget,
+                self.file.errors.push(YamlError::new(
+                    YamlErrorKind::AliasBudget,
                     range,
-                    message: format!(
+                    format!(
                         "alias expansion exceeds {ALIAS_BUDGET} nodes (an \"alias bomb\"); aliases past this point are read as null"
                     ),
-                    fix: None,
-                });
+                ));
             }
             return Node::empty(range.start);
         }
