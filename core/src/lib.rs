@@ -6,8 +6,10 @@
 
 pub mod check;
 pub mod config;
+pub mod deployments;
 pub mod diagnostic;
 pub mod dockerfile;
+pub mod files;
 pub mod fix;
 pub mod k8s_hub;
 pub mod model;

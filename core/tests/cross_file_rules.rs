@@ -369,13 +369,33 @@ fn modeline_marks_plain_values() {
         ),
         ("other.yaml", "hub: {}\n"),
     ]);
-    let model = hublint_core::model::RepoModel::build(&ws, &Config::default());
-    assert_eq!(model.plain_values.len(), 1);
-    assert_eq!(model.plain_values[0].file, "deploy/values.yaml");
-    assert!(model.plain_values[0].nesting.is_empty());
+    use hublint_core::model::FoundBy;
+    let found = |config: &Config| -> Vec<(String, FoundBy, Vec<String>)> {
+        let model = hublint_core::model::RepoModel::build(&ws, config);
+        model
+            .hubs
+            .iter()
+            .map(|h| {
+                (
+                    h.values_files[0].path.clone(),
+                    h.found_by,
+                    h.nesting.clone(),
+                )
+            })
+            .collect()
+    };
+    // The first line maps one file; the other is recognised by its z2jh keys.
+    assert_eq!(
+        found(&Config::default()),
+        vec![
+            ("deploy/values.yaml".into(), FoundBy::ValuesMapping, vec![]),
+            ("other.yaml".into(), FoundBy::ValuesContent, vec![]),
+        ]
+    );
     let config = Config::parse("values:\n  \"*.yaml\": jupyterhub\n");
-    let model = hublint_core::model::RepoModel::build(&ws, &config);
-    assert_eq!(model.plain_values.len(), 2);
+    assert!(found(&config)
+        .iter()
+        .all(|(_, by, _)| *by == FoundBy::ValuesMapping));
 }
 
 #[test]

@@ -74,11 +74,10 @@ use crate::yaml::Node;
 pub fn values_files<'a>(ws: &'a Workspace, model: &RepoModel) -> Vec<&'a SourceFile> {
     let mut paths: Vec<String> = Vec::new();
     for hub in &model.hubs {
-        for v in hub.values_files.iter().filter(|v| v.not_yaml.is_none()) {
+        for v in hub.yaml_values().filter(|v| v.inline.is_none()) {
             paths.push(v.path.clone());
         }
     }
-    paths.extend(model.plain_values.iter().map(|p| p.file.clone()));
     paths.extend(model.charts.iter().map(|c| join(&c.dir, "values.yaml")));
     for f in ws.files() {
         let name = f.file_name();
@@ -91,7 +90,7 @@ pub fn values_files<'a>(ws: &'a Workspace, model: &RepoModel) -> Vec<&'a SourceF
     paths
         .iter()
         .filter_map(|p| ws.get(p))
-        .filter(|f| !f.file_name().contains("secret"))
+        .filter(|f| model.is_data(&f.path) && !f.file_name().contains("secret"))
         .filter(|f| {
             f.yaml_root()
                 .is_some_and(|r| !crate::model::is_sops_encrypted(r))
