@@ -358,7 +358,13 @@ impl RepoModel {
         for file in ws.files().filter(|f| !model.not_data.contains_key(&f.path)) {
             match file.kind() {
                 FileKind::Requirements => model.requirements_files.push(file.path.clone()),
-                FileKind::Dockerfile => model.dockerfiles.push(file.path.clone()),
+                // `Dockerfile.trailer` without a FROM is a fragment another build appends.
+                FileKind::Dockerfile
+                    if file.file_name() == "Dockerfile"
+                        || file.dockerfile().is_none_or(|d| !d.froms.is_empty()) =>
+                {
+                    model.dockerfiles.push(file.path.clone())
+                }
                 _ => {}
             }
         }

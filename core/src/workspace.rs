@@ -29,6 +29,7 @@ pub struct SourceFile {
     yaml: OnceLock<yaml::YamlFile>,
     requirements: OnceLock<requirements::RequirementsFile>,
     dockerfile: OnceLock<dockerfile::Dockerfile>,
+    pip_installs: OnceLock<requirements::RequirementsFile>,
 }
 
 impl SourceFile {
@@ -40,6 +41,7 @@ impl SourceFile {
             yaml: OnceLock::new(),
             requirements: OnceLock::new(),
             dockerfile: OnceLock::new(),
+            pip_installs: OnceLock::new(),
         }
     }
 
@@ -78,6 +80,17 @@ impl SourceFile {
     pub fn dockerfile(&self) -> Option<&dockerfile::Dockerfile> {
         let text = self.text()?;
         Some(self.dockerfile.get_or_init(|| dockerfile::parse(text)))
+    }
+
+    /// The packages a Dockerfile's `RUN pip install` lines name, as requirements whose ranges
+    /// are the Dockerfile's.
+    pub fn pip_installs(&self) -> Option<&requirements::RequirementsFile> {
+        let text = self.text()?;
+        let df = self.dockerfile()?;
+        Some(
+            self.pip_installs
+                .get_or_init(|| crate::pip_install::requirements_in_dockerfile(text, df)),
+        )
     }
 
     pub fn is_yaml(&self) -> bool {

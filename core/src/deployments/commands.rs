@@ -10,16 +10,10 @@
 use super::content::{is_kubernetes_manifest, Z2JH_TOP_KEYS};
 use crate::files::FileKind;
 use crate::model::{FoundBy, Hub, NotYaml, RemoteChart, RepoModel, Spanned, ValuesRef};
+use crate::shell::{shell_words, Word};
 use crate::text::TextRange;
 use crate::workspace::{join, normalize, SourceFile, Workspace};
 use std::collections::BTreeMap;
-
-/// A word of a command, unquoted, with where it was written.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Word {
-    pub text: String,
-    pub range: TextRange,
-}
 
 /// A parsed `helm upgrade|install|template` invocation.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,80 +122,12 @@ pub fn shell_commands(text: &str) -> Vec<HelmCommand> {
         if text[line_start..i].trim_start().starts_with('#') {
             continue;
         }
-        let words = shell_words(text, i + 4);
+        let (words, _) = shell_words(text, i + 4);
         if let Some(cmd) = parse_args(&words, TextRange::new(i, i + 4)) {
             out.push(cmd);
         }
     }
     out
-}
-
-/// Shell words from `start` to the end of the command (an unescaped newline, `;`, `&&`,
-/// `||`, `|`, `)`, a redirection or a comment); quotes removed, `\`-newline joined.
-fn shell_words(text: &str, start: usize) -> Vec<Word> {
-    let bytes = text.as_bytes();
-    let mut words = Vec::new();
-    let mut i = start;
-    let mut current = String::new();
-    let mut word_start: Option<usize> = None;
-    let mut quote: Option<u8> = None;
-    macro_rules! finish {
-        () => {
-            if let Some(s) = word_start.take() {
-                words.push(Word {
-                    text: std::mem::take(&mut current),
-                    range: TextRange::new(s, i),
-                });
-            }
-        };
-    }
-    while i < bytes.len() {
-        let c = bytes[i];
-        if let Some(q) = quote {
-            if c == q {
-                quote = None;
-            } else if c == b'\\' && q == b'"' && i + 1 < bytes.len() {
-                i += 1;
-                current.push(bytes[i] as char);
-            } else {
-                let ch = text[i..].chars().next().unwrap_or(' ');
-                current.push(ch);
-                i += ch.len_utf8();
-                continue;
-            }
-            i += 1;
-            continue;
-        }
-        match c {
-            b'\\' if bytes.get(i + 1) == Some(&b'\n') => {
-                finish!();
-                i += 2;
-                continue;
-            }
-            b'\\' if bytes.get(i + 1) == Some(&b'\r') && bytes.get(i + 2) == Some(&b'\n') => {
-                finish!();
-                i += 3;
-                continue;
-            }
-            b' ' | b'\t' | b'\r' => finish!(),
-            b'\n' | b';' | b'|' | b'&' | b')' | b'>' | b'<' | b'`' => break,
-            b'#' if word_start.is_none() => break,
-            b'"' | b'\'' => {
-                word_start.get_or_insert(i);
-                quote = Some(c);
-            }
-            _ => {
-                word_start.get_or_insert(i);
-                let ch = text[i..].chars().next().unwrap_or(' ');
-                current.push(ch);
-                i += ch.len_utf8();
-                continue;
-            }
-        }
-        i += 1;
-    }
-    finish!();
-    words
 }
 
 /// `upgrade|install|template [flags] [release] chart [flags]`.

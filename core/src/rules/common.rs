@@ -157,8 +157,15 @@ fn collect_image_refs<'a>(node: &'a Node, out: &mut Vec<ImageRef<'a>>) {
                     node: v,
                 });
             } else if let Some(s) = v.helm_string() {
-                // Templates filled in by KubeSpawner (`{value}`) are not references yet.
-                if !s.is_empty() && !s.contains('{') && !s.contains(char::is_whitespace) {
+                // Templates filled in by KubeSpawner (`{value}`) are not references yet; a
+                // name beside its `repository`/`registry` is one part of a split spec whose
+                // tag is chosen elsewhere.
+                let split_spec = node.get("repository").is_some() || node.get("registry").is_some();
+                if !s.is_empty()
+                    && !s.contains('{')
+                    && !s.contains(char::is_whitespace)
+                    && !split_spec
+                {
                     let (name, tag, _) = split_reference(s);
                     out.push(ImageRef {
                         name: name.to_string(),
@@ -172,4 +179,26 @@ fn collect_image_refs<'a>(node: &'a Node, out: &mut Vec<ImageRef<'a>>) {
         }
         collect_image_refs(&e.value, out);
     }
+}
+
+/// Every requirements source a pinning rule reads: requirements files (all of them, or only
+/// those an image installs) and the `RUN pip install` lines of each Dockerfile.
+pub fn requirement_sources<'a>(
+    ws: &'a Workspace,
+    model: &'a RepoModel,
+    image_only: bool,
+) -> impl Iterator<Item = (&'a str, &'a crate::requirements::RequirementsFile)> {
+    let files = if image_only {
+        &model.image_requirements_files
+    } else {
+        &model.requirements_files
+    };
+    let listed = files
+        .iter()
+        .filter_map(move |p| Some((p.as_str(), ws.get(p)?.requirements()?)));
+    let dockerfiles = model
+        .dockerfiles
+        .iter()
+        .filter_map(move |p| Some((p.as_str(), ws.get(p)?.pip_installs()?)));
+    listed.chain(dockerfiles)
 }
