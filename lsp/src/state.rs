@@ -519,6 +519,11 @@ pub fn focused_check(ws: &Workspace, config: &Config, rel: &str) -> Option<Vec<D
         .filter(|h| uses(h))
         .map(|h| h.cluster_file.as_str())
         .collect();
+    // A YAML file no hub reads may become a hub of its own (by content) or stop being one
+    // when other files go: only the full check knows.
+    if clusters.is_empty() && hublint_core::files::FileKind::of(rel).is_yaml() {
+        return None;
+    }
     let keep: HashSet<&str> = model
         .hubs
         .iter()
@@ -530,7 +535,12 @@ pub fn focused_check(ws: &Workspace, config: &Config, rel: &str) -> Option<Vec<D
     for h in model
         .hubs
         .iter()
-        .filter(|h| !clusters.contains(h.cluster_file.as_str()))
+        // Only cluster.yaml hubs are known to be independent of each other; hubs found
+        // another way may share charts and files with anything.
+        .filter(|h| {
+            h.found_by == hublint_core::model::FoundBy::Cluster
+                && !clusters.contains(h.cluster_file.as_str())
+        })
     {
         if h.cluster_file != rel {
             reduced.remove(&h.cluster_file);

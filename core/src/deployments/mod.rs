@@ -67,10 +67,14 @@ pub fn find_hubs(ws: &Workspace, model: &mut RepoModel, config: &Config) {
     model.hubs = hubs;
 }
 
-/// Two hubs with one label (`prod` deployed to two clouds) are told apart by their first
-/// own values file.
+/// Two hubs one file declares with one label (`prod` deployed to two clouds by one CI
+/// file) are told apart by their first own values file. (Only within a file: a label must
+/// not depend on what else the workspace holds.)
 fn unique_labels(hubs: &mut [Hub]) {
-    let labels: Vec<String> = hubs.iter().map(Hub::label).collect();
+    let labels: Vec<(String, String)> = hubs
+        .iter()
+        .map(|h| (h.label(), h.cluster_file.clone()))
+        .collect();
     for (i, hub) in hubs.iter_mut().enumerate() {
         if labels.iter().filter(|l| **l == labels[i]).count() > 1 {
             let first = hub
