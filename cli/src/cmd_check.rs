@@ -22,7 +22,8 @@ pub struct CheckArgs {
     /// Apply safe fixes, writing each changed file atomically.
     #[arg(long)]
     fix: bool,
-    /// Leave out files matching these globs (relative to the repository root).
+    /// Leave out files matching these patterns (gitignore syntax: `templates` leaves out every
+    /// folder of that name; or a glob over the path from the repository root).
     #[arg(long)]
     exclude: Vec<String>,
     /// Don't print the summary line.

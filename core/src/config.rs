@@ -29,6 +29,9 @@ pub struct Config {
     pub values: Vec<(String, String)>,
     pub known_images: Vec<String>,
     pub experimental_images: Vec<ExperimentalImage>,
+    /// Files left out of every check: gitignore patterns (`templates` leaves out every
+    /// folder and file of that name, `/deploy/old/` one folder, `*.tpl.yaml` any such file).
+    pub exclude: Vec<String>,
     /// Problems in the config file itself.
     pub errors: Vec<String>,
     /// Today's date (`YYYY-MM-DD`), set by the front end (core has no clock); date-based
@@ -155,6 +158,17 @@ impl Config {
                     }
                 }
                 "known-images" => config.known_images = strings(Some(&e.value)),
+                "exclude" => config.exclude = strings(Some(&e.value)),
+                // Read where hubs are found (core/src/deployments/configured.rs), with spans.
+                "hubs" => {
+                    for (i, hub) in e.value.as_sequence().unwrap_or_default().iter().enumerate() {
+                        if hub.get("name").and_then(|n| n.as_str()).is_none() {
+                            config.errors.push(format!(
+                                "{CONFIG_FILE}: hubs[{i}] needs a `name` (and `files`, in helm's -f order)"
+                            ));
+                        }
+                    }
+                }
                 "experimental-images" => {
                     if let Some(items) = e.value.as_sequence() {
                         for i in items {
@@ -215,6 +229,36 @@ impl Config {
     pub fn is_experimental(&self, image: &str) -> Option<&ExperimentalImage> {
         self.experimental_images.iter().find(|e| e.name == image)
     }
+}
+
+/// Whether gitignore-style `patterns` leave `path` out: a pattern without `/` (but a
+/// trailing one) matches a file or folder name at any depth; one with `/` is relative to
+/// the root; a trailing `/` matches folders only. A matched folder leaves out all below it.
+pub fn excluded(patterns: &[String], path: &str) -> bool {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    patterns.iter().any(|pattern| {
+        let dir_only = pattern.ends_with('/');
+        let p = pattern.trim_end_matches('/');
+        let anchored = p.starts_with('/') || p.contains('/');
+        let p = p.trim_start_matches('/');
+        if p.is_empty() {
+            return false;
+        }
+        // Folders are the proper prefixes; the file itself only when not `dir/`.
+        let last = if dir_only {
+            segments.len().saturating_sub(1)
+        } else {
+            segments.len()
+        };
+        if anchored && !p.contains('/') {
+            // `/name`: the top-level entry only.
+            last >= 1 && glob_match(p, segments[0])
+        } else if anchored {
+            (1..=last).any(|n| glob_match(p, &segments[..n].join("/")))
+        } else {
+            segments[..last].iter().any(|s| glob_match(p, s))
+        }
+    })
 }
 
 /// Glob with `*` (within a segment), `**` (any number of segments) and `?`.
@@ -304,6 +348,17 @@ mod tests {
     #[test]
     fn globs() {
         assert!(glob_match("**/*.values.yaml", "a/b/c.values.yaml"));
+        let ex = |p: &str, path: &str| excluded(&[p.to_string()], path);
+        assert!(ex("templates", "hub/templates/x.yaml"));
+        assert!(ex("templates", "templates"));
+        assert!(!ex("templates", "hub/templates.yaml"));
+        assert!(ex("templates/", "a/templates/x.yaml"));
+        assert!(!ex("templates/", "a/templates"));
+        assert!(ex("/deploy/old", "deploy/old/a.yaml"));
+        assert!(!ex("/deploy/old", "x/deploy/old/a.yaml"));
+        assert!(ex("deploy/*.yaml", "deploy/a.yaml"));
+        assert!(ex("history/**", "history/abc/x.yaml"));
+        assert!(ex("*.tpl.yaml", "a/b/c.tpl.yaml"));
         assert!(glob_match("*.values.yaml", "a/b/c.values.yaml"));
         assert!(glob_match("a/*/c.yaml", "a/b/c.yaml"));
         assert!(!glob_match("a/*/c.yaml", "a/b/d/c.yaml"));

@@ -89,6 +89,7 @@ pub fn is_requirements_name(name: &str) -> bool {
 fn is_script_name(name: &str) -> bool {
     name.ends_with(".sh")
         || name.ends_with(".py")
+        || name.ends_with(".tf")
         || name.ends_with(".bash")
         || name.ends_with(".mk")
         || matches!(

@@ -209,6 +209,8 @@ pub enum FoundBy {
     ArgoApplication,
     /// A `helm upgrade`/`install`/`template` command line in a script, Makefile or CI file.
     HelmCommand,
+    /// A Terraform `helm_release` resource.
+    Terraform,
     /// A local chart's `values-<env>.yaml` beside its `values.yaml`.
     ChartEnvironment,
     /// A local chart depending on jupyterhub that nothing else deploys: its defaults alone.
@@ -230,6 +232,7 @@ impl FoundBy {
             FoundBy::FluxHelmRelease => "Flux HelmRelease",
             FoundBy::ArgoApplication => "Argo CD Application",
             FoundBy::HelmCommand => "helm command line",
+            FoundBy::Terraform => "Terraform helm_release",
             FoundBy::ChartEnvironment => "chart values-<env>.yaml",
             FoundBy::Chart => "local chart",
             FoundBy::ValuesMapping => "values mapping",

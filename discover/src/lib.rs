@@ -25,13 +25,22 @@ pub struct Loaded {
 
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
-    /// Globs (relative to the root) whose files are left out.
+    /// Patterns whose files are left out (gitignore syntax, or globs over the relative path).
     pub exclude: Vec<String>,
 }
 
 /// Whether hublint reads this file at all (by its path relative to the root).
 pub fn is_relevant(rel: &str) -> bool {
     hublint_core::files::FileKind::is_read(rel)
+}
+
+/// Whether exclude patterns leave a file out: gitignore patterns (`templates` leaves out
+/// every folder of that name), or a glob over the whole relative path (`history/**`).
+pub fn is_excluded(patterns: &[String], rel: &str) -> bool {
+    hublint_core::config::excluded(patterns, rel)
+        || patterns
+            .iter()
+            .any(|g| hublint_core::config::glob_match(g, rel))
 }
 
 /// The repository root for a path given on the command line: a directory is its own root; a
@@ -66,6 +75,13 @@ pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Loaded> {
         Err(_) => Config::default(),
     };
     config.today = Some(today_utc());
+    // `--exclude` and `.hublint.yaml` `exclude:` alike.
+    let exclude: Vec<String> = options
+        .exclude
+        .iter()
+        .chain(&config.exclude)
+        .cloned()
+        .collect();
     let files: Mutex<Vec<(String, std::io::Result<Vec<u8>>)>> = Mutex::new(Vec::new());
     let warnings: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let walker = ignore::WalkBuilder::new(root)
@@ -94,11 +110,7 @@ pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Loaded> {
             if !is_relevant(&rel) {
                 return ignore::WalkState::Continue;
             }
-            if options
-                .exclude
-                .iter()
-                .any(|g| hublint_core::config::glob_match(g, &rel))
-            {
+            if is_excluded(&exclude, &rel) {
                 return ignore::WalkState::Continue;
             }
             let content = read_limited(entry.path());
@@ -116,7 +128,7 @@ pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Loaded> {
             Err(e) => ws.insert_unreadable(&rel, e.to_string()),
         }
     }
-    add_chart_archives(root, options, &mut ws);
+    add_chart_archives(root, &exclude, &mut ws);
     for err in &config.errors {
         warnings.push(err.clone());
     }
@@ -131,7 +143,7 @@ pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Loaded> {
 /// The chart files inside the `.tgz` archives of every chart's `charts/` folder, put where an
 /// unpacked chart would be (an unpacked copy already there wins); an archive that cannot be
 /// read is kept as unreadable, so F001 reports it.
-fn add_chart_archives(root: &Path, options: &LoadOptions, ws: &mut Workspace) {
+fn add_chart_archives(root: &Path, exclude: &[String], ws: &mut Workspace) {
     use hublint_core::workspace::join;
     let chart_dirs: Vec<String> = ws
         .files()
@@ -140,11 +152,7 @@ fn add_chart_archives(root: &Path, options: &LoadOptions, ws: &mut Workspace) {
         .collect();
     for dir in chart_dirs {
         for rel in archives::archives_beside(root, &dir) {
-            if options
-                .exclude
-                .iter()
-                .any(|g| hublint_core::config::glob_match(g, &rel))
-            {
+            if is_excluded(exclude, &rel) {
                 continue;
             }
             let path = root.join(&rel);

@@ -13,6 +13,7 @@ mod helmfile;
 mod hubploy;
 mod local_charts;
 pub mod report;
+mod terraform;
 pub mod wrappers;
 
 use crate::config::Config;
@@ -38,6 +39,7 @@ pub fn find_hubs(ws: &Workspace, model: &mut RepoModel, config: &Config) {
     found.extend(helmfile::find(ws, model_ref));
     found.extend(gitops::find(ws, model_ref));
     found.extend(commands::find(ws, model_ref));
+    found.extend(terraform::find(ws, model_ref));
     for mut hub in found {
         // Only deployments of the jupyterhub chart (directly or inside a wrapper) are hubs.
         if resolve(model_ref, &mut hub) && !duplicates(&hubs, &hub) {
