@@ -74,7 +74,8 @@ use crate::yaml::Node;
 pub fn values_files<'a>(ws: &'a Workspace, model: &RepoModel) -> Vec<&'a SourceFile> {
     let mut paths: Vec<String> = Vec::new();
     for hub in &model.hubs {
-        for v in hub.yaml_values().filter(|v| v.inline.is_none()) {
+        // A manifest with inline values (Flux `spec.values`) is scanned whole.
+        for v in hub.yaml_values() {
             paths.push(v.path.clone());
         }
     }

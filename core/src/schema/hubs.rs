@@ -460,6 +460,9 @@ fn check_job(
             free.into_iter()
                 .filter(|d| !(older_chart && d.code == "S005")),
         );
+        if !applied.iter().any(|a| a.is_jupyterhub) {
+            image_tags_without_schema(sub, &mut all);
+        }
     }
     if let Some(n) = note {
         all.push(Diagnostic::new(
@@ -491,6 +494,44 @@ fn check_job(
         true
     });
     all
+}
+
+/// Without a schema for the hub's chart version, one fact still holds for every z2jh release:
+/// an image's `tag` is a string. A plain `tag: 1.10` is the number 1.1 to helm.
+fn image_tags_without_schema(z2jh: &crate::values::Merged, out: &mut Vec<Diagnostic>) {
+    use crate::yaml::helm::{resolve_yaml11, Resolved};
+    let mut path = Vec::new();
+    z2jh.walk(&mut path, &mut |keys, m| {
+        if keys.len() < 2 || keys[keys.len() - 1] != "tag" || keys[keys.len() - 2] != "image" {
+            return;
+        }
+        let Some(node) = m.node else { return };
+        let Some(scalar) = node.as_scalar() else {
+            return;
+        };
+        if scalar.style != crate::yaml::ScalarStyle::Plain {
+            return;
+        }
+        let resolved = resolve_yaml11(&scalar.text);
+        if matches!(resolved, Resolved::String | Resolved::Null) {
+            return;
+        }
+        let mut d = Diagnostic::new(
+            "Y003",
+            Severity::Error,
+            m.file,
+            node.range,
+            format!(
+                "helm reads {} as {}, but `{}` is an image tag, a string in every jupyterhub chart release",
+                scalar.text,
+                super::validate::describe_resolved(&resolved),
+                keys.join(".")
+            ),
+        );
+        d.fixes
+            .push(super::validate::quote_fix(m.file, node.range, &scalar.text));
+        out.push(d);
+    });
 }
 
 /// Validate every job; one diagnostic per problem and place.
