@@ -104,6 +104,28 @@ pub fn find(ws: &Workspace, model: &RepoModel) -> Vec<Hub> {
 
 /// Every helm upgrade/install/template command in shell text.
 pub fn shell_commands(text: &str) -> Vec<HelmCommand> {
+    // A CI expression (`${{ matrix.env }}`) is one word once the CI system substitutes it:
+    // blank out its spaces (same length, so ranges stay the file's).
+    let owned;
+    let text = if text.contains("${{") {
+        let mut bytes = text.as_bytes().to_vec();
+        let mut from = 0;
+        while let Some(i) = text[from..].find("${{").map(|i| i + from) {
+            let Some(end) = text[i..].find("}}").map(|e| e + i) else {
+                break;
+            };
+            for b in &mut bytes[i..end] {
+                if *b == b' ' {
+                    *b = b'_';
+                }
+            }
+            from = end;
+        }
+        owned = String::from_utf8(bytes).unwrap_or_else(|_| text.to_string());
+        owned.as_str()
+    } else {
+        text
+    };
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut from = 0;
