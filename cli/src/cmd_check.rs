@@ -2,6 +2,9 @@
 
 use crate::render::{self, Format};
 use anyhow::Result;
+use hublint_core::check::check_with_model;
+use hublint_core::deployments::report::scope_line;
+use hublint_core::model::RepoModel;
 use hublint_core::{check, fix, Config, Diagnostic, Severity, Workspace};
 use hublint_discover::{load_with, root_for, write_atomic, LoadOptions};
 use std::path::{Path, PathBuf};
@@ -38,18 +41,26 @@ pub fn run(args: CheckArgs) -> Result<i32> {
         args.paths.clone()
     };
     let mut all: Vec<(Workspace, Vec<Diagnostic>)> = Vec::new();
+    let mut scopes: Vec<String> = Vec::new();
     let mut any_error = false;
     for path in &paths {
         if !path.exists() {
             anyhow::bail!("{}: no such file or directory", path.display());
         }
         let root = root_for(path);
-        let (ws, diags) = check_root(&root, path, &args)?;
+        let (ws, diags, scope) = check_root(&root, path, &args)?;
         any_error |= diags.iter().any(|d| d.severity == Severity::Error);
         all.push((ws, diags));
+        scopes.push(scope);
     }
     let mut out = std::io::stdout().lock();
     render::render(&mut out, &all, args.output_format, !args.quiet)?;
+    if args.output_format == Format::Text && !args.quiet {
+        use std::io::Write;
+        for scope in &scopes {
+            writeln!(out, "Checked {scope}.")?;
+        }
+    }
     Ok(if any_error { 1 } else { 0 })
 }
 
@@ -57,7 +68,7 @@ fn check_root(
     root: &Path,
     target: &Path,
     args: &CheckArgs,
-) -> Result<(Workspace, Vec<Diagnostic>)> {
+) -> Result<(Workspace, Vec<Diagnostic>, String)> {
     let options = LoadOptions {
         exclude: args.exclude.clone(),
     };
@@ -66,7 +77,11 @@ fn check_root(
         eprintln!("hublint: warning: {w}");
     }
     apply_cli_selection(&mut loaded.config, args);
-    let mut diags = check(&loaded.ws, &loaded.config);
+    loaded.ws.parse_all();
+    let model = RepoModel::build(&loaded.ws, &loaded.config);
+    let scope = scope_line(&model);
+    let mut diags = check_with_model(&loaded.ws, &model, &loaded.config);
+    drop(model);
     if args.fix {
         // Fixes can uncover or overlap others: apply, re-check, a few rounds at most.
         for _ in 0..4 {
@@ -91,7 +106,7 @@ fn check_root(
             prefix.is_empty() || d.file == prefix || d.file.starts_with(&format!("{prefix}/"))
         });
     }
-    Ok((loaded.ws, diags))
+    Ok((loaded.ws, diags, scope))
 }
 
 fn relative_target(root: &Path, target: &Path) -> Option<String> {

@@ -350,3 +350,63 @@ fn example_repository_text_output() {
     let o = hublint(&["check"], &example());
     insta::assert_snapshot!("example_text", stdout(&o));
 }
+
+#[test]
+fn hubs_lists_what_discovery_understood() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/demo-deployment");
+    let out = hublint(&["hubs", "--output-format", "json"], &example);
+    assert!(out.status.success(), "{out:?}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hubs = report["hubs"].as_array().unwrap();
+    let names: Vec<&str> = hubs.iter().map(|h| h["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["demo/staging", "demo/prod"]);
+    let staging = &hubs[0];
+    assert_eq!(staging["found_by"], "cluster.yaml");
+    assert_eq!(staging["jupyterhub_version"], "4.3.3");
+    assert_eq!(
+        staging["jupyterhub_version_from"],
+        "helm-charts/basehub/Chart.yaml:8"
+    );
+    assert_eq!(staging["values_path"], "jupyterhub");
+    let text = stdout(&hublint(&["hubs"], &example));
+    assert!(
+        text.contains("found by     cluster.yaml at config/clusters/demo/cluster.yaml:"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("2 hubs in 1 cluster (jupyterhub 4.3.3), 3 values files\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn hubs_values_prints_merged_values_with_their_origin() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/demo-deployment");
+    let out = hublint(
+        &[
+            "hubs",
+            "--values",
+            "demo/staging",
+            "--output-format",
+            "json",
+        ],
+        &example,
+    );
+    assert!(out.status.success(), "{out:?}");
+    let merged: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(merged["hub"].is_object(), "{merged}");
+    let origins = stdout(&hublint(
+        &["hubs", "--values", "demo/staging", "--show-origin"],
+        &example,
+    ));
+    // Each leaf names the file and line that wrote it; the staging file's values win.
+    assert!(
+        origins
+            .lines()
+            .any(|l| l.contains("# config/clusters/demo/staging.values.yaml:")),
+        "{origins}"
+    );
+    let missing = hublint(&["hubs", "--values", "nope"], &example);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("demo/staging"));
+}
