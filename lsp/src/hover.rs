@@ -149,6 +149,24 @@ fn yaml_hover(
     offset: usize,
     snapshot: Option<&Snapshot>,
 ) -> Option<HoverResult> {
+    // On the document's first key: which hubs read this file, and how hublint knows.
+    let first_key = root
+        .as_mapping()
+        .and_then(|m| m.first())
+        .map(|e| e.key.range);
+    if let (Some(key), Some(s)) = (first_key, snapshot) {
+        if key.start <= offset && offset <= key.end {
+            if let Some(markdown) =
+                hublint_core::deployments::report::file_scope_markdown(ws, &s.model, rel)
+            {
+                return Some(HoverResult {
+                    markdown,
+                    range: Some(key),
+                    commit: None,
+                });
+            }
+        }
+    }
     let cursor = yaml_nav::cursor_at(root, offset)?;
     if !cursor.on_key {
         if let Some(s) = cursor.value.as_scalar() {

@@ -38,6 +38,7 @@ pub fn run_stdio() -> anyhow::Result<i32> {
     let code = runtime.block_on(async {
         let (service, socket) = LspService::build(server::Backend::new)
             .custom_method("hublint/panicForTest", server::Backend::panic_for_test)
+            .custom_method("hublint/scope", server::Backend::scope)
             .finish();
         transport::serve(std::io::stdin(), std::io::stdout(), service, socket).await
     });

@@ -74,6 +74,35 @@ impl Backend {
         Err(Error::method_not_found())
     }
 
+    /// `hublint/scope` `{uri}` → `{text, tooltip}`: what the file is to the hubs that read
+    /// it (for an editor's status bar), or nulls for a file no hub reads.
+    pub async fn scope(&self, params: Value) -> Result<Value> {
+        let uri = params
+            .get("uri")
+            .and_then(Value::as_str)
+            .and_then(|u| u.parse::<Uri>().ok())
+            .ok_or_else(|| Error::invalid_params("expected {\"uri\": \"file:///…\"}"))?;
+        let Some(loc) = self.locate(&uri) else {
+            return Ok(serde_json::json!({"text": null, "tooltip": null}));
+        };
+        let Some(snapshot) = self.model_snapshot(loc.root).await else {
+            return Ok(serde_json::json!({"text": null, "tooltip": null}));
+        };
+        let rel = loc.rel.clone();
+        let (text, tooltip) = run_blocking(move || {
+            use hublint_core::deployments::report::{
+                file_scope_line, file_scope_markdown, scope_line,
+            };
+            let text = file_scope_line(&snapshot.model, &rel)
+                .unwrap_or_else(|| scope_line(&snapshot.model));
+            let tooltip = file_scope_markdown(&snapshot.ws, &snapshot.model, &rel)
+                .unwrap_or_else(|| scope_line(&snapshot.model));
+            (text, tooltip)
+        })
+        .await?;
+        Ok(serde_json::json!({"text": text, "tooltip": tooltip}))
+    }
+
     /// A check result to read the repository model from: the latest one, or (right after
     /// startup, when there is none yet) the first, waited for briefly.
     async fn model_snapshot(&self, root: usize) -> Option<Arc<state::Snapshot>> {

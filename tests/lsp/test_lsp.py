@@ -244,6 +244,22 @@ async def test_hover(client: LanguageClient, repo: Path):
     assert "jupyterhub" in md and "4.2.0" in md, md
 
 
+async def test_hub_scope_on_the_first_key_and_for_the_status_bar(client: LanguageClient, repo: Path):
+    uri, text = open_doc(client, repo, STAGING)
+    await wait_until(lambda: uri in client.diagnostics, what="first diagnostics")
+    md = await hover_text(client, uri, position(text, "jupyterhub:", 1))
+    assert "**hub `demo/staging`** — cluster.yaml at `config/clusters/demo/cluster.yaml:" in md, md
+    assert "jupyterhub 4.3.3 (`helm-charts/basehub/Chart.yaml:8`)" in md, md
+    assert "staging.values.yaml` ← this file" in md, md
+    assert "Repository: 2 hubs in 1 cluster (jupyterhub 4.3.3)" in md, md
+    scope = await asyncio.wait_for(client.protocol.send_request_async("hublint/scope", {"uri": uri}), 5)
+    assert scope.text == "hub demo/staging · jupyterhub 4.3.3", scope
+    # The basehub defaults are read by both hubs.
+    values_uri, _ = open_doc(client, repo, BASEHUB_VALUES)
+    scope = await asyncio.wait_for(client.protocol.send_request_async("hublint/scope", {"uri": values_uri}), 5)
+    assert scope.text.startswith("2 hubs in 1 cluster"), scope
+
+
 async def test_completion(client: LanguageClient, repo: Path):
     text = (repo / STAGING).read_text().replace("    cpu:\n", "    stor\n    cpu:\n")
     uri, text = open_doc(client, repo, STAGING, text)

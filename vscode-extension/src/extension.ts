@@ -77,6 +77,8 @@ class HublintExtension implements vscode.Disposable {
   private settings: Settings;
   private readonly output: vscode.OutputChannel;
   private readonly statusItem: vscode.StatusBarItem;
+  /** What the active file is to the repository's hubs (`hublint/scope`). */
+  private readonly scopeItem: vscode.StatusBarItem;
   private readonly ruleDocs = new RuleDocProvider();
   private readonly watchers: vscode.FileSystemWatcher[];
   private readonly disposables: vscode.Disposable[] = [];
@@ -88,12 +90,20 @@ class HublintExtension implements vscode.Disposable {
     this.statusItem = vscode.window.createStatusBarItem('hublint.status', vscode.StatusBarAlignment.Left, 0);
     this.statusItem.name = 'hublint';
     this.statusItem.command = 'hublint.showLog';
+    this.scopeItem = vscode.window.createStatusBarItem('hublint.scope', vscode.StatusBarAlignment.Left, -1);
+    this.scopeItem.name = 'hublint hubs';
     this.watchers = WATCHED_GLOBS.map((glob) => vscode.workspace.createFileSystemWatcher(glob));
     this.settings = this.readSettings(false);
     this.disposables.push(
       this.output,
       this.statusItem,
+      this.scopeItem,
       this.ruleDocs,
+      vscode.window.onDidChangeActiveTextEditor(() => void this.refreshScope()),
+      vscode.languages.onDidChangeDiagnostics((e) => {
+        const active = vscode.window.activeTextEditor?.document.uri.toString();
+        if (active && e.uris.some((u) => u.toString() === active)) void this.refreshScope();
+      }),
       ...this.watchers,
       vscode.workspace.registerTextDocumentContentProvider(RULE_DOC_SCHEME, this.ruleDocs),
       vscode.commands.registerCommand('hublint.restart', () => this.restartCommand()),
@@ -137,6 +147,30 @@ class HublintExtension implements vscode.Disposable {
 
   private minimumServerVersion(): string {
     return String(this.context.extension.packageJSON?.hublint?.minimumServerVersion ?? '0.0.0');
+  }
+
+  /** Ask the server which hubs read the active file; hide the item when none do. */
+  private async refreshScope(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    const client = this.client;
+    if (!editor || editor.document.uri.scheme !== 'file' || !client?.isRunning()) {
+      this.scopeItem.hide();
+      return;
+    }
+    try {
+      const uri = client.code2ProtocolConverter.asUri(editor.document.uri);
+      const scope = await client.sendRequest<{ text: string | null; tooltip: string | null }>('hublint/scope', { uri });
+      if (vscode.window.activeTextEditor !== editor || !scope?.text) {
+        if (!scope?.text) this.scopeItem.hide();
+        return;
+      }
+      this.scopeItem.text = `$(server-environment) ${scope.text}`;
+      this.scopeItem.tooltip = new vscode.MarkdownString(scope.tooltip ?? '');
+      this.scopeItem.show();
+    } catch (err) {
+      this.log(`hublint/scope failed: ${String(err)}`);
+      this.scopeItem.hide();
+    }
   }
 
   private setStatus(status: Status): void {

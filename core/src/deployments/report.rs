@@ -243,3 +243,90 @@ pub fn merged_values(
     });
     (crate::schema::merged_to_json(z2jh), origins)
 }
+
+/// The hubs that read `path` (as a values file, or declared in it).
+pub fn hubs_of_file<'m>(model: &'m RepoModel, path: &str) -> Vec<&'m Hub> {
+    model
+        .hubs
+        .iter()
+        .filter(|h| h.cluster_file == path || h.values_files.iter().any(|v| v.path == path))
+        .collect()
+}
+
+/// One line for an editor's status bar: what the file is to the hubs that read it.
+pub fn file_scope_line(model: &RepoModel, path: &str) -> Option<String> {
+    let hubs = hubs_of_file(model, path);
+    let first = hubs.first()?;
+    let versions: BTreeSet<&str> = hubs
+        .iter()
+        .filter_map(|h| h.jupyterhub.as_ref().map(|j| j.version.as_str()))
+        .collect();
+    let who = if hubs.len() == 1 {
+        format!("hub {}", first.label())
+    } else {
+        format!("{} hubs", hubs.len())
+    };
+    let version = if versions.is_empty() {
+        "jupyterhub version not found".to_string()
+    } else {
+        format!(
+            "jupyterhub {}",
+            versions.into_iter().collect::<Vec<_>>().join(", ")
+        )
+    };
+    Some(format!("{who} · {version}"))
+}
+
+/// Markdown for an editor hover: each hub that reads the file, how it was found, its chart
+/// and jupyterhub version and where they come from, and its values files in merge order.
+pub fn file_scope_markdown(ws: &Workspace, model: &RepoModel, path: &str) -> Option<String> {
+    let hubs = hubs_of_file(model, path);
+    if hubs.is_empty() {
+        return None;
+    }
+    let mut md = String::new();
+    for hub in hubs.iter().take(8) {
+        let r = hub_report(ws, model, hub);
+        md.push_str(&format!(
+            "**hub `{}`** — {} at `{}`\n\n",
+            r.name, r.found_by, r.declared_at
+        ));
+        if let Some(chart) = &r.chart {
+            md.push_str(&format!(
+                "- chart `{chart}`{}\n",
+                r.chart_version
+                    .as_deref()
+                    .map(|v| format!(" {v}"))
+                    .unwrap_or_default()
+            ));
+        }
+        match (&r.jupyterhub_version, &r.jupyterhub_version_from) {
+            (Some(v), Some(from)) => md.push_str(&format!(
+                "- jupyterhub {v} (`{from}`{})\n",
+                r.jupyterhub_version_via
+                    .as_deref()
+                    .map(|v| format!("; {v}"))
+                    .unwrap_or_default()
+            )),
+            _ => md.push_str("- jupyterhub version not found\n"),
+        }
+        if !r.values_path.is_empty() {
+            md.push_str(&format!("- z2jh values under `{}`\n", r.values_path));
+        }
+        for (i, f) in r.values_files.iter().enumerate() {
+            let here = if f.path == path { " ← this file" } else { "" };
+            let note = f
+                .note
+                .as_deref()
+                .map(|n| format!(" [{n}]"))
+                .unwrap_or_default();
+            md.push_str(&format!("{}. `{}`{note}{here}\n", i + 1, f.path));
+        }
+        md.push('\n');
+    }
+    if hubs.len() > 8 {
+        md.push_str(&format!("… and {} more hubs\n", hubs.len() - 8));
+    }
+    md.push_str(&format!("Repository: {}", scope_line(model)));
+    Some(md)
+}
