@@ -386,7 +386,7 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
             infos: count(&diagnostics, Severity::Info),
         };
         for e in &hub_config.errors {
-            ui.warn(e);
+            ui.warn(&e.message);
         }
         if !diagnostics.is_empty() {
             ui.lint(&ws, &diagnostics);

@@ -5,7 +5,10 @@ use anyhow::Result;
 use hublint_core::check::check_with_model;
 use hublint_core::deployments::report::scope_line;
 use hublint_core::model::RepoModel;
-use hublint_core::{check, fix, Config, Diagnostic, Severity, Workspace};
+use hublint_core::{Config, Diagnostic, Project, Severity, Workspace};
+
+/// Fixes can uncover or overlap others: apply, re-check, a few rounds at most.
+const FIX_ROUNDS: usize = 4;
 use hublint_discover::{load_with, root_for, write_atomic, LoadOptions};
 use std::path::{Path, PathBuf};
 
@@ -16,9 +19,13 @@ pub struct CheckArgs {
     paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     output_format: Format,
-    /// Only these rule codes or prefixes (comma-separated); adds to `.hublint.yaml`'s `select`.
+    /// Only these rule codes or prefixes (comma-separated); replaces `.hublint.yaml`'s
+    /// `select`, as ruff's `--select` does.
     #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
+    /// Rule codes or prefixes to add to the selection (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    extend_select: Vec<String>,
     /// Leave out these rule codes or prefixes (comma-separated).
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
@@ -72,41 +79,40 @@ fn check_root(
     let options = LoadOptions {
         exclude: args.exclude.clone(),
     };
-    let mut loaded = load_with(root, &options)?;
+    let loaded = load_with(root, &options)?;
     for w in &loaded.warnings {
         eprintln!("hublint: warning: {w}");
     }
-    apply_cli_selection(&mut loaded.config, args);
+    let mut config = loaded.config.clone();
+    apply_cli_selection(&mut config, args);
     loaded.ws.parse_all();
-    let model = RepoModel::build(&loaded.ws, &loaded.config);
+    let model = RepoModel::build(&loaded.ws, &config);
     let scope = scope_line(&model);
-    let mut diags = check_with_model(&loaded.ws, &model, &loaded.config);
+    let mut diags = check_with_model(&loaded.ws, &model, &config);
     drop(model);
+    let target = relative_target(root, target);
+    let mut project = Project::from_workspace(loaded.ws, loaded.config.today.clone());
     if args.fix {
-        // Fixes can uncover or overlap others: apply, re-check, a few rounds at most.
-        for _ in 0..4 {
-            let ws = &loaded.ws;
-            let changed = fix::fix_all(
-                &|p| ws.get(p).and_then(|f| f.text()).map(str::to_string),
-                &diags,
-            );
-            if changed.is_empty() {
-                break;
+        // `--fix FILE` changes FILE alone (fixes that would edit another file are left).
+        let under_target = |file: &str| match &target {
+            Some(prefix) => {
+                prefix.is_empty() || file == prefix || file.starts_with(&format!("{prefix}/"))
             }
-            for (rel, text) in &changed {
-                write_atomic(&root.join(rel), text.as_bytes())?;
-                loaded.ws.insert_text(rel, text.clone());
-            }
-            diags = check(&loaded.ws, &loaded.config);
+            None => true,
+        };
+        let outcome = project.fix_all(&config, FIX_ROUNDS, &under_target);
+        for (rel, text) in &outcome.changed {
+            write_atomic(&root.join(rel), text.as_bytes())?;
         }
+        diags = outcome.diagnostics;
     }
     // Report only what lies under the path that was asked for.
-    if let Some(prefix) = relative_target(root, target) {
+    if let Some(prefix) = target {
         diags.retain(|d| {
             prefix.is_empty() || d.file == prefix || d.file.starts_with(&format!("{prefix}/"))
         });
     }
-    Ok((loaded.ws, diags, scope))
+    Ok((project.workspace().clone(), diags, scope))
 }
 
 fn relative_target(root: &Path, target: &Path) -> Option<String> {
@@ -119,6 +125,10 @@ fn relative_target(root: &Path, target: &Path) -> Option<String> {
 fn apply_cli_selection(config: &mut Config, args: &CheckArgs) {
     if !args.select.is_empty() {
         config.select = args.select.clone();
+    }
+    // Adding to "everything" (an empty selection) changes nothing.
+    if !config.select.is_empty() {
+        config.select.extend(args.extend_select.iter().cloned());
     }
     config.ignore.extend(args.ignore.iter().cloned());
 }

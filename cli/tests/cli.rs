@@ -410,3 +410,61 @@ fn hubs_values_prints_merged_values_with_their_origin() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("demo/staging"));
 }
+
+#[test]
+fn fix_of_one_file_changes_that_file_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let values = |tag: &str| {
+        format!("# hublint: chart=jupyterhub version=4.4.0\nsingleuser:\n  image:\n    name: x\n    tag: {tag}\n")
+    };
+    write(
+        dir.path(),
+        &[
+            ("a.yaml", &values("1.10")),
+            ("b.yaml", &values("2.10")),
+            (".hublint.yaml", "select: [Y003]\n"),
+        ],
+    );
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let o = hublint(&["check", "--fix", "a.yaml"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(std::fs::read_to_string(dir.path().join("a.yaml"))
+        .unwrap()
+        .contains("tag: \"1.10\""));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("b.yaml")).unwrap(),
+        values("2.10")
+    );
+}
+
+#[test]
+fn select_replaces_and_extend_select_adds() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (".hublint.yaml", "select: [Y002]\n"),
+            ("a.yaml", "a: 1\na: 2\n"),
+            ("requirements.txt", "x\n"),
+            ("Dockerfile", "FROM python:3.12\nCOPY requirements.txt /\n"),
+        ],
+    );
+    let codes = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", "--output-format", "json"];
+        all.extend_from_slice(args);
+        let v: serde_json::Value =
+            serde_json::from_slice(&hublint(&all, dir.path()).stdout).unwrap();
+        let mut c: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect();
+        c.sort();
+        c.dedup();
+        c
+    };
+    assert_eq!(codes(&[]), ["Y002"]);
+    assert_eq!(codes(&["--select", "R004"]), ["R004"]);
+    assert_eq!(codes(&["--extend-select", "R004"]), ["R004", "Y002"]);
+}

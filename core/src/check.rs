@@ -26,8 +26,11 @@ pub fn check_with_model(ws: &Workspace, model: &RepoModel, config: &Config) -> V
         };
         let mut sink = Sink::new(rule);
         (rule.check)(&ctx, &mut sink);
+        // An explicit `severity:` for the code applies to every diagnostic of it (a rule may
+        // report at several severities); otherwise the rule's own choice stands.
+        let explicit = config.severity.contains_key(rule.code);
         for mut d in sink.out {
-            if d.severity == rule.severity {
+            if explicit || d.severity == rule.severity {
                 d.severity = severity;
             }
             if config.is_ignored_for_path(d.code, &d.file) || is_suppressed(ws, &d) {
@@ -126,5 +129,20 @@ mod tests {
         assert_eq!(check(&ws, &c)[0].severity, crate::Severity::Warning);
         let c = Config::parse("ignore: [Y]\n");
         assert!(check(&ws, &c).is_empty());
+        // Y003 reports errors and warnings; an override sets them all.
+        ws.insert_text(
+            "v.yaml",
+            "# hublint: chart=jupyterhub version=4.4.0\nsingleuser:\n  image:\n    name: x\n    tag: 1.10\n",
+        );
+        let c = Config::parse("severity: {Y003: info}\n");
+        let y003: Vec<_> = check(&ws, &c)
+            .into_iter()
+            .filter(|d| d.code == "Y003")
+            .collect();
+        assert!(!y003.is_empty());
+        assert!(
+            y003.iter().all(|d| d.severity == crate::Severity::Info),
+            "{y003:#?}"
+        );
     }
 }

@@ -15,6 +15,7 @@
 //! ```
 
 use crate::diagnostic::Severity;
+use crate::text::TextRange;
 use crate::yaml;
 use std::collections::BTreeMap;
 
@@ -32,8 +33,8 @@ pub struct Config {
     /// Files left out of every check: gitignore patterns (`templates` leaves out every
     /// folder and file of that name, `/deploy/old/` one folder, `*.tpl.yaml` any such file).
     pub exclude: Vec<String>,
-    /// Problems in the config file itself.
-    pub errors: Vec<String>,
+    /// Problems in the config file itself, each where it is written.
+    pub errors: Vec<ConfigError>,
     /// Today's date (`YYYY-MM-DD`), set by the front end (core has no clock); date-based
     /// rules stay silent without it.
     pub today: Option<String>,
@@ -47,6 +48,25 @@ pub struct ExperimentalImage {
 }
 
 pub const CONFIG_FILE: &str = ".hublint.yaml";
+
+/// A problem in `.hublint.yaml` (or the editor's settings), with where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigError {
+    pub message: String,
+    pub range: TextRange,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl ConfigError {
+    fn at(range: TextRange, message: String) -> ConfigError {
+        ConfigError { message, range }
+    }
+}
 
 /// Days since 1970-01-01 of an ISO date (`YYYY-MM-DD`, time part ignored).
 pub fn days_from_iso(date: &str) -> Option<i64> {
@@ -100,9 +120,10 @@ impl Config {
         let mut config = Config::default();
         let file = yaml::parse(text);
         if let Some(err) = file.errors.first() {
-            config
-                .errors
-                .push(format!("{CONFIG_FILE}: {}", err.message));
+            config.errors.push(ConfigError::at(
+                err.range,
+                format!("{CONFIG_FILE}: {}", err.message),
+            ));
             return config;
         }
         let Some(root) = file.docs.first() else {
@@ -112,8 +133,9 @@ impl Config {
             return config;
         }
         let Some(entries) = root.as_mapping() else {
-            config.errors.push(format!(
-                "{CONFIG_FILE}: expected a mapping at the top level"
+            config.errors.push(ConfigError::at(
+                root.range,
+                format!("{CONFIG_FILE}: expected a mapping at the top level"),
             ));
             return config;
         };
@@ -133,9 +155,10 @@ impl Config {
                             Severity::parse(v)
                         };
                         if sev.is_none() && !matches!(v, "off" | "false" | "none") {
-                            config
-                                .errors
-                                .push(format!("{CONFIG_FILE}: unknown severity `{v}` for {code}"));
+                            config.errors.push(ConfigError::at(
+                                s.value.range,
+                                format!("{CONFIG_FILE}: unknown severity `{v}` for {code}"),
+                            ));
                             continue;
                         }
                         config.severity.insert(code.to_ascii_uppercase(), sev);
@@ -163,8 +186,9 @@ impl Config {
                 "hubs" => {
                     for (i, hub) in e.value.as_sequence().unwrap_or_default().iter().enumerate() {
                         if hub.get("name").and_then(|n| n.as_str()).is_none() {
-                            config.errors.push(format!(
-                                "{CONFIG_FILE}: hubs[{i}] needs a `name` (and `files`, in helm's -f order)"
+                            config.errors.push(ConfigError::at(
+                                hub.range,
+                                format!("{CONFIG_FILE}: hubs[{i}] needs a `name` (and `files`, in helm's -f order)"),
                             ));
                         }
                     }
@@ -193,9 +217,10 @@ impl Config {
                         }
                     }
                 }
-                other => config
-                    .errors
-                    .push(format!("{CONFIG_FILE}: unknown setting `{other}`")),
+                other => config.errors.push(ConfigError::at(
+                    e.key.range,
+                    format!("{CONFIG_FILE}: unknown setting `{other}`"),
+                )),
             }
         }
         config

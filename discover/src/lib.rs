@@ -130,7 +130,7 @@ pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Loaded> {
     }
     add_chart_archives(root, &exclude, &mut ws);
     for err in &config.errors {
-        warnings.push(err.clone());
+        warnings.push(err.to_string());
     }
     Ok(Loaded {
         root: root.to_path_buf(),

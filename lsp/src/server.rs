@@ -51,7 +51,8 @@ impl Backend {
         let root_path = st.roots[root].path.clone();
         let rel = relative(&root_path, &path)?;
         let text = st.roots[root]
-            .ws
+            .project
+            .workspace()
             .get(&rel)
             .and_then(|f| f.text())
             .map(str::to_string);
@@ -155,7 +156,7 @@ fn refresh_from_disk(shared: &Arc<Shared>, root: usize, rel: String, path: PathB
             Ok(Ok(bytes)) => st.set_file_bytes(root, &rel, bytes),
             Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => st.remove_file(root, &rel),
             Ok(Err(e)) => {
-                st.roots[root].ws.insert_unreadable(&rel, e.to_string());
+                st.roots[root].project.set_unreadable(&rel, e.to_string());
                 st.touch_all();
             }
             Err(_) => {}
@@ -474,7 +475,7 @@ impl LanguageServer for Backend {
                 }
                 let r = &mut st.roots[id];
                 r.removed = true;
-                r.ws = Default::default();
+                r.project.clear();
                 r.kick.notify_one(); // lets its worker see `removed` and stop
             }
         }

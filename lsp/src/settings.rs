@@ -95,8 +95,15 @@ impl Settings {
         }
         c.per_path_ignores
             .extend(self.rules.per_path_ignores.iter().cloned());
-        c.errors
-            .extend(self.rules.errors.iter().map(|e| format!("settings: {e}")));
+        c.errors.extend(
+            self.rules
+                .errors
+                .iter()
+                .map(|e| hublint_core::config::ConfigError {
+                    message: format!("settings: {e}"),
+                    range: hublint_core::TextRange::empty(0),
+                }),
+        );
         c
     }
 }

@@ -10,6 +10,7 @@ use crate::convert;
 use crate::document::Encoding;
 use crate::settings::Settings;
 use hublint_core::model::RepoModel;
+use hublint_core::Project;
 use hublint_core::{Config, Diagnostic, Workspace};
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -66,8 +67,8 @@ impl Snapshot {
 
 pub struct Root {
     pub path: PathBuf,
-    pub ws: Workspace,
-    pub file_config: Config,
+    /// Its files, its `.hublint.yaml` and today's date.
+    pub project: Project,
     pub generation: u64,
     /// The disk walk has finished (or there is none, for a lone file).
     pub loaded: bool,
@@ -89,8 +90,7 @@ impl Root {
         let long_ago = Instant::now() - Duration::from_secs(3600);
         Root {
             path,
-            ws: Workspace::new(),
-            file_config: Config::default(),
+            project: Project::new(Some(hublint_discover::today_utc())),
             generation: 1,
             loaded: single_file,
             single_file,
@@ -153,42 +153,29 @@ impl State {
     }
 
     pub fn effective_config(&self, root: usize) -> Config {
-        self.settings.apply(&self.roots[root].file_config)
+        self.settings.apply(self.roots[root].project.config())
     }
 
     /// Replace one file's text in a root and wake its worker.
     pub fn set_file(&mut self, root: usize, rel: &str, text: String) {
         let r = &mut self.roots[root];
-        if rel == hublint_core::config::CONFIG_FILE {
-            r.file_config = Config::parse(&text);
-        }
-        // Opening a file as it is on disk changes nothing: keep the parsed file (and the memory
-        // it shares with the last snapshot); the check still runs, to publish for the document.
-        if r.ws.get(rel).and_then(|f| f.text()) != Some(text.as_str()) {
-            r.ws.insert_text(rel, text);
-        }
+        // Opening a file as it is on disk changes nothing: the parsed file (and the memory it
+        // shares with the last snapshot) is kept; the check still runs, to publish for it.
+        r.project.set_file(rel, text);
         mark_changed(r);
         r.last_changed = Some(rel.to_string());
     }
 
     pub fn set_file_bytes(&mut self, root: usize, rel: &str, bytes: Vec<u8>) {
         let r = &mut self.roots[root];
-        if rel == hublint_core::config::CONFIG_FILE {
-            r.file_config = Config::parse(&String::from_utf8_lossy(&bytes));
-        }
-        if r.ws.get(rel).and_then(|f| f.text()).map(str::as_bytes) != Some(bytes.as_slice()) {
-            r.ws.insert_bytes(rel, bytes);
-        }
+        r.project.set_file_bytes(rel, bytes);
         mark_changed(r);
         r.last_changed = Some(rel.to_string());
     }
 
     pub fn remove_file(&mut self, root: usize, rel: &str) {
         let r = &mut self.roots[root];
-        if rel == hublint_core::config::CONFIG_FILE {
-            r.file_config = Config::default();
-        }
-        if r.ws.remove(rel) {
+        if r.project.remove_file(rel) {
             mark_changed(r);
             r.last_changed = Some(rel.to_string());
         }
@@ -208,7 +195,12 @@ impl State {
             return Some(t.clone());
         }
         let root = d.root?;
-        self.roots[root].ws.get(&d.rel)?.text().map(str::to_string)
+        self.roots[root]
+            .project
+            .workspace()
+            .get(&d.rel)?
+            .text()
+            .map(str::to_string)
     }
 
     /// Make `text` the document's text (and its file's, in its root).
@@ -312,8 +304,7 @@ async fn load_root(shared: Arc<Shared>, id: usize, path: PathBuf) {
             for w in &l.warnings {
                 eprintln!("hublint lsp: {w}");
             }
-            r.ws = l.ws;
-            r.file_config = l.config;
+            r.project = Project::from_workspace(l.ws, l.config.today.clone());
         }
         Ok(Err(e)) => eprintln!("hublint lsp: cannot load {}: {e:#}", r.path.display()),
         Err(e) => eprintln!("hublint lsp: loading {} failed: {e}", r.path.display()),
@@ -389,7 +380,7 @@ fn take_job(st: &State, id: usize) -> Option<Job> {
             .map(|d| (rel.clone(), d.uri.clone()))
     });
     Some(Job {
-        ws: r.ws.clone(),
+        ws: r.project.workspace().clone(),
         config: st.effective_config(id),
         generation: r.generation,
         versions,

@@ -13,10 +13,9 @@
 //! Values cross the boundary as JSON text parsed by the browser's `JSON.parse`, which is
 //! both smaller and faster here than building objects field by field from Rust.
 
-use hublint_core::config::CONFIG_FILE;
 use hublint_core::output::{to_json_all, JsonDiagnostic};
-use hublint_core::{check as core_check, fix as core_fix, rules as core_rules};
-use hublint_core::{ColumnUnit, Config, Diagnostic, Workspace};
+use hublint_core::rules as core_rules;
+use hublint_core::{ColumnUnit, Diagnostic, Project, Workspace};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
@@ -140,11 +139,30 @@ fn read_files(files: &JsValue) -> Result<BTreeMap<String, String>, JsError> {
     Ok(out)
 }
 
-/// The files of a playground plus the config read from its `.hublint.yaml`, if any.
-#[derive(Default)]
+/// Today's date from the browser's clock (core has none); X001 needs it.
+fn today() -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let iso = js_sys::Date::new_0().to_iso_string().as_string()?;
+        iso.get(..10).map(str::to_string)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        None
+    }
+}
+
+/// The files of a playground: a core [`Project`] (its `.hublint.yaml` and today's date).
 struct State {
-    ws: Workspace,
-    config: Config,
+    project: Project,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            project: Project::new(today()),
+        }
+    }
 }
 
 impl State {
@@ -157,35 +175,34 @@ impl State {
     }
 
     fn set_file(&mut self, path: &str, text: String) {
-        let is_config = is_config_path(path);
-        if is_config {
-            self.config = Config::parse(&text);
-        }
-        // The CLI keeps `.hublint.yaml` in the workspace too (rules may report on it).
-        self.ws.insert_text(path, text);
+        self.project.set_file(path, text);
     }
 
     fn remove_file(&mut self, path: &str) -> bool {
-        if is_config_path(path) {
-            self.config = Config::default();
-        }
-        self.ws.remove(path)
+        self.project.remove_file(path)
+    }
+
+    fn ws(&self) -> &Workspace {
+        self.project.workspace()
     }
 
     fn check(&self) -> Vec<Diagnostic> {
-        core_check(&self.ws, &self.config)
+        self.project.check()
     }
 
     fn json(&self, diags: &[Diagnostic]) -> Vec<JsonDiagnostic> {
-        to_json_all(&self.ws, diags, ColumnUnit::Utf16)
+        to_json_all(self.ws(), diags, ColumnUnit::Utf16)
     }
 
     fn text(&self, path: &str) -> Option<String> {
-        self.ws.get(path).and_then(|f| f.text()).map(str::to_string)
+        self.ws()
+            .get(path)
+            .and_then(|f| f.text())
+            .map(str::to_string)
     }
 
     fn files(&self) -> BTreeMap<String, String> {
-        self.ws
+        self.ws()
             .files()
             .filter_map(|f| Some((f.path.clone(), f.text()?.to_string())))
             .collect()
@@ -193,37 +210,10 @@ impl State {
 
     /// Apply safe fixes the way `hublint check --fix` does; returns the changed paths.
     fn fix_all(&mut self) -> (Vec<String>, Vec<Diagnostic>) {
-        let before = self.files();
-        let mut diags = self.check();
-        for _ in 0..FIX_ROUNDS {
-            let changed = {
-                let ws = &self.ws;
-                core_fix::fix_all(
-                    &|p| ws.get(p).and_then(|f| f.text()).map(str::to_string),
-                    &diags,
-                )
-            };
-            if changed.is_empty() {
-                break;
-            }
-            for (path, text) in changed {
-                self.set_file(&path, text);
-            }
-            diags = self.check();
-        }
-        let changed = self
-            .files()
-            .into_iter()
-            .filter(|(path, text)| before.get(path) != Some(text))
-            .map(|(path, _)| path)
-            .collect();
-        (changed, diags)
+        let config = self.project.config().clone();
+        let outcome = self.project.fix_all(&config, FIX_ROUNDS, &|_| true);
+        (outcome.changed.into_keys().collect(), outcome.diagnostics)
     }
-}
-
-/// Only the repository-root config counts, as for the CLI (which reads `<root>/.hublint.yaml`).
-fn is_config_path(path: &str) -> bool {
-    hublint_core::workspace::normalize(path) == CONFIG_FILE
 }
 
 #[derive(Serialize)]
@@ -321,7 +311,7 @@ impl PlaygroundWorkspace {
         let files = read_files(&files)?;
         let stale: Vec<String> = self
             .state
-            .ws
+            .ws()
             .files()
             .map(|f| f.path.clone())
             .filter(|p| !files.contains_key(p))
@@ -375,7 +365,13 @@ impl PlaygroundWorkspace {
     /// Problems in `.hublint.yaml` (the CLI prints these as warnings).
     #[wasm_bindgen(js_name = configErrors)]
     pub fn config_errors(&self) -> Vec<String> {
-        self.state.config.errors.clone()
+        self.state
+            .project
+            .config()
+            .errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect()
     }
 }
 
@@ -423,6 +419,6 @@ mod tests {
         assert!(s.remove_file(".hublint.yaml"));
         assert!(s.check().iter().any(|d| d.code == "Y002"));
         s.set_file("./.hublint.yaml", "selct: [Y]\n".into());
-        assert_eq!(s.config.errors.len(), 1);
+        assert_eq!(s.project.config().errors.len(), 1);
     }
 }

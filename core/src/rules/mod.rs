@@ -146,6 +146,7 @@ mod d001_dockerfile_syntax;
 mod d002_from_without_tag;
 mod d003_from_arg_without_default;
 mod f001_unreadable_file;
+mod h001_config_error;
 mod i001_image_without_tag;
 mod i002_stale_image;
 mod i003_malformed_chartpress_tag;
@@ -179,6 +180,7 @@ static RULES: &[&Rule] = &[
     &d002_from_without_tag::RULE,
     &d003_from_arg_without_default::RULE,
     &f001_unreadable_file::RULE,
+    &h001_config_error::RULE,
     &i001_image_without_tag::RULE,
     &i002_stale_image::RULE,
     &i003_malformed_chartpress_tag::RULE,
