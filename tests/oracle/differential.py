@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""Differential test: Helm's verdict vs hublint's on generated jupyterhub values documents.
+
+    differential.py --hublint BIN [--seed N] [--count N] [--work DIR] [--mode compiled|chart]
+                    [--release 4.4.0] [--show N]
+
+Generates documents (gen_values.py), asks Helm (helm_oracle.py: helm-python-sdk, Helm v4's
+own code) whether it reads each one and whether the merged values pass the chart's schema,
+and runs `hublint check --output-format json` once over all of them. Verdicts compared:
+
+  Helm cannot read the file       <->  hublint Y001 at the line Helm names
+  Helm's schema errors            <->  hublint's S001-S004 / Y003 errors, the same key paths
+  Helm accepts the file           <->  no Y/S diagnostic at error severity
+
+Modes: `compiled` maps each file to the chart with its modeline only, so hublint uses its
+compiled-in schema of the newest release and does not know the chart's defaults; `chart`
+puts the chart itself (Chart.yaml, values.yaml, values.schema.yaml of the release, from the
+corpus) in the checked folder, so hublint merges the defaults as Helm does.
+
+Every difference is printed; a difference listed in INTENDED (below, with its reason) is
+counted apart. Exit status 1 on any other difference. The last line reads
+`helm-oracle: N passed, M failed`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import gen_values  # noqa: E402
+import helm_oracle  # noqa: E402
+
+# ---- normalized verdicts: ("unreadable", line) or a frozenset of (kind, dotted path) ----
+
+HELM_LINE = re.compile(r"yaml: line (\d+):")
+QUOTED = re.compile(r"'((?:[^']|'')*)'")
+
+
+def pointer_to_path(pointer: str) -> str:
+    segs = [s.replace("~1", "/").replace("~0", "~") for s in pointer.split("/")[1:]]
+    return ".".join(segs)
+
+
+def join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def helm_errors(verdict: dict) -> frozenset:
+    out = set()
+    for e in verdict.get("errors", []):
+        path, msg = pointer_to_path(e["path"]), e["message"]
+        if msg.startswith("additional properties"):
+            for k in QUOTED.findall(msg.split(" not allowed")[0]):
+                out.add(("unknown", join(path, k)))
+        elif msg.startswith("missing propert"):
+            for k in QUOTED.findall(msg):
+                out.add(("missing", join(path, k)))
+        elif msg.startswith("got "):
+            out.add(("type", path))
+        else:
+            out.add(("value", path))
+    return frozenset(out)
+
+
+BACKTICKS = re.compile(r"`([^`]*)`")
+
+
+def hublint_path(text: str) -> str:
+    """hublint's `a.b[0].c` as Helm's pointer segments joined by dots."""
+    return re.sub(r"\[(\d+)\]", r".\1", text)
+
+
+def hublint_error(d: dict) -> tuple[str, str] | None:
+    code, msg = d["code"], d["message"]
+    ticks = BACKTICKS.findall(msg)
+    if code == "S001":
+        key = ticks[0]
+        parent = "" if "at the top level" in msg.split("(")[0] else ticks[1]
+        return ("unknown", hublint_path(join(parent, key)))
+    if code == "S004":
+        if msg.startswith("the required key"):
+            return ("missing", ticks[0])
+        if " needs " in msg:
+            return ("value", hublint_path(ticks[0]))
+        return ("missing", hublint_path(join(ticks[0], ticks[1])))
+    if code == "S002":
+        return ("type", hublint_path(ticks[0]))
+    if code == "Y003":
+        return ("type", hublint_path([t for t in ticks][-1]))
+    if code == "S003":
+        return ("value", hublint_path(ticks[0]))
+    return None
+
+
+def hublint_verdicts(diags: list[dict], names: list[str]) -> tuple[dict, Counter]:
+    by_file: dict[str, list] = {n: [] for n in names}
+    other = Counter()
+    for d in diags:
+        name = Path(d["filename"]).name
+        if name not in by_file or d["severity"] != "error":
+            continue
+        by_file[name].append(d)
+    out = {}
+    for name, ds in by_file.items():
+        y001 = [d for d in ds if d["code"] == "Y001"]
+        if y001:
+            out[name] = ("unreadable", y001[0]["location"]["row"], y001[0]["message"])
+            continue
+        errs = set()
+        for d in ds:
+            e = hublint_error(d)
+            if e:
+                errs.add(e)
+            else:
+                other[d["code"]] += 1
+                errs.add((d["code"], ""))
+        out[name] = frozenset(errs)
+    return out, other
+
+
+# ---- intended differences: (name, test(helm, hub, text) -> bool, reason) ----
+
+def _only(errs, code):
+    return isinstance(errs, frozenset) and errs and all(k == code for k, _ in errs)
+
+
+INTENDED = [
+    (
+        "duplicate key",
+        lambda helm, hub, text: _only(hub, "Y002") and not helm,
+        "helm keeps the last of two equal keys without a word; hublint reports Y002 (error) "
+        "because the first value is silently lost",
+    ),
+]
+
+
+def compare(helm: dict, hub, text: str) -> tuple[str, str | None]:
+    """('same' | 'intended' | 'differ', intended difference name)."""
+    if helm["verdict"] == "unreadable":
+        m = HELM_LINE.search(helm["message"])
+        if isinstance(hub, tuple) and (m is None or int(m.group(1)) == hub[1]):
+            return "same", None
+        h = ("unreadable", int(m.group(1)) if m else None)
+    else:
+        h = helm_errors(helm)
+        if isinstance(hub, frozenset) and hub == h:
+            return "same", None
+    for name, test, _ in INTENDED:
+        if test(h, hub, text):
+            return "intended", name
+    return "differ", None
+
+
+def run(args) -> int:
+    work = args.work
+    docs = work / "docs"
+    if docs.exists():
+        shutil.rmtree(docs)
+    docs.mkdir(parents=True)
+    t0 = time.perf_counter()
+    texts = [t for _, t in gen_values.generate(args.seed, args.count, args.corpus, args.release)]
+    names = [f"{i:06d}.yaml" for i in range(len(texts))]
+    for n, t in zip(names, texts):
+        (docs / n).write_bytes(t.encode("utf-8", "surrogatepass"))
+    if args.mode == "chart":
+        chart, values, schema = helm_oracle.release_files(args.corpus, args.release)
+        (docs / "Chart.yaml").write_text(chart.read_text())
+        (docs / "values.yaml").write_text(values.read_text())
+        (docs / "values.schema.yaml").write_text(schema.read_text())
+    t_gen = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    oracle = helm_oracle.Oracle(args.corpus, args.release)
+    helm = oracle.check_many(texts)
+    t_helm = time.perf_counter() - t0
+    batching = oracle.self_test_batching(texts[:40])
+
+    t0 = time.perf_counter()
+    p = subprocess.run([str(args.hublint), "check", "--output-format", "json", str(docs)],
+                       capture_output=True, text=True)
+    t_hub = time.perf_counter() - t0
+    if p.returncode not in (0, 1):
+        print(p.stderr[-3000:])
+        print("helm-oracle: 0 passed, 1 failed")
+        return 1
+    hub, other = hublint_verdicts(json.loads(p.stdout), names)
+
+    results = Counter()
+    intended = Counter()
+    shown = 0
+    for n, t, h in zip(names, texts, helm):
+        outcome, name = compare(h, hub[n], t)
+        results[outcome] += 1
+        if outcome == "intended":
+            intended[name] += 1
+        if outcome == "differ" and shown < args.show:
+            shown += 1
+            print(f"--- {docs / n}")
+            print(t if len(t) < 1500 else t[:1500] + "...")
+            print(f"  helm:    {h}")
+            print(f"  hublint: {sorted(hub[n]) if isinstance(hub[n], frozenset) else hub[n]}")
+    verdicts = Counter(h["verdict"] for h in helm)
+    print(f"documents: {len(texts)} (seed {args.seed}, mode {args.mode}); helm verdicts: "
+          + ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items())))
+    print(f"time: generate {t_gen:.1f} s, helm {t_helm:.1f} s, hublint {t_hub:.1f} s")
+    print(f"same verdict and paths: {results['same']}; intended differences: {results['intended']} "
+          + (f"({', '.join(f'{k} {v}' for k, v in intended.items())})" if intended else "")
+          + f"; unexplained: {results['differ']}")
+    if other:
+        print("other hublint error codes: " + ", ".join(f"{k} {v}" for k, v in other.items()))
+    failed = results["differ"] + (1 if batching else 0)
+    if batching:
+        print(f"batched validation differs from one-by-one on {len(batching)} documents")
+    print(f"helm-oracle: {results['same'] + results['intended']} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--hublint", type=Path, required=True)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--count", type=int, default=2000)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/hublint-helm-oracle"))
+    ap.add_argument("--mode", choices=["compiled", "chart"], default="compiled")
+    ap.add_argument("--release", default="4.4.0")
+    ap.add_argument("--corpus", type=Path, default=helm_oracle.DEFAULT_CORPUS)
+    ap.add_argument("--show", type=int, default=20)
+    return run(ap.parse_args())
+
+
+if __name__ == "__main__":
+    helm_oracle.ensure_sdk()
+    sys.exit(main())
