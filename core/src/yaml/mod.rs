@@ -12,6 +12,7 @@
 //! budget and merge keys (`<<: *anchor`) are applied, as helm's go-yaml does. Inputs that would
 //! make the parser recurse too deep or take too long are refused up front with an error.
 
+mod convert;
 mod fast;
 pub mod helm;
 mod scalar;
@@ -242,6 +243,17 @@ pub fn parse(text: &str) -> YamlFile {
     parse_with(text, Path::DirectFirst).unwrap_or_else(empty_file)
 }
 
+/// What helm refuses in a file that parses: the first document (the one helm reads) has to
+/// become JSON. Added to the readers' errors by [`parse_with`].
+fn with_helm_refusal(mut file: YamlFile) -> YamlFile {
+    if file.errors.is_empty() {
+        if let Some(err) = file.docs.first().and_then(convert::helm_refusal) {
+            file.errors.push(err);
+        }
+    }
+    file
+}
+
 /// Which reader [`parse_with`] may use.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Path {
@@ -274,6 +286,10 @@ pub fn parse_with_yaml_parser(text: &str) -> YamlFile {
 }
 
 fn parse_with(text: &str, path: Path) -> Option<YamlFile> {
+    read(text, path).map(with_helm_refusal)
+}
+
+fn read(text: &str, path: Path) -> Option<YamlFile> {
     if text.len() > MAX_SIZE {
         let message = format!(
             "file is {} bytes; YAML files over {} bytes are not parsed",
@@ -1093,12 +1109,24 @@ fn build_mapping(
     let mut merges = Vec::new();
     for e in written {
         if is_merge_key(&e) {
-            merges.push(e.value);
+            merges.push(e);
         } else {
             entries.push(e);
         }
     }
-    for source in merges {
+    for merge in merges {
+        // go-yaml refuses a merge of anything but a mapping or a list of mappings: such an
+        // entry stays as written, for `helm_refusal` to report.
+        let mergeable = match &merge.value.value {
+            Value::Mapping(_) => true,
+            Value::Sequence(items) => items.iter().all(|i| i.as_mapping().is_some()),
+            Value::Scalar(_) => false,
+        };
+        if !mergeable {
+            entries.push(merge);
+            continue;
+        }
+        let source = merge.value;
         let sources: Vec<Node> = match source.value {
             Value::Sequence(items) => items,
             _ => vec![source],
