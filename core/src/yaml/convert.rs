@@ -9,14 +9,34 @@ use super::{Node, Value, YamlError, YamlErrorKind};
 
 /// The first thing in `doc` that stops helm from reading the file, as a Y001 error.
 pub(super) fn helm_refusal(doc: &Node) -> Option<YamlError> {
+    // Helm reads the document into a map: a list or a text at the top is refused.
+    if !matches!(doc.value, Value::Mapping(_)) && doc.helm_type() != HelmType::Null {
+        return error(
+            doc,
+            format!(
+                "helm cannot read this file: a values file must be a mapping of keys at the top, not {}",
+                match doc.value {
+                    Value::Sequence(_) => "a list",
+                    _ => "a single value",
+                }
+            ),
+        );
+    }
     let mut stack = vec![doc];
     while let Some(node) = stack.pop() {
         match &node.value {
             Value::Mapping(entries) => {
-                for e in entries.iter().rev() {
+                // A key written twice: helm keeps the last value only.
+                let kept = |i: usize| {
+                    let key = entries[i].key.as_str();
+                    key.is_none() || !entries[i + 1..].iter().any(|l| l.key.as_str() == key)
+                };
+                let kept: Vec<&super::Entry> =
+                    (0..entries.len()).filter(|&i| kept(i)).map(|i| &entries[i]).collect();
+                for e in kept.iter().rev() {
                     stack.push(&e.value);
                 }
-                for e in entries {
+                for e in kept {
                     if let Some(err) = bad_key(&e.key, &e.value) {
                         return Some(err);
                     }

@@ -91,8 +91,7 @@ pub fn scalar_type(s: &Scalar, tag: Option<&str>, resolver: Resolver) -> HelmTyp
             "!!float" => HelmType::Float,
             "!!bool" => HelmType::Bool,
             "!!null" => HelmType::Null,
-            "!!map" => HelmType::Mapping,
-            "!!seq" => HelmType::Sequence,
+            // A collection tag on a scalar: go-yaml reads the scalar as if untagged.
             _ if s.style == ScalarStyle::Plain => resolve(&s.text, resolver).helm_type(),
             _ => HelmType::String,
         };

@@ -38,6 +38,9 @@ pub struct YamlFile {
     pub duplicates: Vec<DuplicateKey>,
     /// Byte ranges of every comment (`# ...`), for suppression comments and modelines.
     pub comments: Vec<TextRange>,
+    /// Why helm could not read this file as values although it parses (a null key,
+    /// `.inf`, a list at the top, ...): reported for values files only (Y001).
+    pub helm_refusal: Option<YamlError>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,13 +246,12 @@ pub fn parse(text: &str) -> YamlFile {
     parse_with(text, Path::DirectFirst).unwrap_or_else(empty_file)
 }
 
-/// What helm refuses in a file that parses: the first document (the one helm reads) has to
-/// become JSON. Added to the readers' errors by [`parse_with`].
+/// What helm refuses in a values file that parses: the first document (the one helm reads)
+/// has to become a JSON object. Recorded apart from the syntax errors by [`parse_with`]: other
+/// YAML files (cluster.yaml, a schema) are read by other programs.
 fn with_helm_refusal(mut file: YamlFile) -> YamlFile {
     if file.errors.is_empty() {
-        if let Some(err) = file.docs.first().and_then(convert::helm_refusal) {
-            file.errors.push(err);
-        }
+        file.helm_refusal = file.docs.first().and_then(convert::helm_refusal);
     }
     file
 }
@@ -269,6 +271,7 @@ fn empty_file() -> YamlFile {
         errors: Vec::new(),
         duplicates: Vec::new(),
         comments: Vec::new(),
+        helm_refusal: None,
     }
 }
 
