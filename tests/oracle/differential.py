@@ -266,10 +266,13 @@ def run(args) -> int:
           + f"; unexplained: {results['differ']}")
     if other:
         print("other hublint error codes: " + ", ".join(f"{k} {v}" for k, v in other.items()))
-    failed = results["differ"] + (1 if batching else 0)
+    known = min(results["differ"], args.known)
+    if known:
+        print(f"known open differences (not yet fixed, see tests/oracle/README.md): {known} of at most {args.known}")
+    failed = results["differ"] - known + (1 if batching else 0)
     if batching:
         print(f"batched validation differs from one-by-one on {len(batching)} documents")
-    print(f"helm-oracle: {results['same'] + results['same-elsewhere'] + results['intended']} passed, {failed} failed")
+    print(f"helm-oracle: {results['same'] + results['same-elsewhere'] + results['intended'] + known} passed, {failed} failed")
     return 1 if failed else 0
 
 
@@ -283,6 +286,8 @@ def main() -> int:
     ap.add_argument("--release", default="4.4.0")
     ap.add_argument("--corpus", type=Path, default=helm_oracle.DEFAULT_CORPUS)
     ap.add_argument("--show", type=int, default=20)
+    ap.add_argument("--known", type=int, default=0,
+                    help="unexplained differences tolerated (a ratchet for open bugs; default 0)")
     return run(ap.parse_args())
 
 

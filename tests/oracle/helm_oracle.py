@@ -91,8 +91,9 @@ def release_files(corpus: Path, release: str) -> tuple[Path, Path, Path]:
     schema = z / "schemas" / f"{release}.values.schema.yaml"
     if not schema.exists():
         raise SystemExit(f"helm_oracle: no schema for jupyterhub release {release} in {z}")
-    # Older releases: only the schema is in the corpus; the newest defaults stand in.
-    return z / "Chart.yaml", z / "values.yaml", schema
+    # Older releases: only the schema is in the corpus; the latest release's defaults stand in.
+    latest = z / "4.4.0" if (z / "4.4.0").is_dir() else z
+    return latest / "Chart.yaml", latest / "values.yaml", schema
 
 
 def schema_as_json(schema_yaml: Path) -> dict:
@@ -113,7 +114,16 @@ def build_chart(corpus: Path, release: str, out: Path) -> Path:
 
 def batch_chart(schema: dict, n: int, out: Path, name: str = "batch") -> Path:
     """A chart whose schema checks properties d0..d{n-1} each against `schema`."""
-    inner = {k: v for k, v in schema.items() if k != "$schema"} if isinstance(schema, dict) else schema
+    def rebase(node):
+        """Local `$ref`s of the document now point below `#/definitions/doc`."""
+        if isinstance(node, dict):
+            return {k: ("#/definitions/doc" + v[1:] if k == "$ref" and isinstance(v, str) and v.startswith("#")
+                        else rebase(v)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [rebase(v) for v in node]
+        return node
+
+    inner = rebase({k: v for k, v in schema.items() if k != "$schema"} if isinstance(schema, dict) else schema)
     wrapper = {
         "$schema": DRAFT07,
         "definitions": {"doc": inner},
@@ -207,7 +217,7 @@ class Oracle:
         return self.chart.merge_values(user)
 
     def _batch_chart(self, schema: dict, n: int):
-        key = (id(schema), n)
+        key = (json.dumps(schema, sort_keys=True), n)
         if key not in self._batches:
             d = batch_chart(schema, n, self.workdir / f"batch-{len(self._batches)}")
             self._batches[key] = self.helm.Chart.load(str(d))
@@ -226,7 +236,10 @@ class Oracle:
                 for err in parse_schema_errors(str(e)):
                     m = re.match(r"^/d(\d+)(/.*)?$", err["path"])
                     if not m:
-                        raise RuntimeError(f"helm_oracle: unexpected error path: {err}")
+                        # An error the validator places above the instance (seen for
+                        # `propertyNames`): no telling whose it is; validate one by one.
+                        per = [self.validate_alone(schema, v) for v in chunk]
+                        break
                     per[int(m.group(1))].append({"path": m.group(2) or "", "message": err["message"]})
             out.extend(per)
         return out
@@ -241,7 +254,7 @@ class Oracle:
             return parse_schema_errors(str(e))
 
     def _batch_chart_plain(self, schema: dict):
-        key = (id(schema), -1)
+        key = (json.dumps(schema, sort_keys=True), -1)
         if key not in self._batches:
             d = self.workdir / f"plain-{len(self._batches)}"
             d.mkdir(parents=True, exist_ok=True)

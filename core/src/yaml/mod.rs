@@ -249,9 +249,12 @@ pub fn parse(text: &str) -> YamlFile {
 /// What helm refuses in a values file that parses: the first document (the one helm reads)
 /// has to become a JSON object. Recorded apart from the syntax errors by [`parse_with`]: other
 /// YAML files (cluster.yaml, a schema) are read by other programs.
-fn with_helm_refusal(mut file: YamlFile) -> YamlFile {
+fn with_helm_refusal(mut file: YamlFile, text: &str) -> YamlFile {
     if file.errors.is_empty() {
-        file.helm_refusal = file.docs.first().and_then(convert::helm_refusal);
+        file.helm_refusal = file
+            .docs
+            .first()
+            .and_then(|doc| convert::helm_refusal(doc, text));
     }
     file
 }
@@ -289,7 +292,7 @@ pub fn parse_with_yaml_parser(text: &str) -> YamlFile {
 }
 
 fn parse_with(text: &str, path: Path) -> Option<YamlFile> {
-    read(text, path).map(with_helm_refusal)
+    read(text, path).map(|f| with_helm_refusal(f, text))
 }
 
 fn read(text: &str, path: Path) -> Option<YamlFile> {
@@ -843,7 +846,7 @@ impl Builder<'_> {
                     K::PROPERTIES => {
                         for p in n.children() {
                             match p.kind() {
-                                K::TAG_PROPERTY => tag = Some(p.text().to_string()),
+                                K::TAG_PROPERTY => tag = Some(helm::short_tag(&p.text().to_string())),
                                 K::ANCHOR_PROPERTY => {
                                     anchor = p
                                         .children_with_tokens()
