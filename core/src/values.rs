@@ -125,9 +125,16 @@ impl<'a> Merged<'a> {
                     }
                     let existing = entries.iter().position(|(key, _)| key == k);
                     if e.value.is_null() {
-                        // null deletes a key set by an earlier file or the chart defaults.
-                        if let Some(i) = existing {
-                            entries.remove(i);
+                        // null deletes a key set by an earlier file or the chart defaults; a
+                        // key set nowhere else stays, as null (helm validates it so).
+                        match existing {
+                            Some(i) => {
+                                entries.remove(i);
+                            }
+                            None => entries.push((
+                                Cow::Borrowed(k),
+                                Merged::from_node(file, Some(&e.key), &e.value),
+                            )),
                         }
                         continue;
                     }

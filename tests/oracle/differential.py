@@ -79,6 +79,12 @@ def helm_errors(verdict: dict) -> frozenset:
         elif msg.startswith("missing propert"):
             for k in QUOTED.findall(msg):
                 out.add(("missing", join(path, k)))
+        elif msg.startswith("properties ") and " required, if " in msg:
+            for k in QUOTED.findall(msg.split(" required, if ")[0]):
+                out.add(("missing", join(path, k)))
+        elif msg.startswith("invalid propertyName"):
+            for k in QUOTED.findall(msg):
+                out.add(("unknown", join(path, k)))
         elif msg.startswith("got "):
             out.add(("type", path))
         else:
@@ -94,25 +100,26 @@ def hublint_path(text: str) -> str:
     return re.sub(r"\[(\d+)\]", r".\1", text)
 
 
-def hublint_error(d: dict) -> tuple[str, str] | None:
+def hublint_errors(d: dict) -> list[tuple[str, str]] | None:
+    """(kind, dotted path) of each error a hublint diagnostic names."""
     code, msg = d["code"], d["message"]
-    ticks = BACKTICKS.findall(msg)
+    ticks = BACKTICKS.findall(msg.split(" (")[0].split(", which ")[0])
     if code == "S001":
         key = ticks[0]
-        parent = "" if "at the top level" in msg.split("(")[0] else ticks[1]
-        return ("unknown", hublint_path(join(parent, key)))
+        parent = "" if "at the top level" in msg.split(" (")[0] else ticks[1]
+        return [("unknown", hublint_path(join(parent, key)))]
     if code == "S004":
         if msg.startswith("the required key"):
-            return ("missing", ticks[0])
+            return [("missing", k) for k in ticks]
         if " needs " in msg:
-            return ("value", hublint_path(ticks[0]))
-        return ("missing", hublint_path(join(ticks[0], ticks[1])))
+            return [("value", hublint_path(ticks[0]))]
+        return [("missing", hublint_path(join(ticks[0], k))) for k in ticks[1:]]
     if code == "S002":
-        return ("type", hublint_path(ticks[0]))
+        return [("type", hublint_path(ticks[0]))]
     if code == "Y003":
-        return ("type", hublint_path([t for t in ticks][-1]))
+        return [("type", hublint_path(BACKTICKS.findall(msg)[-1]))]
     if code == "S003":
-        return ("value", hublint_path(ticks[0]))
+        return [("value", hublint_path(ticks[0]))]
     return None
 
 
@@ -132,9 +139,9 @@ def hublint_verdicts(diags: list[dict], names: list[str]) -> tuple[dict, Counter
             continue
         errs = set()
         for d in ds:
-            e = hublint_error(d)
+            e = hublint_errors(d)
             if e:
-                errs.add(e)
+                errs.update(e)
             else:
                 other[d["code"]] += 1
                 errs.add((d["code"], ""))

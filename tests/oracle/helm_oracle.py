@@ -238,11 +238,21 @@ class Oracle:
                     if not m:
                         # An error the validator places above the instance (seen for
                         # `propertyNames`): no telling whose it is; validate one by one.
-                        per = [self.validate_alone(schema, v) for v in chunk]
+                        per = [self._validate_one(schema, v) for v in chunk]
                         break
                     per[int(m.group(1))].append({"path": m.group(2) or "", "message": err["message"]})
             out.extend(per)
         return out
+
+    def _validate_one(self, schema: dict, instance) -> list[dict]:
+        """One instance under the wrapper (as `d0`): every error is its own."""
+        chart = self._batch_chart(schema, 1)
+        try:
+            chart.validate_schema({"d0": instance})
+            return []
+        except self.helm.HelmError as e:
+            return [{"path": re.sub(r"^/d0", "", err["path"]), "message": err["message"]}
+                    for err in parse_schema_errors(str(e))]
 
     def validate_alone(self, schema: dict, instance) -> list[dict]:
         """One instance, one validate call, no wrapper (for checking the batching)."""
