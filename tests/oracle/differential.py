@@ -180,6 +180,12 @@ INTENDED = [
         "5 MB, 100,000 aliased nodes); helm may read them",
     ),
     (
+        "a line indented less than the first",
+        lambda helm, hub, text: isinstance(hub, tuple) and "indented less than the document's first line" in hub[2],
+        "go-yaml ends the document at a line indented less than its first line and drops the rest "
+        "without a word; hublint reports Y001 there, since those lines are surely meant to count",
+    ),
+    (
         "duplicate key",
         lambda helm, hub, text: isinstance(hub, frozenset) and any(k == "Y002" for k, _ in hub)
         and _without(hub, "Y002") == helm,

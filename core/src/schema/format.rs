@@ -233,8 +233,39 @@ fn is_duration(s: &str) -> bool {
 }
 
 fn is_regex(s: &str) -> bool {
-    // regex-lite lacks Unicode classes that helm's Go regexp has: those are not judged.
-    regex_lite::Regex::new(s).is_ok() || s.contains("\\p") || s.contains("\\P")
+    // regex-lite lacks Unicode classes that helm's Go regexp has: those are not judged. Go
+    // also reads a `{` that starts no repetition (`{a}`) as itself; regex-lite refuses it.
+    regex_lite::Regex::new(s).is_ok()
+        || s.contains("\\p")
+        || s.contains("\\P")
+        || regex_lite::Regex::new(&literal_braces(s)).is_ok()
+}
+
+/// `{` and `}` escaped where they do not make a repetition (`{2}`, `{1,3}`).
+fn literal_braces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest = s;
+    while let Some(i) = rest.find(['{', '}']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let repetition = tail.starts_with('{')
+            && tail[1..].find('}').is_some_and(|j| {
+                let inner = &tail[1..1 + j];
+                !inner.is_empty() && inner.bytes().all(|b| b.is_ascii_digit() || b == b',')
+                    && inner.as_bytes()[0].is_ascii_digit()
+            });
+        if repetition {
+            let j = tail.find('}').expect("checked");
+            out.push_str(&tail[..=j]);
+            rest = &tail[j + 1..];
+        } else {
+            out.push('\\');
+            out.push_str(&tail[..1]);
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `%` followed by two hex digits, everywhere.
@@ -379,6 +410,8 @@ mod tests {
             ("uri", "mailto:x@y"),
             ("uri-reference", "x y"),
             ("uri-template", "/a/{b}"),
+            ("regex", "{a}"),
+            ("regex", "a{2}"),
             ("hostname", "hub.example.org"),
             ("time", "23:59:60Z"),
             ("duration", "P1DT2H"),

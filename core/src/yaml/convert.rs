@@ -75,7 +75,11 @@ fn bad_tagged(node: &Node) -> Option<YamlError> {
     let resolved = || resolve_yaml11(&s.text);
     let fits = match tag {
         "!!int" => matches!(resolved(), Resolved::Int(_)),
-        "!!float" => matches!(resolved(), Resolved::Int(_) | Resolved::Float(_)),
+        // go-yaml turns an int64 into a float, not a larger unsigned one.
+        "!!float" => match resolved() {
+            Resolved::Int(i) => i64::try_from(i).is_ok(),
+            r => matches!(r, Resolved::Float(_)),
+        },
         "!!bool" => matches!(resolved(), Resolved::Bool(_)),
         "!!null" => matches!(resolved(), Resolved::Null),
         "!!timestamp" => is_timestamp(&s.text),

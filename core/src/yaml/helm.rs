@@ -91,9 +91,8 @@ pub fn scalar_type(s: &Scalar, tag: Option<&str>, resolver: Resolver) -> HelmTyp
             "!!float" => HelmType::Float,
             "!!bool" => HelmType::Bool,
             "!!null" => HelmType::Null,
-            // A collection tag on a scalar: helm ends up with the text.
-            "!!map" | "!!seq" => HelmType::String,
-            _ if s.style == ScalarStyle::Plain => resolve(&s.text, resolver).helm_type(),
+            // Any other tag (a collection tag on a scalar, a local `!x`, `!!binary`,
+            // `!!timestamp`): helm ends up with the text.
             _ => HelmType::String,
         };
     }

@@ -433,7 +433,23 @@ fn full_parse(text: &str, bom: usize) -> YamlFile {
             message,
         ))
     };
-    let tree = match yaml_parser::parse(body) {
+    // `key: ---` is the string `---` to YAML (a document marker only starts a line);
+    // yaml_parser reads a marker. Such values are parsed as a placeholder of the same length
+    // and given their text back after building.
+    let markers = marker_values(body);
+    let masked;
+    let (body, tree) = match markers.is_empty() {
+        true => (body, yaml_parser::parse(body)),
+        false => {
+            masked = mask_markers(body, &markers);
+            match yaml_parser::parse(&masked) {
+                Ok(tree) if placeholders_are_scalars(&tree, &markers) => (masked.as_str(), Ok(tree)),
+                // The placeholder landed in a quoted or block scalar: read the text as it is.
+                _ => (body, yaml_parser::parse(body)),
+            }
+        }
+    };
+    let tree = match tree {
         Ok(tree) => tree,
         Err(err) => return syntax_error(err.offset(), syntax_message(err.message())),
     };
@@ -473,7 +489,82 @@ fn full_parse(text: &str, bom: usize) -> YamlFile {
         builder.anchors.clear();
         builder.file.docs.push(node);
     }
+    if !markers.is_empty() && body.len() == text.len() - bom && !std::ptr::eq(body, &text[bom..]) {
+        let ranges: Vec<TextRange> = markers
+            .iter()
+            .map(|&at| TextRange::new(at + bom, at + bom + 3))
+            .collect();
+        for doc in &mut file.docs {
+            restore_markers(doc, &ranges, text);
+        }
+    }
     file
+}
+
+/// Offsets of `---` and `...` written as a whole plain value after `: ` or `- ` (not at the
+/// start of a line), with nothing but a comment after them.
+fn marker_values(body: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        for m in ["---", "..."] {
+            let mut from = 0;
+            while let Some(i) = content[from..].find(m) {
+                let at = from + i;
+                let before = &content[..at];
+                let after = content[at + 3..].trim_start_matches([' ', '\t']);
+                let value_position = before.ends_with(": ") || before.ends_with("- ");
+                if at > 0 && value_position && (after.is_empty() || (after.starts_with('#') && content[at + 3..].starts_with([' ', '\t']))) {
+                    out.push(offset + at);
+                }
+                from = at + 3;
+            }
+        }
+        offset += line.len();
+    }
+    out.sort_unstable();
+    out
+}
+
+/// `body` with each marker value replaced by `-x-` (same length, a plain scalar).
+fn mask_markers(body: &str, markers: &[usize]) -> String {
+    let mut out = body.to_string();
+    for &at in markers {
+        out.replace_range(at..at + 3, "-x-");
+    }
+    out
+}
+
+fn placeholders_are_scalars(tree: &SyntaxNode, markers: &[usize]) -> bool {
+    let scalars: Vec<usize> = tree
+        .descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+        .filter(|t| t.kind() == K::PLAIN_SCALAR && t.text() == "-x-")
+        .map(|t| usize::from(t.text_range().start()))
+        .collect();
+    markers.iter().all(|m| scalars.contains(m))
+}
+
+fn restore_markers(node: &mut Node, ranges: &[TextRange], text: &str) {
+    match &mut node.value {
+        Value::Mapping(entries) => {
+            for e in entries {
+                restore_markers(&mut e.key, ranges, text);
+                restore_markers(&mut e.value, ranges, text);
+            }
+        }
+        Value::Sequence(items) => {
+            for i in items {
+                restore_markers(i, ranges, text);
+            }
+        }
+        Value::Scalar(s) => {
+            if s.style == ScalarStyle::Plain && ranges.contains(&node.range) {
+                s.text = text[node.range.start..node.range.end].into();
+            }
+        }
+    }
 }
 
 /// Where the parser's tree stops spelling `body` (its tokens, in order, must be the text).

@@ -470,3 +470,28 @@ fn what_helm_reads_with_tabs_and_tags_stays_readable() {
         assert!(first_doc_errors.is_empty(), "{text:?}: {:?}", f.errors);
     }
 }
+
+/// A document marker only starts a line: `enabled: ---` is the string `---` (helm: "got
+/// string, want boolean"), which yaml_parser alone reads as a new document.
+#[test]
+fn markers_as_values_are_strings() {
+    for (text, path, want) in [
+        ("debug:\n  enabled: ---\n", &["debug", "enabled"][..], "---"),
+        ("a: ... # c\n", &["a"][..], "..."),
+        ("l:\n  - ---\n  - x\n", &["l"][..], ""),
+    ] {
+        for f in [parse(text), parse_with_yaml_parser(text)] {
+            assert!(f.errors.is_empty(), "{text:?}: {:?}", f.errors);
+            assert_eq!(f.docs.len(), 1, "{text:?}");
+            let node = f.docs[0].get_path(path).unwrap();
+            match node.as_sequence() {
+                Some(items) => assert_eq!(items[0].as_str(), Some("---"), "{text:?}"),
+                None => assert_eq!(node.as_str(), Some(want), "{text:?}"),
+            }
+        }
+    }
+    // In a block scalar it stays text, and at the start of a line it is a marker.
+    let f = parse("a: |\n  b: ---\n");
+    assert_eq!(f.docs[0].get("a").unwrap().as_str(), Some("b: ---\n"));
+    assert_eq!(parse("a: 1\n---\nb: 2\n").docs.len(), 2);
+}
