@@ -254,6 +254,27 @@ pub fn chart_default_values(
     out
 }
 
+/// Indexes of the entries a later entry of the same mapping with the same key replaces.
+fn shadowed_entries(entries: &[crate::yaml::Entry]) -> Vec<usize> {
+    let key = |i: usize| entries[i].key.as_str();
+    if entries.len() <= 16 {
+        return (0..entries.len())
+            .filter(|&i| {
+                key(i).is_some() && entries[i + 1..].iter().any(|l| l.key.as_str() == key(i))
+            })
+            .collect();
+    }
+    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for i in 0..entries.len() {
+        if let Some(k) = key(i) {
+            last.insert(k, i);
+        }
+    }
+    (0..entries.len())
+        .filter(|&i| key(i).is_some_and(|k| last[k] != i))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,23 +314,4 @@ mod tests {
             Some("a")
         );
     }
-}
-
-/// Indexes of the entries a later entry of the same mapping with the same key replaces.
-fn shadowed_entries(entries: &[crate::yaml::Entry]) -> Vec<usize> {
-    let key = |i: usize| entries[i].key.as_str();
-    if entries.len() <= 16 {
-        return (0..entries.len())
-            .filter(|&i| key(i).is_some() && entries[i + 1..].iter().any(|l| l.key.as_str() == key(i)))
-            .collect();
-    }
-    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for i in 0..entries.len() {
-        if let Some(k) = key(i) {
-            last.insert(k, i);
-        }
-    }
-    (0..entries.len())
-        .filter(|&i| key(i).is_some_and(|k| last[k] != i))
-        .collect()
 }

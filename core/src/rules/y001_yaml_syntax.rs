@@ -41,7 +41,11 @@ fn check(ctx: &Context, sink: &mut Sink) {
         .iter()
         .flat_map(|h| h.values_files.iter().map(|v| v.path.clone()))
         .chain(m.plain_values.iter().map(|p| p.file.clone()))
-        .chain(m.charts.iter().map(|c| crate::workspace::join(&c.dir, "values.yaml")))
+        .chain(
+            m.charts
+                .iter()
+                .map(|c| crate::workspace::join(&c.dir, "values.yaml")),
+        )
         .collect();
     for file in ctx.ws.files().filter(|f| f.is_yaml()) {
         let Some(yaml) = file.yaml() else { continue };

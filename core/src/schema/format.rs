@@ -23,7 +23,7 @@ pub fn violation(format: &str, s: &str) -> Option<&'static str> {
         "uri-template" => is_uri_template(s),
         _ => true,
     };
-    (!ok).then(|| match format {
+    (!ok).then_some(match format {
         "email" => "an email address",
         "hostname" => "a host name",
         "ipv4" => "an IPv4 address",
@@ -50,7 +50,9 @@ fn is_hostname(s: &str) -> bool {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
 }
 
@@ -109,11 +111,25 @@ fn is_date(s: &str) -> bool {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
     }
-    let (Some(y), Some(m), Some(d)) = (digits(&s[..4], 4), digits(&s[5..7], 2), digits(&s[8..], 2)) else {
+    let (Some(y), Some(m), Some(d)) = (digits(&s[..4], 4), digits(&s[5..7], 2), digits(&s[8..], 2))
+    else {
         return false;
     };
     let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     (1..=12).contains(&m) && d >= 1 && d <= days[m as usize - 1]
 }
 
@@ -122,7 +138,9 @@ fn is_time(s: &str) -> bool {
     if b.len() < 9 || b[2] != b':' || b[5] != b':' {
         return false;
     }
-    let (Some(h), Some(m), Some(sec)) = (digits(&s[..2], 2), digits(&s[3..5], 2), digits(&s[6..8], 2)) else {
+    let (Some(h), Some(m), Some(sec)) =
+        (digits(&s[..2], 2), digits(&s[3..5], 2), digits(&s[6..8], 2))
+    else {
         return false;
     };
     if h > 23 || m > 59 || sec > 60 {
@@ -199,7 +217,9 @@ fn is_relative_json_pointer(s: &str) -> bool {
 }
 
 fn is_duration(s: &str) -> bool {
-    let Some(mut rest) = s.strip_prefix('P') else { return false };
+    let Some(mut rest) = s.strip_prefix('P') else {
+        return false;
+    };
     if rest.is_empty() {
         return false;
     }
@@ -220,8 +240,12 @@ fn is_duration(s: &str) -> bool {
             continue;
         }
         let n = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let Some(unit) = rest[n..].chars().next() else { return false };
-        let Some(at) = units.find(unit) else { return false };
+        let Some(unit) = rest[n..].chars().next() else {
+            return false;
+        };
+        let Some(at) = units.find(unit) else {
+            return false;
+        };
         if n == 0 {
             return false;
         }
@@ -251,7 +275,8 @@ fn literal_braces(s: &str) -> String {
         let repetition = tail.starts_with('{')
             && tail[1..].find('}').is_some_and(|j| {
                 let inner = &tail[1..1 + j];
-                !inner.is_empty() && inner.bytes().all(|b| b.is_ascii_digit() || b == b',')
+                !inner.is_empty()
+                    && inner.bytes().all(|b| b.is_ascii_digit() || b == b',')
                     && inner.as_bytes()[0].is_ascii_digit()
             });
         if repetition {
@@ -324,9 +349,9 @@ fn go_url_parse(s: &str) -> Option<(&str, &str)> {
         } else {
             host.rfind(':').map_or("", |i| &host[i..])
         };
-        if !port.is_empty()
-            && !(port.starts_with(':') && port[1..].bytes().all(|b| b.is_ascii_digit()))
-        {
+        let port_ok = port.is_empty()
+            || (port.starts_with(':') && port[1..].bytes().all(|b| b.is_ascii_digit()));
+        if !port_ok {
             return None;
         }
         if !escapes_ok(authority) {

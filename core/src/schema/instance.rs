@@ -164,7 +164,7 @@ impl<'m, 'a: 'm> Inst<'m, 'a> {
     }
 
     /// The value as the JSON helm validates.
-    pub fn to_json(&self) -> Json {
+    pub fn to_json(self) -> Json {
         match self {
             Inst::Merged(m) => super::merged_to_json(m),
             Inst::Raw { node, .. } => super::tree::yaml_to_json(node),

@@ -150,7 +150,11 @@ nt: 1
 e: {k: 1.0}
 r: 1
 ";
-    assert!(run(schema, good, false).is_empty(), "{:?}", run(schema, good, false));
+    assert!(
+        run(schema, good, false).is_empty(),
+        "{:?}",
+        run(schema, good, false)
+    );
 }
 
 #[test]

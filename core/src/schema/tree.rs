@@ -258,7 +258,9 @@ impl Schema {
                                 let name: Box<str> = d.first()?.as_str()?.into();
                                 let dep = match d.get(1)? {
                                     Json::Array(keys) => Dependency::Keys(
-                                        keys.iter().filter_map(|k| Some(k.as_str()?.into())).collect(),
+                                        keys.iter()
+                                            .filter_map(|k| Some(k.as_str()?.into()))
+                                            .collect(),
                                     ),
                                     v => Dependency::Schema(child(v)?),
                                 };
@@ -418,7 +420,9 @@ impl Schema {
                         for (k, v) in o {
                             let dep = match v {
                                 Json::Array(keys) => Dependency::Keys(
-                                    keys.iter().filter_map(|k| Some(k.as_str()?.into())).collect(),
+                                    keys.iter()
+                                        .filter_map(|k| Some(k.as_str()?.into()))
+                                        .collect(),
                                 ),
                                 v => Dependency::Schema(sub(self, v)),
                             };

@@ -8,9 +8,9 @@
 use super::instance::{kind_name, types_phrase, Inst, ScalarValue, Shape};
 use super::suggest::did_you_mean;
 use super::tree::{Additional, Dependency, NodeId, Schema};
-use crate::yaml;
 use crate::diagnostic::{Edit, Fix};
 use crate::text::TextRange;
+use crate::yaml;
 use crate::yaml::helm;
 use serde_json::Value as Json;
 
@@ -236,7 +236,10 @@ impl<'s> Validator<'s> {
         } else if node.enum_values.is_some() || node.const_value.is_some() {
             let value = inst.to_json();
             let allowed = |j: &Json| json_equal(&value, j);
-            let in_enum = node.enum_values.as_ref().is_none_or(|e| e.iter().any(allowed));
+            let in_enum = node
+                .enum_values
+                .as_ref()
+                .is_none_or(|e| e.iter().any(allowed));
             let is_const = node.const_value.as_ref().is_none_or(allowed);
             if !in_enum || !is_const {
                 let mut f = self.finding(
@@ -382,8 +385,12 @@ impl<'s> Validator<'s> {
         let count = entries.len() as u64;
         let range = inst.key_range().unwrap_or_default();
         let bound = match (node.min_properties, node.max_properties) {
-            (Some(min), _) if count < min => Some(format!("has {count} keys, fewer than the minimum {min}")),
-            (_, Some(max)) if count > max => Some(format!("has {count} keys, more than the maximum {max}")),
+            (Some(min), _) if count < min => {
+                Some(format!("has {count} keys, fewer than the minimum {min}"))
+            }
+            (_, Some(max)) if count > max => {
+                Some(format!("has {count} keys, more than the maximum {max}"))
+            }
             _ => None,
         };
         if let Some(why) = bound {
@@ -791,12 +798,22 @@ fn show_json(j: &Json) -> String {
 /// "`hub.image` is missing the required key `tag`" / "... keys `name`, `tag`" / "the
 /// required key `x` is missing at the top level"; `source` appended in parentheses when set.
 fn missing_message(path: &[Seg], missing: &[&str], source: &str) -> String {
-    let keys = missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    let keys = missing
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let noun = if missing.len() == 1 { "key" } else { "keys" };
     let text = if path.is_empty() {
-        format!("the required {noun} {keys} {} missing at the top level", if missing.len() == 1 { "is" } else { "are" })
+        format!(
+            "the required {noun} {keys} {} missing at the top level",
+            if missing.len() == 1 { "is" } else { "are" }
+        )
     } else {
-        format!("`{}` is missing the required {noun} {keys}", path_string(path))
+        format!(
+            "`{}` is missing the required {noun} {keys}",
+            path_string(path)
+        )
     };
     if source.is_empty() {
         text
@@ -813,7 +830,9 @@ pub fn json_equal(a: &Json, b: &Json) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b))
         }
         (Json::Object(x), Json::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
         }
         _ => a == b,
     }
@@ -845,13 +864,24 @@ fn scalar_keywords(node: &super::tree::SchemaNode, v: ScalarValue) -> Option<Str
         ScalarValue::Str(s) => {
             let len = s.chars().count() as u64;
             if let Some(min) = node.min_length.filter(|m| len < *m) {
-                return Some(format!("is {len} characters long, shorter than the minimum {min}"));
+                return Some(format!(
+                    "is {len} characters long, shorter than the minimum {min}"
+                ));
             }
             if let Some(max) = node.max_length.filter(|m| len > *m) {
-                return Some(format!("is {len} characters long, longer than the maximum {max}"));
+                return Some(format!(
+                    "is {len} characters long, longer than the maximum {max}"
+                ));
             }
-            if let Some(p) = node.pattern.as_ref().filter(|p| p.is_checked() && !p.matches(s)) {
-                return Some(format!("is {s:?}, which does not match the pattern `{}`", p.source));
+            if let Some(p) = node
+                .pattern
+                .as_ref()
+                .filter(|p| p.is_checked() && !p.matches(s))
+            {
+                return Some(format!(
+                    "is {s:?}, which does not match the pattern `{}`",
+                    p.source
+                ));
             }
             let format = node.format.as_deref()?;
             let what = super::format::violation(format, s)?;
@@ -886,7 +916,9 @@ fn array_keywords<'m, 'a: 'm>(
         let json: Vec<Json> = items.iter().map(super::tree::yaml_to_json).collect();
         for i in 0..n {
             if let Some(j) = (i + 1..n).find(|&j| json_equal(&json[i], &json[j])) {
-                return Some(format!("has equal items at {i} and {j}; the schema wants them unique"));
+                return Some(format!(
+                    "has equal items at {i} and {j}; the schema wants them unique"
+                ));
             }
         }
     }
@@ -894,7 +926,16 @@ fn array_keywords<'m, 'a: 'm>(
         let file = inst.file();
         let any = items.iter().enumerate().any(|(i, item)| {
             path.push(Seg::Index(i));
-            let ok = v.passes(Inst::Raw { file, key: None, node: item }, c, path, false);
+            let ok = v.passes(
+                Inst::Raw {
+                    file,
+                    key: None,
+                    node: item,
+                },
+                c,
+                path,
+                false,
+            );
             path.pop();
             ok
         });

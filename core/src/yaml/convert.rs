@@ -211,13 +211,30 @@ fn is_timestamp(s: &str) -> bool {
     if !expect(b'-', &mut i) {
         return false;
     }
-    let Some(month) = num(2, &mut i) else { return false };
+    let Some(month) = num(2, &mut i) else {
+        return false;
+    };
     if !expect(b'-', &mut i) {
         return false;
     }
-    let Some(day) = num(2, &mut i) else { return false };
+    let Some(day) = num(2, &mut i) else {
+        return false;
+    };
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     if !(1..=12).contains(&month) || day < 1 || day > days[month as usize - 1] {
         return false;
     }
@@ -272,7 +289,7 @@ fn is_timestamp(s: &str) -> bool {
 /// Go's `base64.StdEncoding` after go-yaml drops line breaks and blanks.
 fn is_base64(text: &str) -> bool {
     let b: Vec<u8> = text.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
-    if b.len() % 4 != 0 {
+    if !b.len().is_multiple_of(4) {
         return false;
     }
     let pad = b.iter().rev().take_while(|&&c| c == b'=').count();
@@ -289,12 +306,31 @@ mod tests {
     #[test]
     fn timestamps_as_go_yaml_reads_them() {
         // What helm v4.2.3 accepted and refused under `!!timestamp`.
-        for ok in ["2001-12-14", "2002-1-1", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43",
-            "2001-12-14  21:59:43", "2001-12-14 1:2:3", "2001-12-15T02:59:43.1Z", "2024-02-29"] {
+        for ok in [
+            "2001-12-14",
+            "2002-1-1",
+            "2001-12-14t21:59:43.10-05:00",
+            "2001-12-14 21:59:43",
+            "2001-12-14  21:59:43",
+            "2001-12-14 1:2:3",
+            "2001-12-15T02:59:43.1Z",
+            "2024-02-29",
+        ] {
             assert!(is_timestamp(ok), "{ok}");
         }
-        for bad in ["1e", "OFF", "2024-02-30", "1999-99-99", "12:30:45", "2001-12-14x", "20011-1-1", "",
-            "2001-12-14 21:59:43.10 -5", "2001-12-14T21:59:43", "2001-12-14T21:59:43-5"] {
+        for bad in [
+            "1e",
+            "OFF",
+            "2024-02-30",
+            "1999-99-99",
+            "12:30:45",
+            "2001-12-14x",
+            "20011-1-1",
+            "",
+            "2001-12-14 21:59:43.10 -5",
+            "2001-12-14T21:59:43",
+            "2001-12-14T21:59:43-5",
+        ] {
             assert!(!is_timestamp(bad), "{bad}");
         }
     }

@@ -443,7 +443,9 @@ fn full_parse(text: &str, bom: usize) -> YamlFile {
         false => {
             masked = mask_markers(body, &markers);
             match yaml_parser::parse(&masked) {
-                Ok(tree) if placeholders_are_scalars(&tree, &markers) => (masked.as_str(), Ok(tree)),
+                Ok(tree) if placeholders_are_scalars(&tree, &markers) => {
+                    (masked.as_str(), Ok(tree))
+                }
                 // The placeholder landed in a quoted or block scalar: read the text as it is.
                 _ => (body, yaml_parser::parse(body)),
             }
@@ -515,7 +517,11 @@ fn marker_values(body: &str) -> Vec<usize> {
                 let before = &content[..at];
                 let after = content[at + 3..].trim_start_matches([' ', '\t']);
                 let value_position = before.ends_with(": ") || before.ends_with("- ");
-                if at > 0 && value_position && (after.is_empty() || (after.starts_with('#') && content[at + 3..].starts_with([' ', '\t']))) {
+                if at > 0
+                    && value_position
+                    && (after.is_empty()
+                        || (after.starts_with('#') && content[at + 3..].starts_with([' ', '\t'])))
+                {
                     out.push(offset + at);
                 }
                 from = at + 3;
@@ -937,7 +943,9 @@ impl Builder<'_> {
                     K::PROPERTIES => {
                         for p in n.children() {
                             match p.kind() {
-                                K::TAG_PROPERTY => tag = Some(helm::short_tag(&p.text().to_string())),
+                                K::TAG_PROPERTY => {
+                                    tag = Some(helm::short_tag(&p.text().to_string()))
+                                }
                                 K::ANCHOR_PROPERTY => {
                                     anchor = p
                                         .children_with_tokens()

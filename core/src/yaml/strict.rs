@@ -372,7 +372,10 @@ fn tab_in_indentation(token: &yaml_parser::SyntaxToken, body: &str) -> Option<Vi
     }
     let after_indicator = token.prev_token().is_some_and(|p| match p.kind() {
         K::MINUS | K::QUESTION_MARK => p.parent().is_some_and(|n| {
-            matches!(n.kind(), K::BLOCK_SEQ_ENTRY | K::BLOCK_MAP_KEY | K::BLOCK_MAP_ENTRY)
+            matches!(
+                n.kind(),
+                K::BLOCK_SEQ_ENTRY | K::BLOCK_MAP_KEY | K::BLOCK_MAP_ENTRY
+            )
         }),
         K::COLON => p.parent().is_some_and(|entry| {
             entry
