@@ -423,6 +423,14 @@ fn what_helm_refuses_is_refused_at_its_line() {
         ("custom:\n  a: .inf\n", 2),
         ("a: [1, -.Inf]\n", 1),
         ("a: .NaN\n", 1),
+        // "cannot decode !!int `9223372036854775808` as a !!float"
+        ("a: !!float 9223372036854775808\n", 1),
+        // "cannot decode !!str `2024-02-30` as a !!timestamp"
+        ("a: !!timestamp 2024-02-30\n", 1),
+        // "found unknown escape character": go-yaml's YAML 1.1 has no `\/`
+        ("a: \"x\\/y\"\n", 1),
+        // "invalid map key"
+        ("? {a: 1}\n: x\n", 1),
         // "cannot unmarshal array into Go value of type common.Values"
         ("- a\n", 1),
         ("hello\n", 1),
