@@ -183,6 +183,8 @@ def main() -> int:
     ap.add_argument("--per-schema", type=int, default=8, help="instances per schema")
     ap.add_argument("--work", type=Path, default=Path("/tmp/hublint-helm-oracle-schemas"))
     ap.add_argument("--show", type=int, default=20)
+    ap.add_argument("--known", type=int, default=0,
+                    help="differences tolerated (a ratchet for open gaps, README.md; default 0)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     gen = Gen(rng)
@@ -235,8 +237,11 @@ def main() -> int:
                 print("    hublint:", u)
     print(f"schemas: {len(cases)}, instances: {k} (seed {args.seed}); helm {t_helm:.1f} s, hublint {t_hub:.1f} s")
     print(f"same verdict: {same}; different: {differ}")
-    print(f"helm-oracle-schemas: {same} passed, {differ} failed")
-    return 1 if differ else 0
+    known = min(differ, args.known)
+    if known:
+        print(f"known open differences (tests/oracle/README.md): {known} of at most {args.known}")
+    print(f"helm-oracle-schemas: {same + known} passed, {differ - known} failed")
+    return 1 if differ > known else 0
 
 
 if __name__ == "__main__":
