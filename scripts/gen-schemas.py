@@ -28,8 +28,19 @@ Row format (keys left out when absent):
   r   [name, ...]                 required
   e   [value, ...]                enum
   c   [value]                     const (wrapped so that `null` survives)
-  min number                      minimum
-  mi  number                      minItems
+  min / max / xmin / xmax number  minimum / maximum / exclusiveMinimum / exclusiveMaximum
+  mo  number                      multipleOf
+  mnl / mxl number                minLength / maxLength
+  pat regex                       pattern
+  fmt name                        format (helm's validator asserts it)
+  mi / mxi number                 minItems / maxItems
+  u   true                        uniqueItems
+  ct  row                         contains
+  ai  false | row                 additionalItems
+  mnp / mxp number                minProperties / maxProperties
+  pn  row                         propertyNames
+  dep [[name, [key, ...] | row], ...]   dependencies
+  not row                         not
   i   row                         items (a schema)
   it  [row, ...]                  items written as a list (tuple form)
   o / a / al  [row, ...]          oneOf / anyOf / allOf
@@ -54,7 +65,12 @@ TYPE_BITS = {
     "object": 64,
 }
 # Annotations: they do not change what validates.
-IGNORED = {"description", "$schema", "title", "examples", "default", "format", "$comment"}
+IGNORED = {"description", "$schema", "title", "examples", "default", "$comment"}
+# Keywords whose value is copied as it is.
+SCALARS = {"minimum": "min", "maximum": "max", "exclusiveMinimum": "xmin", "exclusiveMaximum": "xmax",
+           "multipleOf": "mo", "minLength": "mnl", "maxLength": "mxl", "pattern": "pat",
+           "format": "fmt", "minItems": "mi", "maxItems": "mxi", "minProperties": "mnp",
+           "maxProperties": "mxp"}
 
 
 class Table:
@@ -97,10 +113,21 @@ class Table:
                 row["e"] = list(value)
             elif key == "const":
                 row["c"] = [value]
-            elif key == "minimum":
-                row["min"] = value
-            elif key == "minItems":
-                row["mi"] = value
+            elif key in SCALARS:
+                row[SCALARS[key]] = value
+            elif key == "uniqueItems":
+                if value is True:
+                    row["u"] = True
+            elif key in ("contains", "propertyNames", "not"):
+                row[{"contains": "ct", "propertyNames": "pn", "not": "not"}[key]] = self.node(value, at)
+            elif key == "additionalItems":
+                if value is not True:
+                    row["ai"] = False if value is False else self.node(value, at)
+            elif key == "dependencies":
+                row["dep"] = [
+                    [str(k), list(v) if isinstance(v, list) else self.node(v, f"{at}/{k}")]
+                    for k, v in value.items()
+                ]
             elif key == "items":
                 if isinstance(value, list):
                     row["it"] = [self.node(v, f"{at}/{n}") for n, v in enumerate(value)]

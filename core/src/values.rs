@@ -58,17 +58,20 @@ impl<'a> Merged<'a> {
 
     fn from_node(file: &'a str, key: Option<&'a Node>, node: &'a Node) -> Merged<'a> {
         let kind = match node.as_mapping() {
-            Some(entries) => MergedKind::Map(
+            Some(entries) => MergedKind::Map({
+                let shadowed = shadowed_entries(entries);
                 entries
                     .iter()
-                    .filter_map(|e| {
+                    .enumerate()
+                    .filter(|(n, _)| !shadowed.contains(n))
+                    .filter_map(|(_, e)| {
                         Some((
                             Cow::Borrowed(e.key.as_str()?),
                             Merged::from_node(file, Some(&e.key), &e.value),
                         ))
                     })
-                    .collect(),
-            ),
+                    .collect()
+            }),
             None => MergedKind::Leaf,
         };
         Merged {
@@ -112,13 +115,26 @@ impl<'a> Merged<'a> {
         }
         match (&mut self.kind, node.as_mapping()) {
             (MergedKind::Map(entries), Some(new)) => {
-                for e in new {
+                let shadowed = shadowed_entries(new);
+                for (n, e) in new.iter().enumerate() {
                     let Some(k) = e.key.as_str() else { continue };
+                    if shadowed.contains(&n) {
+                        // A key written again later in this mapping: helm's YAML reader
+                        // keeps only the last value, without merging the two.
+                        continue;
+                    }
                     let existing = entries.iter().position(|(key, _)| key == k);
                     if e.value.is_null() {
-                        // null deletes a key set by an earlier file or the chart defaults.
-                        if let Some(i) = existing {
-                            entries.remove(i);
+                        // null deletes a key set by an earlier file or the chart defaults; a
+                        // key set nowhere else stays, as null (helm validates it so).
+                        match existing {
+                            Some(i) => {
+                                entries.remove(i);
+                            }
+                            None => entries.push((
+                                Cow::Borrowed(k),
+                                Merged::from_node(file, Some(&e.key), &e.value),
+                            )),
                         }
                         continue;
                     }
@@ -236,6 +252,27 @@ pub fn chart_default_values(
             });
     }
     out
+}
+
+/// Indexes of the entries a later entry of the same mapping with the same key replaces.
+fn shadowed_entries(entries: &[crate::yaml::Entry]) -> Vec<usize> {
+    let key = |i: usize| entries[i].key.as_str();
+    if entries.len() <= 16 {
+        return (0..entries.len())
+            .filter(|&i| {
+                key(i).is_some() && entries[i + 1..].iter().any(|l| l.key.as_str() == key(i))
+            })
+            .collect();
+    }
+    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for i in 0..entries.len() {
+        if let Some(k) = key(i) {
+            last.insert(k, i);
+        }
+    }
+    (0..entries.len())
+        .filter(|&i| key(i).is_some_and(|k| last[k] != i))
+        .collect()
 }
 
 #[cfg(test)]

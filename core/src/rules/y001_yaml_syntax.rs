@@ -8,7 +8,11 @@ declare_rule! {
     /// That includes what YAML forbids but a lenient parser would read: a mapping or list on
     /// the same line as its key, a plain value starting with `@` or a backtick, a `: value`
     /// without a key, a value not indented under its key or `-`, an unknown escape in a
-    /// double-quoted string (`"^\d+$"`, `"C:\Users"`), a control character.
+    /// double-quoted string (`"^\d+$"`, `"C:\Users"`), a control character, a tab in the
+    /// indentation. In a values file also what parses but helm cannot turn into the JSON object
+    /// it validates and renders with: a null or collection key, `.inf`/`.nan`, a tagged value
+    /// its text does not fit (`!!int abc`), a merge key (`<<`) of a non-mapping, a list or a
+    /// single value at the top.
     ///
     /// ## Why
     /// helm stops at the first YAML error in any `-f` values file, and a chart or chartpress
@@ -31,9 +35,24 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
+    let m = ctx.model;
+    let values_files: std::collections::HashSet<String> = m
+        .hubs
+        .iter()
+        .flat_map(|h| h.values_files.iter().map(|v| v.path.clone()))
+        .chain(
+            m.charts
+                .iter()
+                .map(|c| crate::workspace::join(&c.dir, "values.yaml")),
+        )
+        .collect();
     for file in ctx.yaml_data_files() {
         let Some(yaml) = file.yaml() else { continue };
-        for err in &yaml.errors {
+        let refusal = yaml
+            .helm_refusal
+            .as_ref()
+            .filter(|_| values_files.contains(&file.path));
+        for err in yaml.errors.iter().chain(refusal) {
             let diagnostic = sink.report(&file.path, err.range, err.message.clone());
             if let Some(fix) = &err.fix {
                 diagnostic.fixes.push(Fix::unsafe_(

@@ -389,7 +389,7 @@ struct Pending {
     hubs: Vec<usize>,
 }
 
-fn code_of(kind: Kind) -> (&'static str, Severity) {
+pub(crate) fn code_of(kind: Kind) -> (&'static str, Severity) {
     match kind {
         Kind::UnknownKey => ("S001", Severity::Error),
         Kind::WrongType => ("S002", Severity::Error),

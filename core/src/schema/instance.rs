@@ -163,6 +163,14 @@ impl<'m, 'a: 'm> Inst<'m, 'a> {
         Some(node.range)
     }
 
+    /// The value as the JSON helm validates.
+    pub fn to_json(self) -> Json {
+        match self {
+            Inst::Merged(m) => super::merged_to_json(m),
+            Inst::Raw { node, .. } => super::tree::yaml_to_json(node),
+        }
+    }
+
     /// A plain, untagged scalar: what helm's YAML 1.1 rules apply to.
     pub fn plain_scalar(&self) -> Option<&'a str> {
         let node = self.node()?;

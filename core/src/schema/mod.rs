@@ -18,6 +18,7 @@
 //! A wrapping chart's own `values.schema.yaml`/`.json` (2i2c's basehub) is applied to its
 //! part of the values as well.
 
+mod format;
 mod freeform;
 pub mod hubs;
 mod instance;
@@ -331,6 +332,35 @@ pub fn for_values_file(
     let mut files = hubs::FileSchemas::default();
     let (applied, _, _) = hubs::schemas_for(ws, model, job, &mut files);
     applied.into_iter().map(|a| (a.prefix, a.schema)).collect()
+}
+
+/// One values document checked against a JSON schema (draft-07) the way hublint checks a
+/// hub's merged values, with nothing hidden and nothing merged in: each problem as its rule
+/// code (S001–S004, Y003) and message. For comparing with helm's validator
+/// (`core/examples/schema_verdicts.rs`, `tests/oracle/schemas.py`).
+pub fn check_document(schema: &Json, doc: &crate::yaml::Node) -> Vec<(&'static str, String)> {
+    let (compiled, root) = Schema::from_json(schema);
+    let v = validate::Validator {
+        schema: &compiled,
+        hidden_values: false,
+        defaults_known: true,
+        source: "schema",
+    };
+    let mut found = Vec::new();
+    v.validate(
+        instance::Inst::Raw {
+            file: "",
+            key: None,
+            node: doc,
+        },
+        root,
+        &mut Vec::new(),
+        &mut found,
+    );
+    found
+        .into_iter()
+        .map(|f| (hubs::code_of(f.kind).0, f.message))
+        .collect()
 }
 
 /// Merged values as the JSON document helm hands to its schema validator (YAML 1.1

@@ -76,15 +76,85 @@ fn else_branch_and_tuple_items() {
 }
 
 #[test]
-fn false_schema_and_unknown_keywords() {
-    let schema = "properties:\n  gone: false\n  s: {type: string, pattern: '^a', maxLength: 1}\n";
-    let got = run(schema, "gone: 1\ns: bbb\n", false);
+fn false_schema_and_string_keywords() {
+    let schema = "properties:\n  gone: false\n  s: {type: string, pattern: '^a', maxLength: 1}\n  t: {pattern: '^a', format: email}\n  u: {x-unknown: 1}\n";
+    let got = run(schema, "gone: 1\ns: bbb\nt: abc\nu: 1\n", false);
+    let got: Vec<(Kind, &str)> = got.iter().map(|g| (g.0, g.1.as_str())).collect();
+    // One reason per value (the length before the pattern); unknown keywords are ignored.
     assert_eq!(
-        got.len(),
-        1,
-        "keywords hublint does not check are ignored: {got:?}"
+        got,
+        vec![
+            (Kind::NotAllowed, "1"),
+            (Kind::NotAllowed, "bbb"),
+            (Kind::NotAllowed, "abc")
+        ]
     );
-    assert_eq!((got[0].0, got[0].1.as_str()), (Kind::NotAllowed, "1"));
+}
+
+/// The draft-07 keywords helm's validator enforces beyond the ones values schemas use most,
+/// each broken once (helm's verdicts: tests/oracle/schemas.py).
+#[test]
+fn every_draft07_keyword_helm_enforces() {
+    let schema = r#"
+properties:
+  n: {maximum: 5, multipleOf: 2}
+  x: {exclusiveMinimum: 1, exclusiveMaximum: 3}
+  l: {minItems: 1, maxItems: 2, uniqueItems: true}
+  c: {contains: {type: string}}
+  tup: {items: [{type: integer}], additionalItems: false}
+  o: {minProperties: 1, maxProperties: 1, propertyNames: {maxLength: 2}}
+  d: {dependencies: {a: [b, c]}}
+  nt: {not: {type: string}}
+  e: {enum: [[1, 2], {k: 1}]}
+  r: {$ref: '#/definitions/pos'}
+definitions:
+  pos: {type: integer, minimum: 1}
+"#;
+    let bad = "n: 3
+x: 3
+l: [1, 1.0]
+c: [1]
+tup: [1, 2]
+o: {abc: 1}
+d: {a: 1, b: 2}
+nt: s
+e: {k: 2}
+r: 0
+";
+    let got = run(schema, bad, false);
+    let kinds: Vec<(Kind, &str)> = got.iter().map(|g| (g.0, g.1.as_str())).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (Kind::NotAllowed, "3"),
+            (Kind::NotAllowed, "3"),
+            (Kind::NotAllowed, "[1, 1.0]"),
+            (Kind::NotAllowed, "[1]"),
+            (Kind::NotAllowed, "[1, 2]"),
+            (Kind::UnknownKey, "abc"),
+            (Kind::Missing, "d"),
+            (Kind::NotAllowed, "s"),
+            (Kind::NotAllowed, "{k: 2}"),
+            (Kind::NotAllowed, "0"),
+        ],
+        "{got:?}"
+    );
+    let good = "n: 4
+x: 2
+l: [1, 2]
+c: [1, a]
+tup: [1]
+o: {ab: 1}
+d: {a: 1, b: 2, c: 3}
+nt: 1
+e: {k: 1.0}
+r: 1
+";
+    assert!(
+        run(schema, good, false).is_empty(),
+        "{:?}",
+        run(schema, good, false)
+    );
 }
 
 #[test]

@@ -85,6 +85,19 @@ impl Pattern {
     pub fn matches(&self, key: &str) -> bool {
         self.regex.as_ref().is_none_or(|r| r.is_match(key))
     }
+    /// Whether regex-lite could compile it (Unicode classes such as `\p{L}` it cannot).
+    pub fn is_checked(&self) -> bool {
+        self.regex.is_some()
+    }
+}
+
+/// What `dependencies` asks of an object that has a key.
+#[derive(Debug, Clone)]
+pub enum Dependency {
+    /// These keys too.
+    Keys(Vec<Box<str>>),
+    /// The object also fits this schema.
+    Schema(NodeId),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -97,7 +110,26 @@ pub struct SchemaNode {
     pub enum_values: Option<Vec<Json>>,
     pub const_value: Option<Json>,
     pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub exclusive_minimum: Option<f64>,
+    pub exclusive_maximum: Option<f64>,
+    pub multiple_of: Option<f64>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<Pattern>,
+    /// `format`, which helm's validator asserts (see `super::format`).
+    pub format: Option<Box<str>>,
     pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: bool,
+    pub contains: Option<NodeId>,
+    /// `additionalItems`, for items past a tuple-form `items`.
+    pub additional_items: Additional,
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
+    pub property_names: Option<NodeId>,
+    pub dependencies: Vec<(Box<str>, Dependency)>,
+    pub not: Option<NodeId>,
     pub items: Option<NodeId>,
     /// `items` written as a list: draft-07 checks item `n` against entry `n`.
     pub tuple_items: Vec<NodeId>,
@@ -124,6 +156,9 @@ impl SchemaNode {
 #[derive(Debug, Clone, Default)]
 pub struct Schema {
     pub nodes: Vec<SchemaNode>,
+    /// While building from JSON: each `$ref` target built once (`None` while being built,
+    /// so a reference cycle accepts anything where it closes).
+    refs: HashMap<String, Option<NodeId>>,
 }
 
 /// Deeper schema files than this are cut off (their deeper parts accept anything).
@@ -188,7 +223,53 @@ impl Schema {
                     .and_then(Json::as_array)
                     .and_then(|a| a.first().cloned()),
                 minimum: row.get("min").and_then(Json::as_f64),
+                maximum: row.get("max").and_then(Json::as_f64),
+                exclusive_minimum: row.get("xmin").and_then(Json::as_f64),
+                exclusive_maximum: row.get("xmax").and_then(Json::as_f64),
+                multiple_of: row.get("mo").and_then(Json::as_f64).filter(|m| *m > 0.0),
+                min_length: row.get("mnl").and_then(Json::as_u64),
+                max_length: row.get("mxl").and_then(Json::as_u64),
+                pattern: row.get("pat").and_then(Json::as_str).map(|p| {
+                    patterns
+                        .entry(p.to_string())
+                        .or_insert_with(|| Pattern::new(p))
+                        .clone()
+                }),
+                format: row.get("fmt").and_then(Json::as_str).map(Into::into),
                 min_items: row.get("mi").and_then(Json::as_u64),
+                max_items: row.get("mxi").and_then(Json::as_u64),
+                unique_items: row.get("u").and_then(Json::as_bool).unwrap_or(false),
+                contains: row.get("ct").and_then(child),
+                additional_items: match row.get("ai") {
+                    Some(Json::Bool(false)) => Additional::Forbidden,
+                    Some(v) => child(v).map_or(Additional::Any, Additional::Schema),
+                    None => Additional::Any,
+                },
+                min_properties: row.get("mnp").and_then(Json::as_u64),
+                max_properties: row.get("mxp").and_then(Json::as_u64),
+                property_names: row.get("pn").and_then(child),
+                dependencies: row
+                    .get("dep")
+                    .and_then(Json::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|d| {
+                                let d = d.as_array()?;
+                                let name: Box<str> = d.first()?.as_str()?.into();
+                                let dep = match d.get(1)? {
+                                    Json::Array(keys) => Dependency::Keys(
+                                        keys.iter()
+                                            .filter_map(|k| Some(k.as_str()?.into()))
+                                            .collect(),
+                                    ),
+                                    v => Dependency::Schema(child(v)?),
+                                };
+                                Some((name, dep))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                not: row.get("not").and_then(child),
                 items: row.get("i").and_then(child),
                 tuple_items: ids(row.get("it")),
                 one_of: ids(row.get("o")),
@@ -206,14 +287,17 @@ impl Schema {
             };
             nodes.push(n);
         }
-        Schema { nodes }
+        Schema {
+            nodes,
+            refs: HashMap::new(),
+        }
     }
 
     /// Build from a JSON Schema document (parsed JSON, or YAML turned into JSON). Returns
     /// the schema and its root.
     pub fn from_json(doc: &Json) -> (Schema, NodeId) {
         let mut s = Schema::default();
-        let root = s.add_json(doc, 0);
+        let root = s.add_json(doc, doc, 0);
         (s, root)
     }
 
@@ -222,7 +306,28 @@ impl Schema {
         (self.nodes.len() - 1) as NodeId
     }
 
-    fn add_json(&mut self, v: &Json, depth: usize) -> NodeId {
+    /// `root` is the whole document, for local `$ref`s (`#/definitions/x`), which are built
+    /// in place: a reference cycle ends at the depth limit, accepting anything there.
+    fn add_json(&mut self, v: &Json, root: &Json, depth: usize) -> NodeId {
+        if let Some(target) = v
+            .get("$ref")
+            .and_then(Json::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+        {
+            // In draft-07 a `$ref` replaces its siblings.
+            match self.refs.get(target) {
+                Some(Some(id)) => return *id,
+                Some(None) => return self.push(SchemaNode::default()),
+                None => {}
+            }
+            let Some(doc) = root.pointer(target).filter(|_| depth < MAX_SCHEMA_DEPTH) else {
+                return self.push(SchemaNode::default());
+            };
+            self.refs.insert(target.to_string(), None);
+            let id = self.add_json(doc, root, depth + 1);
+            self.refs.insert(target.to_string(), Some(id));
+            return id;
+        }
         let obj = match v {
             Json::Object(o) if depth < MAX_SCHEMA_DEPTH => o,
             Json::Bool(false) => {
@@ -234,10 +339,10 @@ impl Schema {
             _ => return self.push(SchemaNode::default()),
         };
         let mut n = SchemaNode::default();
-        let sub = |s: &mut Schema, v: &Json| s.add_json(v, depth + 1);
+        let sub = |s: &mut Schema, v: &Json| s.add_json(v, root, depth + 1);
         let list = |s: &mut Schema, v: &Json| -> Vec<NodeId> {
             v.as_array()
-                .map(|a| a.iter().map(|x| s.add_json(x, depth + 1)).collect())
+                .map(|a| a.iter().map(|x| s.add_json(x, root, depth + 1)).collect())
                 .unwrap_or_default()
         };
         for (key, value) in obj {
@@ -287,7 +392,45 @@ impl Schema {
                 "enum" => n.enum_values = value.as_array().cloned(),
                 "const" => n.const_value = Some(value.clone()),
                 "minimum" => n.minimum = value.as_f64(),
+                "maximum" => n.maximum = value.as_f64(),
+                // Draft-04's boolean forms are not draft-07's: ignored, as helm does.
+                "exclusiveMinimum" => n.exclusive_minimum = value.as_f64(),
+                "exclusiveMaximum" => n.exclusive_maximum = value.as_f64(),
+                "multipleOf" => n.multiple_of = value.as_f64().filter(|m| *m > 0.0),
+                "minLength" => n.min_length = value.as_u64(),
+                "maxLength" => n.max_length = value.as_u64(),
+                "pattern" => n.pattern = value.as_str().map(Pattern::new),
+                "format" => n.format = value.as_str().map(Into::into),
                 "minItems" => n.min_items = value.as_u64(),
+                "maxItems" => n.max_items = value.as_u64(),
+                "uniqueItems" => n.unique_items = value.as_bool().unwrap_or(false),
+                "contains" => n.contains = Some(sub(self, value)),
+                "additionalItems" => {
+                    n.additional_items = match value {
+                        Json::Bool(false) => Additional::Forbidden,
+                        Json::Bool(true) => Additional::Any,
+                        v => Additional::Schema(sub(self, v)),
+                    }
+                }
+                "minProperties" => n.min_properties = value.as_u64(),
+                "maxProperties" => n.max_properties = value.as_u64(),
+                "propertyNames" => n.property_names = Some(sub(self, value)),
+                "dependencies" => {
+                    if let Some(o) = value.as_object() {
+                        for (k, v) in o {
+                            let dep = match v {
+                                Json::Array(keys) => Dependency::Keys(
+                                    keys.iter()
+                                        .filter_map(|k| Some(k.as_str()?.into()))
+                                        .collect(),
+                                ),
+                                v => Dependency::Schema(sub(self, v)),
+                            };
+                            n.dependencies.push((k.as_str().into(), dep));
+                        }
+                    }
+                }
+                "not" => n.not = Some(sub(self, value)),
                 "items" => match value {
                     Json::Array(_) => n.tuple_items = list(self, value),
                     v => n.items = Some(sub(self, v)),

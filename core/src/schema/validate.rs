@@ -7,9 +7,10 @@
 
 use super::instance::{kind_name, types_phrase, Inst, ScalarValue, Shape};
 use super::suggest::did_you_mean;
-use super::tree::{Additional, NodeId, Schema};
+use super::tree::{Additional, Dependency, NodeId, Schema};
 use crate::diagnostic::{Edit, Fix};
 use crate::text::TextRange;
+use crate::yaml;
 use crate::yaml::helm;
 use serde_json::Value as Json;
 
@@ -122,8 +123,9 @@ impl<'s> Validator<'s> {
         let node = self.schema.node(id);
         let shape = inst.shape();
         // An explicit null deletes a chart default in helm; without the defaults at hand,
-        // hublint cannot tell a deletion from a null that stays, so it checks neither.
-        if matches!(shape, Shape::Scalar(ScalarValue::Null)) {
+        // hublint cannot tell a deletion from a null that stays, so it checks neither. With
+        // them, the merge has done the deleting and a null left is a value helm validates.
+        if matches!(shape, Shape::Scalar(ScalarValue::Null)) && !self.defaults_known {
             return;
         }
         let file = inst.file();
@@ -222,10 +224,55 @@ impl<'s> Validator<'s> {
                     ));
                 }
             }
+            if let Some(why) = scalar_keywords(node, v) {
+                out.push(self.finding(
+                    Kind::NotAllowed,
+                    file,
+                    value_range(),
+                    format!("`{}` {why} ({})", path_string(path), self.source),
+                    depth,
+                ));
+            }
+        } else if node.enum_values.is_some() || node.const_value.is_some() {
+            let value = inst.to_json();
+            let allowed = |j: &Json| json_equal(&value, j);
+            let in_enum = node
+                .enum_values
+                .as_ref()
+                .is_none_or(|e| e.iter().any(allowed));
+            let is_const = node.const_value.as_ref().is_none_or(allowed);
+            if !in_enum || !is_const {
+                let mut f = self.finding(
+                    Kind::NotAllowed,
+                    file,
+                    value_range(),
+                    format!(
+                        "`{}` is {}, which the schema does not allow here ({})",
+                        path_string(path),
+                        kind_name(&shape),
+                        self.source
+                    ),
+                    depth,
+                );
+                f.by_value = true;
+                out.push(f);
+            }
         }
         match shape {
-            Shape::Object => self.check_object(inst, node, id, path, fixed, out),
+            Shape::Object => {
+                self.check_object(inst, node, id, path, fixed, out);
+                self.object_keywords(inst, node, path, fixed, out);
+            }
             Shape::Array(items) => {
+                if let Some(why) = array_keywords(self, node, inst, items, path) {
+                    out.push(self.finding(
+                        Kind::NotAllowed,
+                        file,
+                        value_range(),
+                        format!("`{}` {why} ({})", path_string(path), self.source),
+                        depth,
+                    ));
+                }
                 if let Some(min) = node.min_items {
                     if (items.len() as u64) < min {
                         out.push(self.finding(
@@ -245,15 +292,13 @@ impl<'s> Validator<'s> {
                     }
                 }
                 for (i, item) in items.iter().enumerate() {
-                    let schema_id =
-                        node.tuple_items
-                            .get(i)
-                            .copied()
-                            .or(if node.tuple_items.is_empty() {
-                                node.items
-                            } else {
-                                None
-                            });
+                    let schema_id = node.tuple_items.get(i).copied().or(
+                        match (node.tuple_items.is_empty(), node.additional_items) {
+                            (true, _) => node.items,
+                            (false, Additional::Schema(a)) => Some(a),
+                            (false, _) => None,
+                        },
+                    );
                     if let Some(item_id) = schema_id {
                         path.push(Seg::Index(i));
                         let child = Inst::Raw {
@@ -287,6 +332,150 @@ impl<'s> Validator<'s> {
             };
             if let Some(b) = branch {
                 self.check(inst, b, path, fixed, out);
+            }
+        }
+        if let Some(not) = node.not {
+            if self.passes(inst, not, path, fixed) {
+                out.push(self.finding(
+                    Kind::NotAllowed,
+                    file,
+                    value_range(),
+                    format!(
+                        "`{}` fits a form the schema rules out (`not`) ({})",
+                        path_string(path),
+                        self.source
+                    ),
+                    depth,
+                ));
+            }
+        }
+    }
+
+    /// Whether the value fits the schema `id` (nothing found).
+    fn passes<'m, 'a: 'm>(
+        &self,
+        inst: Inst<'m, 'a>,
+        id: NodeId,
+        path: &mut Vec<Seg<'m>>,
+        fixed: bool,
+    ) -> bool {
+        let mut probe = Vec::new();
+        self.check(inst, id, path, fixed, &mut probe);
+        probe.is_empty()
+    }
+
+    /// `minProperties`, `maxProperties`, `propertyNames`, `dependencies`.
+    fn object_keywords<'m, 'a: 'm>(
+        &self,
+        inst: Inst<'m, 'a>,
+        node: &super::tree::SchemaNode,
+        path: &mut Vec<Seg<'m>>,
+        fixed: bool,
+        out: &mut Vec<Finding<'a>>,
+    ) {
+        let no_object_keywords = node.min_properties.is_none()
+            && node.max_properties.is_none()
+            && node.property_names.is_none()
+            && node.dependencies.is_empty();
+        if no_object_keywords {
+            return;
+        }
+        let entries = inst.entries();
+        let depth = path.len();
+        let count = entries.len() as u64;
+        let range = inst.key_range().unwrap_or_default();
+        let bound = match (node.min_properties, node.max_properties) {
+            (Some(min), _) if count < min => {
+                Some(format!("has {count} keys, fewer than the minimum {min}"))
+            }
+            (_, Some(max)) if count > max => {
+                Some(format!("has {count} keys, more than the maximum {max}"))
+            }
+            _ => None,
+        };
+        if let Some(why) = bound {
+            out.push(self.finding(
+                Kind::NotAllowed,
+                inst.file(),
+                range,
+                format!("`{}` {why} ({})", path_string(path), self.source),
+                depth,
+            ));
+        }
+        if let Some(names) = node.property_names {
+            for (key, child) in &entries {
+                let name = yaml::Node {
+                    range: child.key_range().unwrap_or_default(),
+                    props: None,
+                    from_alias: false,
+                    value: yaml::Value::Scalar(yaml::Scalar {
+                        style: yaml::ScalarStyle::DoubleQuoted,
+                        text: (*key).into(),
+                    }),
+                };
+                let mut probe = Vec::new();
+                let key_inst = Inst::Raw {
+                    file: inst.file(),
+                    key: None,
+                    node: &name,
+                };
+                // Its own path: the probe's messages are not shown.
+                self.check(key_inst, names, &mut Vec::new(), false, &mut probe);
+                if !probe.is_empty() {
+                    path.push(Seg::Key(key));
+                    let mut f = self.finding(
+                        Kind::UnknownKey,
+                        inst.file(),
+                        child.key_range().unwrap_or_default(),
+                        if depth == 0 {
+                            format!(
+                                "unknown key `{key}` at the top level (a name the schema's `propertyNames` rules out) ({})",
+                                self.source
+                            )
+                        } else {
+                            format!(
+                                "unknown key `{key}` in `{}` (a name the schema's `propertyNames` rules out) ({})",
+                                path_string(&path[..depth]),
+                                self.source
+                            )
+                        },
+                        depth + 1,
+                    );
+                    f.by_value = false;
+                    out.push(f);
+                    path.pop();
+                }
+            }
+        }
+        let report_missing = !self.hidden_values && (self.defaults_known || !fixed);
+        for (key, dep) in &node.dependencies {
+            if !entries.iter().any(|(k, _)| *k == &**key) {
+                continue;
+            }
+            match dep {
+                Dependency::Keys(keys) => {
+                    let missing: Vec<&str> = keys
+                        .iter()
+                        .map(|k| &**k)
+                        .filter(|k| !entries.iter().any(|(e, _)| e == k))
+                        .collect();
+                    if !missing.is_empty() && report_missing {
+                        let mut f = self.finding(
+                            Kind::Missing,
+                            inst.file(),
+                            range,
+                            format!(
+                                "{}, which `{key}` needs ({})",
+                                missing_message(path, &missing, ""),
+                                self.source
+                            ),
+                            depth,
+                        );
+                        f.missing = Some(missing.join(","));
+                        out.push(f);
+                    }
+                }
+                Dependency::Schema(id) => self.check(inst, *id, path, fixed, out),
             }
         }
     }
@@ -348,30 +537,24 @@ impl<'s> Validator<'s> {
         let entries = inst.entries();
         let report_missing = !self.hidden_values && (self.defaults_known || !fixed);
         if report_missing {
-            for req in &node.required {
-                if !entries.iter().any(|(k, _)| *k == &**req) {
-                    let range = inst.key_range().unwrap_or_default();
-                    let mut f = self.finding(
-                        Kind::Missing,
-                        inst.file(),
-                        range,
-                        if path.is_empty() {
-                            format!(
-                                "the required key `{req}` is missing at the top level ({})",
-                                self.source
-                            )
-                        } else {
-                            format!(
-                                "`{}` is missing the required key `{req}` ({})",
-                                path_string(path),
-                                self.source
-                            )
-                        },
-                        path.len(),
-                    );
-                    f.missing = Some(req.to_string());
-                    out.push(f);
-                }
+            let missing: Vec<&str> = node
+                .required
+                .iter()
+                .map(|r| &**r)
+                .filter(|r| !entries.iter().any(|(k, _)| k == r))
+                .collect();
+            if !missing.is_empty() {
+                // One report for all of them: they are missing at the same place.
+                let range = inst.key_range().unwrap_or_default();
+                let mut f = self.finding(
+                    Kind::Missing,
+                    inst.file(),
+                    range,
+                    missing_message(path, &missing, self.source),
+                    path.len(),
+                );
+                f.missing = Some(missing.join(","));
+                out.push(f);
             }
         }
         for (key, child) in entries {
@@ -521,7 +704,9 @@ impl<'s> Validator<'s> {
                 .map(|r| {
                     let keys: Vec<String> = r
                         .iter()
-                        .filter_map(|f| f.missing.as_ref().map(|k| format!("`{k}`")))
+                        .filter_map(|f| f.missing.as_deref())
+                        .flat_map(|k| k.split(','))
+                        .map(|k| format!("`{k}`"))
                         .collect();
                     if keys.len() == 1 {
                         keys[0].clone()
@@ -608,4 +793,155 @@ fn show_json(j: &Json) -> String {
         Json::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// "`hub.image` is missing the required key `tag`" / "... keys `name`, `tag`" / "the
+/// required key `x` is missing at the top level"; `source` appended in parentheses when set.
+fn missing_message(path: &[Seg], missing: &[&str], source: &str) -> String {
+    let keys = missing
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let noun = if missing.len() == 1 { "key" } else { "keys" };
+    let text = if path.is_empty() {
+        format!(
+            "the required {noun} {keys} {} missing at the top level",
+            if missing.len() == 1 { "is" } else { "are" }
+        )
+    } else {
+        format!(
+            "`{}` is missing the required {noun} {keys}",
+            path_string(path)
+        )
+    };
+    if source.is_empty() {
+        text
+    } else {
+        format!("{text} ({source})")
+    }
+}
+
+/// JSON equality as JSON Schema means it: numbers by value (`1` equals `1.0`).
+pub fn json_equal(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::Number(x), Json::Number(y)) => x.as_f64() == y.as_f64(),
+        (Json::Array(x), Json::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b))
+        }
+        (Json::Object(x), Json::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// The number and string keywords a scalar breaks, in words ("is longer than ...").
+fn scalar_keywords(node: &super::tree::SchemaNode, v: ScalarValue) -> Option<String> {
+    match v {
+        ScalarValue::Number(n) => {
+            let f = helm::go_format_float;
+            if let Some(max) = node.maximum.filter(|m| n > *m) {
+                return Some(format!("is {}, above the maximum {}", f(n), f(max)));
+            }
+            if let Some(min) = node.exclusive_minimum.filter(|m| n <= *m) {
+                return Some(format!("is {}, not above {}", f(n), f(min)));
+            }
+            if let Some(max) = node.exclusive_maximum.filter(|m| n >= *m) {
+                return Some(format!("is {}, not below {}", f(n), f(max)));
+            }
+            if let Some(m) = node.multiple_of {
+                // What is left over, with room for binary fractions (0.3 is 3 × 0.1).
+                let rest = n - m * (n / m).round();
+                if !rest.is_finite() || rest.abs() > 1e-9 * m.abs() {
+                    return Some(format!("is {}, not a multiple of {}", f(n), f(m)));
+                }
+            }
+            None
+        }
+        ScalarValue::Str(s) => {
+            let len = s.chars().count() as u64;
+            if let Some(min) = node.min_length.filter(|m| len < *m) {
+                return Some(format!(
+                    "is {len} characters long, shorter than the minimum {min}"
+                ));
+            }
+            if let Some(max) = node.max_length.filter(|m| len > *m) {
+                return Some(format!(
+                    "is {len} characters long, longer than the maximum {max}"
+                ));
+            }
+            if let Some(p) = node
+                .pattern
+                .as_ref()
+                .filter(|p| p.is_checked() && !p.matches(s))
+            {
+                return Some(format!(
+                    "is {s:?}, which does not match the pattern `{}`",
+                    p.source
+                ));
+            }
+            let format = node.format.as_deref()?;
+            let what = super::format::violation(format, s)?;
+            Some(format!("is {s:?}, not {what} (`format: {format}`)"))
+        }
+        _ => None,
+    }
+}
+
+/// `maxItems`, `uniqueItems`, `contains` and `additionalItems: false` broken by a list.
+fn array_keywords<'m, 'a: 'm>(
+    v: &Validator,
+    node: &super::tree::SchemaNode,
+    inst: Inst<'m, 'a>,
+    items: &'a [crate::yaml::Node],
+    path: &mut Vec<Seg<'m>>,
+) -> Option<String> {
+    let n = items.len();
+    if let Some(max) = node.max_items.filter(|m| n as u64 > *m) {
+        return Some(format!("has {n} items, more than the maximum {max}"));
+    }
+    if node.additional_items == Additional::Forbidden
+        && !node.tuple_items.is_empty()
+        && n > node.tuple_items.len()
+    {
+        return Some(format!(
+            "has {n} items; the schema allows {}",
+            node.tuple_items.len()
+        ));
+    }
+    if node.unique_items {
+        let json: Vec<Json> = items.iter().map(super::tree::yaml_to_json).collect();
+        for i in 0..n {
+            if let Some(j) = (i + 1..n).find(|&j| json_equal(&json[i], &json[j])) {
+                return Some(format!(
+                    "has equal items at {i} and {j}; the schema wants them unique"
+                ));
+            }
+        }
+    }
+    if let Some(c) = node.contains {
+        let file = inst.file();
+        let any = items.iter().enumerate().any(|(i, item)| {
+            path.push(Seg::Index(i));
+            let ok = v.passes(
+                Inst::Raw {
+                    file,
+                    key: None,
+                    node: item,
+                },
+                c,
+                path,
+                false,
+            );
+            path.pop();
+            ok
+        });
+        if !any {
+            return Some("has no item of the kind the schema's `contains` asks for".into());
+        }
+    }
+    None
 }

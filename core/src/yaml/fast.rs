@@ -181,6 +181,7 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
         errors: Vec::new(),
         duplicates: r.duplicates,
         comments,
+        helm_refusal: None,
     })
 }
 

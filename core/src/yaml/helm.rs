@@ -91,9 +91,8 @@ pub fn scalar_type(s: &Scalar, tag: Option<&str>, resolver: Resolver) -> HelmTyp
             "!!float" => HelmType::Float,
             "!!bool" => HelmType::Bool,
             "!!null" => HelmType::Null,
-            "!!map" => HelmType::Mapping,
-            "!!seq" => HelmType::Sequence,
-            _ if s.style == ScalarStyle::Plain => resolve(&s.text, resolver).helm_type(),
+            // Any other tag (a collection tag on a scalar, a local `!x`, `!!binary`,
+            // `!!timestamp`): helm ends up with the text.
             _ => HelmType::String,
         };
     }
@@ -101,6 +100,18 @@ pub fn scalar_type(s: &Scalar, tag: Option<&str>, resolver: Resolver) -> HelmTyp
         return HelmType::String;
     }
     resolve(&s.text, resolver).helm_type()
+}
+
+/// A tag as written, with the verbatim form of the YAML 1.1 core tags
+/// (`!<tag:yaml.org,2002:str>`) in the short form (`!!str`) go-yaml also reads it as.
+pub fn short_tag(tag: &str) -> String {
+    match tag
+        .strip_prefix("!<tag:yaml.org,2002:")
+        .and_then(|t| t.strip_suffix('>'))
+    {
+        Some(name) => format!("!!{name}"),
+        None => tag.to_string(),
+    }
 }
 
 pub fn resolve(plain: &str, resolver: Resolver) -> Resolved {

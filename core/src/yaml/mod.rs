@@ -12,6 +12,7 @@
 //! budget and merge keys (`<<: *anchor`) are applied, as helm's go-yaml does. Inputs that would
 //! make the parser recurse too deep or take too long are refused up front with an error.
 
+mod convert;
 mod fast;
 pub mod helm;
 mod scalar;
@@ -37,6 +38,9 @@ pub struct YamlFile {
     pub duplicates: Vec<DuplicateKey>,
     /// Byte ranges of every comment (`# ...`), for suppression comments and modelines.
     pub comments: Vec<TextRange>,
+    /// Why helm could not read this file as values although it parses (a null key,
+    /// `.inf`, a list at the top, ...): reported for values files only (Y001).
+    pub helm_refusal: Option<YamlError>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -242,6 +246,19 @@ pub fn parse(text: &str) -> YamlFile {
     parse_with(text, Path::DirectFirst).unwrap_or_else(empty_file)
 }
 
+/// What helm refuses in a values file that parses: the first document (the one helm reads)
+/// has to become a JSON object. Recorded apart from the syntax errors by [`parse_with`]: other
+/// YAML files (cluster.yaml, a schema) are read by other programs.
+fn with_helm_refusal(mut file: YamlFile, text: &str) -> YamlFile {
+    if file.errors.is_empty() {
+        file.helm_refusal = file
+            .docs
+            .first()
+            .and_then(|doc| convert::helm_refusal(doc, text));
+    }
+    file
+}
+
 /// Which reader [`parse_with`] may use.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Path {
@@ -257,6 +274,7 @@ fn empty_file() -> YamlFile {
         errors: Vec::new(),
         duplicates: Vec::new(),
         comments: Vec::new(),
+        helm_refusal: None,
     }
 }
 
@@ -274,6 +292,10 @@ pub fn parse_with_yaml_parser(text: &str) -> YamlFile {
 }
 
 fn parse_with(text: &str, path: Path) -> Option<YamlFile> {
+    read(text, path).map(|f| with_helm_refusal(f, text))
+}
+
+fn read(text: &str, path: Path) -> Option<YamlFile> {
     if text.len() > MAX_SIZE {
         let message = format!(
             "file is {} bytes; YAML files over {} bytes are not parsed",
@@ -411,7 +433,25 @@ fn full_parse(text: &str, bom: usize) -> YamlFile {
             message,
         ))
     };
-    let tree = match yaml_parser::parse(body) {
+    // `key: ---` is the string `---` to YAML (a document marker only starts a line);
+    // yaml_parser reads a marker. Such values are parsed as a placeholder of the same length
+    // and given their text back after building.
+    let markers = marker_values(body);
+    let masked;
+    let (body, tree) = match markers.is_empty() {
+        true => (body, yaml_parser::parse(body)),
+        false => {
+            masked = mask_markers(body, &markers);
+            match yaml_parser::parse(&masked) {
+                Ok(tree) if placeholders_are_scalars(&tree, &markers) => {
+                    (masked.as_str(), Ok(tree))
+                }
+                // The placeholder landed in a quoted or block scalar: read the text as it is.
+                _ => (body, yaml_parser::parse(body)),
+            }
+        }
+    };
+    let tree = match tree {
         Ok(tree) => tree,
         Err(err) => return syntax_error(err.offset(), syntax_message(err.message())),
     };
@@ -451,7 +491,86 @@ fn full_parse(text: &str, bom: usize) -> YamlFile {
         builder.anchors.clear();
         builder.file.docs.push(node);
     }
+    if !markers.is_empty() && body.len() == text.len() - bom && !std::ptr::eq(body, &text[bom..]) {
+        let ranges: Vec<TextRange> = markers
+            .iter()
+            .map(|&at| TextRange::new(at + bom, at + bom + 3))
+            .collect();
+        for doc in &mut file.docs {
+            restore_markers(doc, &ranges, text);
+        }
+    }
     file
+}
+
+/// Offsets of `---` and `...` written as a whole plain value after `: ` or `- ` (not at the
+/// start of a line), with nothing but a comment after them.
+fn marker_values(body: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        for m in ["---", "..."] {
+            let mut from = 0;
+            while let Some(i) = content[from..].find(m) {
+                let at = from + i;
+                let before = &content[..at];
+                let after = content[at + 3..].trim_start_matches([' ', '\t']);
+                let value_position = before.ends_with(": ") || before.ends_with("- ");
+                if at > 0
+                    && value_position
+                    && (after.is_empty()
+                        || (after.starts_with('#') && content[at + 3..].starts_with([' ', '\t'])))
+                {
+                    out.push(offset + at);
+                }
+                from = at + 3;
+            }
+        }
+        offset += line.len();
+    }
+    out.sort_unstable();
+    out
+}
+
+/// `body` with each marker value replaced by `-x-` (same length, a plain scalar).
+fn mask_markers(body: &str, markers: &[usize]) -> String {
+    let mut out = body.to_string();
+    for &at in markers {
+        out.replace_range(at..at + 3, "-x-");
+    }
+    out
+}
+
+fn placeholders_are_scalars(tree: &SyntaxNode, markers: &[usize]) -> bool {
+    let scalars: Vec<usize> = tree
+        .descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+        .filter(|t| t.kind() == K::PLAIN_SCALAR && t.text() == "-x-")
+        .map(|t| usize::from(t.text_range().start()))
+        .collect();
+    markers.iter().all(|m| scalars.contains(m))
+}
+
+fn restore_markers(node: &mut Node, ranges: &[TextRange], text: &str) {
+    match &mut node.value {
+        Value::Mapping(entries) => {
+            for e in entries {
+                restore_markers(&mut e.key, ranges, text);
+                restore_markers(&mut e.value, ranges, text);
+            }
+        }
+        Value::Sequence(items) => {
+            for i in items {
+                restore_markers(i, ranges, text);
+            }
+        }
+        Value::Scalar(s) => {
+            if s.style == ScalarStyle::Plain && ranges.contains(&node.range) {
+                s.text = text[node.range.start..node.range.end].into();
+            }
+        }
+    }
 }
 
 /// Where the parser's tree stops spelling `body` (its tokens, in order, must be the text).
@@ -824,7 +943,9 @@ impl Builder<'_> {
                     K::PROPERTIES => {
                         for p in n.children() {
                             match p.kind() {
-                                K::TAG_PROPERTY => tag = Some(p.text().to_string()),
+                                K::TAG_PROPERTY => {
+                                    tag = Some(helm::short_tag(&p.text().to_string()))
+                                }
                                 K::ANCHOR_PROPERTY => {
                                     anchor = p
                                         .children_with_tokens()
@@ -1093,12 +1214,24 @@ fn build_mapping(
     let mut merges = Vec::new();
     for e in written {
         if is_merge_key(&e) {
-            merges.push(e.value);
+            merges.push(e);
         } else {
             entries.push(e);
         }
     }
-    for source in merges {
+    for merge in merges {
+        // go-yaml refuses a merge of anything but a mapping or a list of mappings: such an
+        // entry stays as written, for `helm_refusal` to report.
+        let mergeable = match &merge.value.value {
+            Value::Mapping(_) => true,
+            Value::Sequence(items) => items.iter().all(|i| i.as_mapping().is_some()),
+            Value::Scalar(_) => false,
+        };
+        if !mergeable {
+            entries.push(merge);
+            continue;
+        }
+        let source = merge.value;
         let sources: Vec<Node> = match source.value {
             Value::Sequence(items) => items,
             _ => vec![source],

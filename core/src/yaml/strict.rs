@@ -64,6 +64,12 @@ pub(super) fn first_violation(tree: &SyntaxNode, body: &str) -> Option<Violation
     }
     for element in tree.descendants_with_tokens() {
         let found = match element {
+            rowan::NodeOrToken::Token(token)
+                if matches!(token.kind(), K::WHITESPACE | K::PLAIN_SCALAR)
+                    && token.text().contains('\t') =>
+            {
+                tab_in_indentation(&token, body)
+            }
             rowan::NodeOrToken::Token(token) if token.kind() == K::PLAIN_SCALAR => {
                 reserved_start(token.text(), usize::from(token.text_range().start()))
             }
@@ -305,6 +311,92 @@ fn misplaced(
         from = at;
     }
     None
+}
+
+/// A tab where go-yaml's scanner wants indentation, outside flow collections: at the start of
+/// a line (\"found character that cannot start any token\"), right after a block `-`, `?` or
+/// an explicit key's `:` (the same), and, in the continuation lines of a plain scalar, left of
+/// the column the scalar's collection is indented past (\"found a tab character that violates
+/// indentation\"). `yaml_parser` counts such a tab as indentation (`singleuser:` then
+/// `\timage: x` read as a mapping), so helm refuses what it reads.
+fn tab_in_indentation(token: &yaml_parser::SyntaxToken, body: &str) -> Option<Violation> {
+    let in_flow = token
+        .parent_ancestors()
+        .any(|n| matches!(n.kind(), K::FLOW_MAP | K::FLOW_SEQ));
+    if in_flow {
+        return None;
+    }
+    let start = usize::from(token.text_range().start());
+    let text = token.text();
+    let violation = |at: usize| {
+        Violation::new(
+            at,
+            "YAML syntax error: a tab character cannot indent YAML (helm: \"found character that cannot start any token\"); indent with spaces".to_string(),
+        )
+    };
+    // The blanks at the start of each line the token covers: (offset of the line start,
+    // the blanks).
+    let mut line_starts: Vec<usize> = text
+        .match_indices(['\n', '\r'])
+        .map(|(i, _)| start + i + 1)
+        .collect();
+    let at_line_start = start == 0 || body[..start].ends_with(['\n', '\r']);
+    if at_line_start {
+        line_starts.insert(0, start);
+    }
+    let end = start + text.len();
+    let leading_tab = |from: usize| {
+        body[from..end]
+            .bytes()
+            .take_while(|b| *b == b' ' || *b == b'\t')
+            .position(|b| b == b'\t')
+            .map(|i| (from + i, i))
+    };
+    if token.kind() == K::PLAIN_SCALAR {
+        // Continuation lines: a tab is only wrong left of the collection's indentation.
+        let indent = token
+            .parent_ancestors()
+            .find(|n| matches!(n.kind(), K::BLOCK_MAP | K::BLOCK_SEQ))
+            .map(|n| column(body, usize::from(n.text_range().start())) + 1)
+            .unwrap_or(0);
+        return line_starts
+            .into_iter()
+            .filter_map(leading_tab)
+            .find(|(_, col)| *col < indent)
+            .map(|(at, _)| {
+                Violation::new(
+                    at,
+                    "YAML syntax error: a tab character in the indentation of a continued value (helm: \"found a tab character that violates indentation\"); indent with spaces".to_string(),
+                )
+            });
+    }
+    let after_indicator = token.prev_token().is_some_and(|p| match p.kind() {
+        K::MINUS | K::QUESTION_MARK => p.parent().is_some_and(|n| {
+            matches!(
+                n.kind(),
+                K::BLOCK_SEQ_ENTRY | K::BLOCK_MAP_KEY | K::BLOCK_MAP_ENTRY
+            )
+        }),
+        K::COLON => p.parent().is_some_and(|entry| {
+            entry
+                .children()
+                .find(|c| c.kind() == K::BLOCK_MAP_KEY)
+                .and_then(|k| k.first_token())
+                .is_some_and(|t| t.kind() == K::QUESTION_MARK)
+        }),
+        _ => false,
+    });
+    if after_indicator && !at_line_start {
+        let first_line_end = text.find(['\n', '\r']).map_or(end, |i| start + i);
+        if let Some(i) = body[start..first_line_end].find('\t') {
+            return Some(violation(start + i));
+        }
+    }
+    line_starts
+        .into_iter()
+        .filter_map(leading_tab)
+        .map(|(at, _)| violation(at))
+        .next()
 }
 
 /// The column of `at`: bytes since the last line break (a lone CR breaks a line for

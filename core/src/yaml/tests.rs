@@ -384,3 +384,122 @@ fn quick_fixes_make_the_value_read_as_written() {
         assert_eq!(f.errors[0].fix, None, "{text:?}");
     }
 }
+
+/// The line (from 1) of the first error, for texts helm refuses.
+fn refused_at(text: &str) -> Option<usize> {
+    let f = parse(text);
+    f.errors
+        .first()
+        .or(f.helm_refusal.as_ref())
+        .map(|e| text[..e.range.start].matches('\n').count() + 1)
+}
+
+/// Each of these was read by hublint but refused by helm v4.2.3 (found by the differential
+/// test of `tests/oracle/`; helm's message in the comment). Every reader must refuse them, at
+/// the line helm names.
+#[test]
+fn what_helm_refuses_is_refused_at_its_line() {
+    let cases: &[(&str, usize)] = &[
+        // "found character that cannot start any token"
+        ("singleuser:\n\timage: x\n", 2),
+        ("custom:\n\t# c\n  a: 1\n", 2),
+        ("\tcustom: 1\n", 1),
+        ("custom:\n  a:\n  -\t1\n", 3),
+        ("custom:\n  ?\ta\n  :\tb\n", 2),
+        // "found a tab character that violates indentation"
+        ("custom:\n  a: 1\n\t\n  b: 2\n", 3),
+        // "unsupported map key of type: %!s(<nil>)"
+        ("custom:\n  ~: 1\n", 2),
+        ("custom:\n  null: 1\n", 2),
+        // "cannot decode !!str `abc` as a !!int", and the like
+        ("a: !!int abc\n", 1),
+        ("a: !!bool 0O17\n", 1),
+        ("a: !!null 1\n", 1),
+        // "!!binary value contains invalid base64 data"
+        ("a: !!binary abc\n", 1),
+        // "map merge requires map or sequence of maps as the value"
+        ("custom:\n  <<: 1\n", 2),
+        // "json: unsupported value: +Inf"
+        ("custom:\n  a: .inf\n", 2),
+        ("a: [1, -.Inf]\n", 1),
+        ("a: .NaN\n", 1),
+        // "cannot decode !!int `9223372036854775808` as a !!float"
+        ("a: !!float 9223372036854775808\n", 1),
+        // "cannot decode !!str `2024-02-30` as a !!timestamp"
+        ("a: !!timestamp 2024-02-30\n", 1),
+        // "found unknown escape character": go-yaml's YAML 1.1 has no `\/`
+        ("a: \"x\\/y\"\n", 1),
+        // "invalid map key"
+        ("? {a: 1}\n: x\n", 1),
+        // "cannot unmarshal array into Go value of type common.Values"
+        ("- a\n", 1),
+        ("hello\n", 1),
+    ];
+    for (text, line) in cases {
+        assert_eq!(refused_at(text), Some(*line), "{text:?}");
+        let f = parse_with_yaml_parser(text);
+        assert_eq!(
+            f.errors
+                .first()
+                .or(f.helm_refusal.as_ref())
+                .map(|e| text[..e.range.start].matches('\n').count() + 1),
+            Some(*line),
+            "yaml_parser path: {text:?}"
+        );
+    }
+}
+
+/// ... and these helm reads, so they must stay readable.
+#[test]
+fn what_helm_reads_with_tabs_and_tags_stays_readable() {
+    for text in [
+        "custom:\n  a:\tb\n",
+        "custom: {a: 1,\tb: 2}\n",
+        "custom:\n  a: [1,\n\t2]\n",
+        "custom:\n  a: b\n   \tc\n",
+        "custom:\n  a: \"x\n\ty\"\n",
+        "custom:\n  a:\t\n    b: 1\n",
+        "custom: \t{a: 1}\n",
+        "custom:\n  a: 1 \t\n",
+        "a: !!float 1\nb: !!str 1\nc: !!map x\nd: !!binary aGVsbG8=\n",
+        "custom:\n  .nan: 1\n",
+        "custom:\n  ~: 1\n  ~: 2\ncustom: {}\n",
+        "null\n",
+        "",
+        "a: 1\n---\nb: [\n",
+    ] {
+        let f = parse(text);
+        let first_doc_errors: Vec<_> = f
+            .errors
+            .iter()
+            .chain(&f.helm_refusal)
+            .filter(|e| !text[..e.range.start].contains("---"))
+            .collect();
+        assert!(first_doc_errors.is_empty(), "{text:?}: {:?}", f.errors);
+    }
+}
+
+/// A document marker only starts a line: `enabled: ---` is the string `---` (helm: "got
+/// string, want boolean"), which yaml_parser alone reads as a new document.
+#[test]
+fn markers_as_values_are_strings() {
+    for (text, path, want) in [
+        ("debug:\n  enabled: ---\n", &["debug", "enabled"][..], "---"),
+        ("a: ... # c\n", &["a"][..], "..."),
+        ("l:\n  - ---\n  - x\n", &["l"][..], ""),
+    ] {
+        for f in [parse(text), parse_with_yaml_parser(text)] {
+            assert!(f.errors.is_empty(), "{text:?}: {:?}", f.errors);
+            assert_eq!(f.docs.len(), 1, "{text:?}");
+            let node = f.docs[0].get_path(path).unwrap();
+            match node.as_sequence() {
+                Some(items) => assert_eq!(items[0].as_str(), Some("---"), "{text:?}"),
+                None => assert_eq!(node.as_str(), Some(want), "{text:?}"),
+            }
+        }
+    }
+    // In a block scalar it stays text, and at the start of a line it is a marker.
+    let f = parse("a: |\n  b: ---\n");
+    assert_eq!(f.docs[0].get("a").unwrap().as_str(), Some("b: ---\n"));
+    assert_eq!(parse("a: 1\n---\nb: 2\n").docs.len(), 2);
+}
