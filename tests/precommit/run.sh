@@ -3,8 +3,12 @@
 # `pre-commit try-repo` on git repositories made from examples/demo-deployment:
 #   - `hublint` fails on the example's deliberate problems and names them;
 #   - `hublint-fix` rewrites the fixable ones, and still fails on the rest;
-#   - both pass on a clean repository, and are skipped when no file hublint reads changed.
-# Uses the debug hublint binary on PATH (the hooks are `language: system`).
+#   - both pass on a clean repository, and are skipped when no file hublint reads changed;
+#   - a commit with a problem fails with hublint's message, and passes once it is fixed.
+# The hooks are `language: python`: pre-commit installs hublint itself from this repository
+# (pip builds the wheel with maturin), with no hublint on PATH. The build shares the
+# workspace's target dir, so only hublint's own crates compile again (pre-commit's clone is
+# another path). Set PRECOMMIT_HOME to keep pre-commit's environments between runs.
 set -euo pipefail
 REPO=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
 OUT=$REPO/test-output/precommit
@@ -21,10 +25,13 @@ if [ ! -x "$VENV/bin/pre-commit" ]; then
 fi
 echo "pre-commit $("$VENV/bin/pre-commit" --version | awk '{print $2}')"
 
-(cd "$REPO" && cargo build -q -p hublint)
-export PATH="${CARGO_TARGET_DIR:-$REPO/target}/debug:$PATH"
-command -v hublint >/dev/null
-export PRE_COMMIT_HOME=$OUT/cache
+# No hublint on PATH: the hooks must bring their own.
+PATH=$(printf '%s' "$PATH" | tr ':' '\n' | while read -r dir; do [ -x "$dir/hublint" ] || printf '%s:' "$dir"; done)
+export PATH=${PATH%:}
+if command -v hublint >/dev/null; then echo "hublint still on PATH: $(command -v hublint)"; exit 1; fi
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$REPO/target}
+export PRE_COMMIT_HOME=${PRECOMMIT_HOME:-$OUT/cache}
 export GIT_AUTHOR_NAME=hublint-test GIT_AUTHOR_EMAIL=test@example.org
 export GIT_COMMITTER_NAME=hublint-test GIT_COMMITTER_EMAIL=test@example.org
 
@@ -51,9 +58,15 @@ try_hook() { # dir hook name [pre-commit args...]
   (cd "$dir" && "$VENV/bin/pre-commit" try-repo "$REPO" "$hook" --color never "$@") >"$OUT/$name.log" 2>&1 || status=$?
 }
 
-# 1. The example repository's deliberate problems fail the hook, each by its code.
+# 1. The example repository's deliberate problems fail the hook, each by its code. The first
+#    run installs the hook's environment (pip install of this repository: a cargo build).
 demo=$(make_repo "$REPO/examples/demo-deployment" demo)
+started=$(date +%s)
 try_hook "$demo" hublint check --all-files
+echo "first run, installing hublint into pre-commit's environment: $(($(date +%s) - started)) s"
+if [ -z "${PRECOMMIT_HOME:-}" ]; then  # a fresh cache: the environment must have been made now
+  if grep -q 'Installing environment' "$OUT/check.log"; then pass "pre-commit installed hublint itself"; else fail "no hook environment installed"; fi
+fi
 if [ "$status" -ne 0 ] && grep -q 'hublint\.*Failed' "$OUT/check.log"; then pass "hublint fails on the example"; else fail "hublint on the example (exit $status)"; fi
 for code in V001 R003 R004 Y003 S001 S005 I001; do
   if grep -q "$code" "$OUT/check.log"; then pass "reports $code"; else fail "does not report $code"; fi
@@ -83,6 +96,21 @@ try_hook "$clean" hublint clean --all-files
 if [ "$status" -eq 0 ] && grep -q 'hublint\.*Passed' "$OUT/clean.log"; then pass "hublint passes a clean repository"; else fail "clean repository (exit $status)"; fi
 try_hook "$demo" hublint skipped --files README.md
 if [ "$status" -eq 0 ] && grep -q 'Skipped' "$OUT/skipped.log"; then pass "skipped when only README.md changes"; else fail "files filter (exit $status)"; fi
+
+# 4. A commit with a problem fails, showing hublint's message; after the fix it passes.
+mkdir -p "$OUT/cycle-src/config/clusters/ok"
+printf 'jupyterhub:\n  singleuser:\n    image:\n      name: quay.io/example/user\n      tag: 1.10\n' >"$OUT/cycle-src/config/clusters/ok/common.values.yaml"
+cycle=$(make_repo "$OUT/cycle-src" cycle)
+try_hook "$cycle" hublint cycle-problem --all-files
+if [ "$status" -ne 0 ] && grep -q 'Y003' "$OUT/cycle-problem.log" && grep -q 'common.values.yaml:5' "$OUT/cycle-problem.log"; then
+  pass "a problem fails the hook with its message and place"
+else
+  fail "problem commit (exit $status)"
+fi
+sed -i 's/tag: 1.10/tag: "1.10"/' "$cycle/config/clusters/ok/common.values.yaml"
+git -C "$cycle" commit -q -am "quote the tag"
+try_hook "$cycle" hublint cycle-fixed --all-files
+if [ "$status" -eq 0 ] && grep -q 'hublint\.*Passed' "$OUT/cycle-fixed.log"; then pass "the hook passes after the fix"; else fail "fixed commit (exit $status)"; fi
 
 if [ "$fails" -ne 0 ]; then
   echo "logs: $OUT"
