@@ -8,6 +8,11 @@ import init, { Workspace, rules, version } from 'hublint-wasm';
 import { marked } from 'marked';
 import { EXAMPLE_FILES } from './example.js';
 
+/** When each start-up step finished, in ms on this worker's clock plus its time origin (the
+ * page puts them on its own timeline for the benchmark). */
+const steps = { 'worker-start': performance.now() };
+const mark = (name) => { steps[name] = performance.now(); };
+
 const WASM_URL = new URL('./hublint_wasm_bg.wasm', import.meta.url);
 // Fetched and compiled here, at once: the page's thread is busy starting the editor, and
 // anything handed over from there would wait for it.
@@ -17,12 +22,15 @@ let ws;
 const ready = (async () => {
   // A server that does not send application/wasm: wasm-bindgen's loader tries again its way.
   const module = await compiled;
+  mark('wasm-compiled');
   await init({ module_or_path: module ?? WASM_URL });
+  mark('wasm-instantiated');
   // Check the example at once: the page most often opens with it, and then finds these
   // parses (and the code a check runs, compiled on first use) ready for its first check.
   ws = new Workspace();
   for (const [path, text] of EXAMPLE_FILES) ws.setFile(path, text);
   ws.check();
+  mark('example-checked');
 })();
 
 /** Bring the workspace to the page's texts; unchanged files keep their parse. */
@@ -36,7 +44,7 @@ function apply({ set = [], remove = [], replace = false }) {
 }
 
 const ops = {
-  init: () => ({ rules: rules(), version: version() }),
+  init: () => ({ rules: rules(), version: version(), steps, timeOrigin: performance.timeOrigin }),
   // Rule docs rendered on request: the Markdown renderer stays off the page's thread and out
   // of its script (the docs are hublint's own text, compiled into the wasm).
   docsHtml: ({ codes }) => {
