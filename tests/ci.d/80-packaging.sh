@@ -11,7 +11,8 @@
 #   - the npm package (wasm/npm/build.sh, `npm pack`), installed and imported from Node:
 #     the example's JSON equals the CLI's; its generated declarations type-check.
 # The pre-commit hooks (`language: python`) are tests/precommit/run.sh (70-hardening.sh).
-# Reuses the workspace's target dir: the wheel's release build is the only long part.
+# Reuses the workspace's target dir and `cargo test`'s build (the wheel is built with the dev
+# profile unless HUBLINT_WHEEL_PROFILE=release).
 set -euo pipefail
 REPO=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$REPO"
@@ -43,9 +44,13 @@ fi
 [ -x "$TARGET_DIR/debug/hublint" ] || cargo build -q -p hublint
 CLI="$TARGET_DIR/debug/hublint"
 
-echo "--- wheel ($("$TOOLS/bin/maturin" --version))"
+# The dev profile by default: it reuses what `cargo test` compiled, so only the CLI crate is
+# built again (a release build is minutes on 2 cores); packaging does not depend on it.
+# HUBLINT_WHEEL_PROFILE=release tests the wheel one publishes.
+PROFILE=${HUBLINT_WHEEL_PROFILE:-dev}
+echo "--- wheel ($("$TOOLS/bin/maturin" --version), profile $PROFILE)"
 started=$(date +%s)
-"$TOOLS/bin/maturin" build --release --quiet -o "$OUT/wheels" 2>&1 | tail -3
+"$TOOLS/bin/maturin" build --profile "$PROFILE" --quiet -o "$OUT/wheels" 2>&1 | tail -3
 WHEEL=$(ls "$OUT"/wheels/hublint-*.whl)
 echo "built $(basename "$WHEEL") ($(stat -c %s "$WHEEL") bytes) in $(seconds "$started") s"
 
