@@ -39,6 +39,17 @@ export PRE_COMMIT_HOME=${PRECOMMIT_HOME:-$OUT/cache}
 export GIT_AUTHOR_NAME=hublint-test GIT_AUTHOR_EMAIL=test@example.org
 export GIT_COMMITTER_NAME=hublint-test GIT_COMMITTER_EMAIL=test@example.org
 
+# The hook repository: this working tree (tracked and untracked files, as they are now)
+# committed once into a clean clone-able repository. `try-repo` on a dirty tree makes a new
+# temporary commit per call, and so a new hook environment (a new build) per call.
+HOOKS_REPO=$OUT/hublint-src
+mkdir -p "$HOOKS_REPO"
+git -C "$REPO" ls-files -z --cached --others --exclude-standard \
+  | tar -C "$REPO" --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C "$HOOKS_REPO"
+git -C "$HOOKS_REPO" init -q
+git -C "$HOOKS_REPO" add -A
+git -C "$HOOKS_REPO" commit -q -m "hublint working tree"
+
 fails=0
 passes=0
 pass() { printf 'ok: %s\n' "$1"; passes=$((passes + 1)); }
@@ -59,7 +70,7 @@ try_hook() { # dir hook name [pre-commit args...]
   local dir=$1 hook=$2 name=$3
   shift 3
   status=0
-  (cd "$dir" && "$VENV/bin/pre-commit" try-repo "$REPO" "$hook" --color never "$@") >"$OUT/$name.log" 2>&1 || status=$?
+  (cd "$dir" && "$VENV/bin/pre-commit" try-repo "$HOOKS_REPO" "$hook" --color never "$@") >"$OUT/$name.log" 2>&1 || status=$?
 }
 
 # 1. The example repository's deliberate problems fail the hook, each by its code. The first
