@@ -53,7 +53,7 @@ try {
     await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
     await page.waitForFunction(() => performance.getEntriesByName('hublint-first-diagnostics-painted').length > 0);
     const marks = await page.evaluate(() => Object.fromEntries(
-      ['boot', 'worker-start', 'wasm-compiled', 'wasm-instantiated', 'example-checked', 'editor-ready',
+      ['boot', 'worker-start', 'wasm-compiled', 'wasm-instantiated', 'example-checked', 'bundle-evaluated', 'editor-ready',
         'wasm-ready', 'first-diagnostics', 'first-diagnostics-painted']
         .map((m) => [m, performance.getEntriesByName(`hublint-${m}`)[0]?.startTime])));
     // Counted until the diagnostics are painted, not just in the DOM.
