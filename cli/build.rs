@@ -68,7 +68,10 @@ fn version_line(manifest_dir: &Path) {
 }
 
 fn watch_git_path(manifest_dir: &Path, name: &str) {
-    if let Some(path) = git(manifest_dir, &["rev-parse", "--path-format=absolute", "--git-path", name]) {
+    if let Some(path) = git(
+        manifest_dir,
+        &["rev-parse", "--path-format=absolute", "--git-path", name],
+    ) {
         if Path::new(&path).exists() {
             println!("cargo:rerun-if-changed={path}");
         }
@@ -125,8 +128,12 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
         let path = entry.path();
         if path.is_dir() {
             collect(root, &path, out);
-        } else if path.extension().is_some_and(|e| e != "map") {
-            let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        } else if !path.extension().is_some_and(|e| e == "map") {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             let abs = path.canonicalize().unwrap().to_string_lossy().into_owned();
             out.push((rel, abs));
         }

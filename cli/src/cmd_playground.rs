@@ -400,7 +400,12 @@ mod tests {
         assert_eq!(body, "\0asm");
         assert_eq!(get(addr, "/sub").1, "embedded sub");
         assert_eq!(get(addr, "/sub/").1, "embedded sub");
-        for path in ["/../index.html", "/missing.js", "/sub/../index.html", "nohost"] {
+        for path in [
+            "/../index.html",
+            "/missing.js",
+            "/sub/../index.html",
+            "nohost",
+        ] {
             let (head, _) = get(addr, path);
             assert!(head.starts_with("HTTP/1.1 404"), "{path}: {head}");
         }

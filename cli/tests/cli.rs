@@ -368,7 +368,10 @@ fn version_names_the_commit_it_was_built_from() {
         // Built outside git (a source archive): the version alone.
         None => format!("hublint {}", env!("CARGO_PKG_VERSION")),
     };
-    assert!(line.starts_with(&expected), "{line:?} does not start with {expected:?}");
+    assert!(
+        line.starts_with(&expected),
+        "{line:?} does not start with {expected:?}"
+    );
 }
 
 #[test]

@@ -101,8 +101,7 @@ pub fn traits_of(class: &str) -> Option<Vec<&'static str>> {
 pub fn settable_in_section(class: &str) -> Option<&'static [&'static str]> {
     // Each class's list is made when first asked for: making all of them up front (every
     // class against every subclass) was most of the first check's time in the browser.
-    static SETTABLE: OnceLock<HashMap<&'static str, OnceLock<Vec<&'static str>>>> =
-        OnceLock::new();
+    static SETTABLE: OnceLock<HashMap<&'static str, OnceLock<Vec<&'static str>>>> = OnceLock::new();
     let slots = SETTABLE.get_or_init(|| {
         known_classes()
             .iter()
