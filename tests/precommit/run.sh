@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# pre-commit, installed from PyPI, runs hublint's hooks (.pre-commit-hooks.yaml) with
-# `pre-commit try-repo` on git repositories made from examples/demo-deployment:
+# pre-commit, installed from PyPI, runs hublint's hooks (.pre-commit-hooks.yaml) the way a
+# deployment repository uses them (a .pre-commit-config.yaml naming hublint's repository and a
+# rev, then `pre-commit run`), on git repositories made from examples/demo-deployment:
 #   - `hublint` fails on the example's deliberate problems and names them;
 #   - `hublint-fix` rewrites the fixable ones, and still fails on the rest;
 #   - both pass on a clean repository, and are skipped when no file hublint reads changed;
@@ -40,8 +41,9 @@ export GIT_AUTHOR_NAME=hublint-test GIT_AUTHOR_EMAIL=test@example.org
 export GIT_COMMITTER_NAME=hublint-test GIT_COMMITTER_EMAIL=test@example.org
 
 # The hook repository: this working tree (tracked and untracked files, as they are now)
-# committed once into a clean clone-able repository. `try-repo` on a dirty tree makes a new
-# temporary commit per call, and so a new hook environment (a new build) per call.
+# committed once into a clean repository. pre-commit keeps one environment per repository and
+# rev in $PRE_COMMIT_HOME, so hublint is built once for all the runs below (`try-repo` would
+# build it again for every call).
 HOOKS_REPO=$OUT/hublint-src
 mkdir -p "$HOOKS_REPO"
 git -C "$REPO" ls-files -z --cached --others --exclude-standard \
@@ -49,28 +51,32 @@ git -C "$REPO" ls-files -z --cached --others --exclude-standard \
 git -C "$HOOKS_REPO" init -q
 git -C "$HOOKS_REPO" add -A
 git -C "$HOOKS_REPO" commit -q -m "hublint working tree"
+HOOKS_REV=$(git -C "$HOOKS_REPO" rev-parse HEAD)
 
 fails=0
 passes=0
 pass() { printf 'ok: %s\n' "$1"; passes=$((passes + 1)); }
 fail() { printf 'FAILED: %s\n' "$1"; fails=$((fails + 1)); }
 
-# A git repository holding a copy of $1, with everything committed.
+# A git repository holding a copy of $1 and a .pre-commit-config.yaml using both hooks, with
+# everything committed.
 make_repo() {
   local dir=$OUT/$2
   cp -r "$1" "$dir"
+  printf 'repos:\n  - repo: %s\n    rev: %s\n    hooks:\n      - id: hublint\n      - id: hublint-fix\n' \
+    "$HOOKS_REPO" "$HOOKS_REV" >"$dir/.pre-commit-config.yaml"
   git -C "$dir" init -q
   git -C "$dir" add -A
   git -C "$dir" commit -q -m init
   echo "$dir"
 }
 
-# Run a hook with try-repo; leaves output in $OUT/$name.log and sets $status.
+# Run one hook; leaves output in $OUT/$name.log and sets $status.
 try_hook() { # dir hook name [pre-commit args...]
   local dir=$1 hook=$2 name=$3
   shift 3
   status=0
-  (cd "$dir" && "$VENV/bin/pre-commit" try-repo "$HOOKS_REPO" "$hook" --color never "$@") >"$OUT/$name.log" 2>&1 || status=$?
+  (cd "$dir" && "$VENV/bin/pre-commit" run "$hook" --color never "$@") >"$OUT/$name.log" 2>&1 || status=$?
 }
 
 # 1. The example repository's deliberate problems fail the hook, each by its code. The first
