@@ -4,7 +4,8 @@
 --     nvim --headless -u readme-init.lua -i NONE -c 'luafile nvim_check.lua'
 local result = { ok = false }
 local function run()
-  vim.cmd('edit ' .. vim.fn.fnameescape(assert(os.getenv('FILE'), 'FILE unset')))
+  local file = assert(os.getenv('FILE'), 'FILE unset')
+  vim.cmd('edit ' .. vim.fn.fnameescape(file))
   local bufnr = vim.api.nvim_get_current_buf()
   result.filetype = vim.bo[bufnr].filetype
   local got = vim.wait(15000, function() return #vim.diagnostic.get(bufnr) > 0 end, 20)

@@ -120,16 +120,17 @@ if [ "$status" -eq 0 ] && grep -q 'Skipped' "$OUT/skipped.log"; then pass "skipp
 
 # 4. A commit with a problem fails, showing hublint's message; after the fix it passes.
 mkdir -p "$OUT/cycle-src/config/clusters/ok"
-printf 'jupyterhub:\n  singleuser:\n    image:\n      name: quay.io/example/user\n      tag: 1.10\n' >"$OUT/cycle-src/config/clusters/ok/common.values.yaml"
+printf 'jupyterhub:\n  hub:\n    config:\n      JupyterHub:\n        admin_access: true\n        admin_access: false\n' >"$OUT/cycle-src/config/clusters/ok/common.values.yaml"
 cycle=$(make_repo "$OUT/cycle-src" cycle)
 try_hook "$cycle" hublint cycle-problem --all-files
-if [ "$status" -ne 0 ] && grep -q 'Y003' "$OUT/cycle-problem.log" && grep -q 'common.values.yaml:5' "$OUT/cycle-problem.log"; then
+if [ "$status" -ne 0 ] && grep -q 'Y002.*duplicate key `admin_access`' "$OUT/cycle-problem.log" \
+   && grep -q 'common.values.yaml:6:9' "$OUT/cycle-problem.log"; then
   pass "a problem fails the hook with its message and place"
 else
   fail "problem commit (exit $status)"
 fi
-sed -i 's/tag: 1.10/tag: "1.10"/' "$cycle/config/clusters/ok/common.values.yaml"
-git -C "$cycle" commit -q -am "quote the tag"
+sed -i '/admin_access: true/d' "$cycle/config/clusters/ok/common.values.yaml"
+git -C "$cycle" commit -q -am "one admin_access"
 try_hook "$cycle" hublint cycle-fixed --all-files
 if [ "$status" -eq 0 ] && grep -q 'hublint\.*Passed' "$OUT/cycle-fixed.log"; then pass "the hook passes after the fix"; else fail "fixed commit (exit $status)"; fi
 
