@@ -128,7 +128,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
         let path = entry.path();
         if path.is_dir() {
             collect(root, &path, out);
-        } else if !path.extension().is_some_and(|e| e == "map") {
+        } else if path.extension().is_none_or(|e| e != "map") {
             let rel = path
                 .strip_prefix(root)
                 .unwrap()
