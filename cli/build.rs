@@ -13,13 +13,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Files a built playground must have (the same list `cmd_playground` checks on disk).
-const REQUIRED: [&str; 4] = [
-    "index.html",
-    "playground.js",
-    "worker.js",
-    "hublint_wasm_bg.wasm",
-];
+include!("src/playground_required.rs");
 
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());

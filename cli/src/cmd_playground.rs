@@ -36,13 +36,7 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/playground_assets.rs"));
 }
 
-/// Files a built playground must have (build.rs checks the same list before embedding one).
-const REQUIRED: [&str; 4] = [
-    "index.html",
-    "playground.js",
-    "worker.js",
-    "hublint_wasm_bg.wasm",
-];
+include!("playground_required.rs");
 
 /// Where the page's files come from.
 #[derive(Clone, Debug)]
