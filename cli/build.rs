@@ -36,10 +36,18 @@ fn git(dir: &Path, args: &[&str]) -> Option<String> {
 fn version_line(manifest_dir: &Path) {
     println!("cargo:rerun-if-env-changed=HUBLINT_COMMIT");
     let version = std::env::var("CARGO_PKG_VERSION").unwrap();
-    let from_git = git(
-        manifest_dir,
-        &["log", "-1", "--format=%h %cs", "--abbrev=12", "HEAD"],
-    );
+    // Only hublint's own repository: a source tree vendored inside another repository
+    // (where cli/ is not at the top level's cli/) must not report that repository's commit.
+    let own_repository =
+        git(manifest_dir, &["rev-parse", "--show-prefix"]).as_deref() == Some("cli/");
+    let from_git = own_repository
+        .then(|| {
+            git(
+                manifest_dir,
+                &["log", "-1", "--format=%h %cs", "--abbrev=12", "HEAD"],
+            )
+        })
+        .flatten();
     if from_git.is_some() {
         // A new commit moves HEAD (detached) or the branch it names; a `git gc` packs refs.
         for path in ["HEAD", "packed-refs"] {
