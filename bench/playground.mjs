@@ -2,7 +2,7 @@
 // navigation to the first diagnostics (painted) and the median time of one re-check while
 // typing (in the checker worker; the round trip to the updated page is shown too).
 //
-//   node bench/playground.mjs [--runs N] [--keys N] [--strict]
+//   node bench/playground.mjs [--runs N] [--keys N] [--strict] [--server python|hublint]
 //
 // Serves wasm/playground/dist (or $PLAYGROUND_DIR; build it with scripts/build-playground.sh)
 // with a static file server. Prints a table and writes test-output/playground-bench.json.
@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIST, startStaticServer, launchBrowser, settle } from '../wasm/playground/test/harness.mjs';
+import { DIST, startStaticServer, startHublintServer, launchBrowser, settle } from '../wasm/playground/test/harness.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -23,6 +23,9 @@ const option = (name, fallback) => {
 const RUNS = option('--runs', 7);
 const KEYS = option('--keys', 60);
 const STRICT = args.includes('--strict');
+// `--server hublint`: served by `hublint playground --dir` ($HUBLINT_BIN) instead of Python's
+// http.server, the "any static file server" case.
+const SERVER = args.includes('--server') ? args[args.indexOf('--server') + 1] : 'python';
 const TARGETS = { gzipBytes: 800 * 1024, firstDiagnosticsMs: 300, recheckMs: 5 };
 
 const median = (xs) => {
@@ -39,7 +42,7 @@ const size = {
   jsGzipBytes: gzipSync(js, { level: 9 }).length,
 };
 
-const server = await startStaticServer();
+const server = SERVER === 'hublint' ? await startHublintServer() : await startStaticServer();
 const browser = await launchBrowser();
 const first = [];
 const phases = [];
@@ -53,7 +56,8 @@ try {
     await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
     await page.waitForFunction(() => performance.getEntriesByName('hublint-first-diagnostics-painted').length > 0);
     const marks = await page.evaluate(() => Object.fromEntries(
-      ['boot', 'editor-ready', 'wasm-ready', 'first-diagnostics', 'first-diagnostics-painted']
+      ['boot', 'worker-start', 'wasm-compiled', 'wasm-instantiated', 'example-checked', 'bundle-evaluated', 'editor-ready',
+        'wasm-ready', 'first-diagnostics', 'first-diagnostics-painted']
         .map((m) => [m, performance.getEntriesByName(`hublint-${m}`)[0]?.startTime])));
     // Counted until the diagnostics are painted, not just in the DOM.
     first.push(marks['first-diagnostics-painted']);

@@ -1,12 +1,13 @@
 //! `hublint playground [--port N] [--dir DIR]`: serve the browser playground on 127.0.0.1.
 //!
 //! The playground is a static folder built by `scripts/build-playground.sh` (the Rust core
-//! compiled to WebAssembly plus a bundled CodeMirror page); this command only serves it. The
-//! folder is not embedded in the binary, because the CLI is built before (and without) the
-//! wasm toolchain; it is looked up, in order, at `--dir`, `$HUBLINT_PLAYGROUND_DIR`, a
-//! `playground/` folder beside the executable, `../share/hublint/playground` from it, and the
-//! source tree's `wasm/playground/dist` (so `cargo run -- playground` works after the build
-//! script). Any other static file server works on the same folder.
+//! compiled to WebAssembly plus a bundled CodeMirror page). A binary built after that script
+//! carries the folder (embedded by `build.rs`), so `pip install hublint`, the .vsix and a
+//! release build serve it without anything else on disk. A folder on disk is preferred when
+//! there is one, looked up in order at `--dir`, `$HUBLINT_PLAYGROUND_DIR`, a `playground/`
+//! folder beside the executable and `../share/hublint/playground` from it; then the embedded
+//! copy; then the source tree's `wasm/playground/dist` (so `cargo run -- playground` works
+//! after the build script). Any other static file server works on the same folder.
 //!
 //! The server is deliberately small: GET and HEAD of files under the folder, nothing else,
 //! with the page's Content Security Policy also sent as a header.
@@ -31,25 +32,32 @@ pub struct PlaygroundArgs {
 const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
 img-src 'self' data:; connect-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/// Files a built playground must have.
-const REQUIRED: [&str; 4] = [
-    "index.html",
-    "playground.js",
-    "worker.js",
-    "hublint_wasm_bg.wasm",
-];
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/playground_assets.rs"));
+}
+
+include!("playground_required.rs");
+
+/// Where the page's files come from.
+#[derive(Clone, Debug)]
+enum Site {
+    Folder(PathBuf),
+    /// (path relative to the folder, contents), as build.rs embedded them.
+    Embedded(&'static [(&'static str, &'static [u8])]),
+}
 
 pub fn run(args: PlaygroundArgs) -> Result<i32> {
-    let root = find_dir(args.dir.as_deref())?;
+    let site = find_site(args.dir.as_deref(), embedded::EMBEDDED)?;
     let listener = TcpListener::bind(("127.0.0.1", args.port))
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
     let addr = listener.local_addr()?;
-    println!(
-        "hublint playground: serving {} at http://{addr}/ (Ctrl-C stops)",
-        root.display()
-    );
+    let what = match &site {
+        Site::Folder(root) => root.display().to_string(),
+        Site::Embedded(_) => "the playground built into this binary".to_string(),
+    };
+    println!("hublint playground: serving {what} at http://{addr}/ (Ctrl-C stops)");
     std::io::stdout().flush()?;
-    serve(listener, root);
+    serve(listener, site);
     Ok(0)
 }
 
@@ -57,7 +65,10 @@ fn is_built(dir: &Path) -> bool {
     REQUIRED.iter().all(|f| dir.join(f).is_file())
 }
 
-fn find_dir(given: Option<&Path>) -> Result<PathBuf> {
+fn find_site(
+    given: Option<&Path>,
+    embedded: &'static [(&'static str, &'static [u8])],
+) -> Result<Site> {
     if let Some(dir) = given {
         if !is_built(dir) {
             bail!(
@@ -66,36 +77,44 @@ fn find_dir(given: Option<&Path>) -> Result<PathBuf> {
                 REQUIRED.join(", ")
             );
         }
-        return Ok(dir.canonicalize()?);
+        return Ok(Site::Folder(dir.canonicalize()?));
     }
-    let mut candidates = Vec::new();
+    let mut installed = Vec::new();
     if let Some(exe_dir) = std::env::current_exe()
         .ok()
         .and_then(|e| e.parent().map(Path::to_path_buf))
     {
-        candidates.push(exe_dir.join("playground"));
-        candidates.push(exe_dir.join("../share/hublint/playground"));
+        installed.push(exe_dir.join("playground"));
+        installed.push(exe_dir.join("../share/hublint/playground"));
     }
-    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../wasm/playground/dist"));
-    for dir in &candidates {
-        if is_built(dir) {
-            return Ok(dir.canonicalize()?);
-        }
+    let source_tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("../wasm/playground/dist");
+    if let Some(dir) = installed.iter().find(|d| is_built(d)) {
+        return Ok(Site::Folder(dir.canonicalize()?));
     }
-    let looked: Vec<String> = candidates.iter().map(|d| d.display().to_string()).collect();
+    if !embedded.is_empty() {
+        return Ok(Site::Embedded(embedded));
+    }
+    if is_built(&source_tree) {
+        return Ok(Site::Folder(source_tree.canonicalize()?));
+    }
+    installed.push(source_tree);
+    let looked: Vec<String> = installed.iter().map(|d| d.display().to_string()).collect();
     bail!(
-        "no built playground found (looked in {}); run scripts/build-playground.sh, or pass --dir",
+        "this hublint was built without the playground, and no built playground was found \
+         (looked in {}). To add it: in a hublint clone run `bash scripts/build-playground.sh`, \
+         then `cargo build --release -p hublint` embeds wasm/playground/dist (or set \
+         HUBLINT_PLAYGROUND_DIST to a built folder); or pass --dir with a built folder",
         looked.join(", ")
     )
 }
 
 /// Serve forever, one thread per connection (a local page opens a handful).
-fn serve(listener: TcpListener, root: PathBuf) {
+fn serve(listener: TcpListener, site: Site) {
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
-        let root = root.clone();
+        let site = site.clone();
         std::thread::spawn(move || {
-            let _ = handle(stream, &root);
+            let _ = handle(stream, &site);
         });
     }
 }
@@ -116,7 +135,7 @@ impl Response {
     }
 }
 
-fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
+fn handle(mut stream: TcpStream, site: &Site) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     stream.set_write_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?.take(64 * 1024));
@@ -135,7 +154,7 @@ fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     let response = if method != "GET" && !head {
         Response::text("405 Method Not Allowed", "only GET and HEAD\n")
     } else {
-        respond(root, target)
+        respond(site, target)
     };
     let mut out = format!(
         "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nContent-Security-Policy: {CSP}\r\n\
@@ -156,34 +175,60 @@ fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
     stream.flush()
 }
 
-fn respond(root: &Path, target: &str) -> Response {
-    let Some(path) = resolve(root, target) else {
-        return Response::text("404 Not Found", "not found\n");
+fn respond(site: &Site, target: &str) -> Response {
+    let found = match site {
+        Site::Folder(root) => resolve(root, target)
+            .and_then(|path| Some((content_type(&path), std::fs::read(&path).ok()?))),
+        Site::Embedded(files) => embedded_file(files, target)
+            .map(|(name, body)| (content_type(Path::new(name)), body.to_vec())),
     };
-    match std::fs::read(&path) {
-        Ok(body) => Response {
+    match found {
+        Some((content_type, body)) => Response {
             status: "200 OK",
-            content_type: content_type(&path),
+            content_type,
             body,
         },
-        Err(_) => Response::text("404 Not Found", "not found\n"),
+        None => Response::text("404 Not Found", "not found\n"),
     }
 }
 
-/// The file a request target names under `root`, or None if it names nothing there (or
-/// tries to leave it).
-fn resolve(root: &Path, target: &str) -> Option<PathBuf> {
+/// The path segments a request target names (decoded, without `.` and empty ones), or None
+/// if it is malformed or tries to leave the folder.
+fn target_segments(target: &str) -> Option<Vec<String>> {
     let path = target.split(['?', '#']).next()?;
     let path = percent_decode(path.strip_prefix('/')?)?;
-    let mut file = root.to_path_buf();
+    let mut segments = Vec::new();
     for seg in path.split('/') {
         match seg {
             "" | "." => {}
             ".." => return None,
             s if s.contains('\\') || s.contains('\0') => return None,
-            s => file.push(s),
+            s => segments.push(s.to_string()),
         }
     }
+    Some(segments)
+}
+
+/// The embedded file a request target names: a folder's `index.html` for a folder.
+fn embedded_file(
+    files: &'static [(&'static str, &'static [u8])],
+    target: &str,
+) -> Option<(&'static str, &'static [u8])> {
+    let wanted = target_segments(target)?.join("/");
+    let find = |name: &str| files.iter().find(|(path, _)| *path == name).copied();
+    let index = if wanted.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{wanted}/index.html")
+    };
+    find(&wanted).or_else(|| find(&index))
+}
+
+/// The file a request target names under `root`, or None if it names nothing there (or
+/// tries to leave it).
+fn resolve(root: &Path, target: &str) -> Option<PathBuf> {
+    let mut file = root.to_path_buf();
+    file.extend(target_segments(target)?);
     if file.is_dir() {
         file.push("index.html");
     }
@@ -230,9 +275,13 @@ mod tests {
 
     /// Start a server on a free port.
     fn spawn(root: PathBuf) -> SocketAddr {
+        spawn_site(Site::Folder(root))
+    }
+
+    fn spawn_site(site: Site) -> SocketAddr {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
-        std::thread::spawn(move || serve(listener, root));
+        std::thread::spawn(move || serve(listener, site));
         addr
     }
 
@@ -317,12 +366,42 @@ mod tests {
     #[test]
     fn a_folder_without_the_build_is_refused_with_a_hint() {
         let empty = tempfile::tempdir().unwrap();
-        let err = find_dir(Some(empty.path())).unwrap_err().to_string();
+        let err = find_site(Some(empty.path()), &[]).unwrap_err().to_string();
         assert!(err.contains("build-playground.sh"), "{err}");
         let dir = built_dir();
-        assert_eq!(
-            find_dir(Some(dir.path())).unwrap(),
-            dir.path().canonicalize().unwrap()
-        );
+        match find_site(Some(dir.path()), EMBEDDED_FAKE).unwrap() {
+            Site::Folder(found) => assert_eq!(found, dir.path().canonicalize().unwrap()),
+            Site::Embedded(_) => panic!("--dir must win over the embedded copy"),
+        }
+    }
+
+    static EMBEDDED_FAKE: &[(&str, &[u8])] = &[
+        ("index.html", b"embedded index"),
+        ("hublint_wasm_bg.wasm", b"\0asm"),
+        ("sub/index.html", b"embedded sub"),
+    ];
+
+    #[test]
+    fn serves_the_embedded_copy_with_the_same_rules() {
+        let addr = spawn_site(Site::Embedded(EMBEDDED_FAKE));
+        let (head, body) = get(addr, "/");
+        assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
+        assert!(head.contains("Content-Type: text/html; charset=utf-8"));
+        assert!(head.contains("Content-Security-Policy: default-src 'none';"));
+        assert_eq!(body, "embedded index");
+        let (head, body) = get(addr, "/./hublint_wasm_bg.wasm?x");
+        assert!(head.contains("Content-Type: application/wasm"), "{head}");
+        assert_eq!(body, "\0asm");
+        assert_eq!(get(addr, "/sub").1, "embedded sub");
+        assert_eq!(get(addr, "/sub/").1, "embedded sub");
+        for path in [
+            "/../index.html",
+            "/missing.js",
+            "/sub/../index.html",
+            "nohost",
+        ] {
+            let (head, _) = get(addr, path);
+            assert!(head.starts_with("HTTP/1.1 404"), "{path}: {head}");
+        }
     }
 }

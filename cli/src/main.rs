@@ -4,18 +4,20 @@
 mod cmd_build;
 mod cmd_check;
 mod cmd_hubs;
+mod cmd_completions;
 mod cmd_lsp;
 mod cmd_playground;
 mod cmd_rule;
 mod render;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(
     name = "hublint",
-    version,
+    // The version and the commit it was built from (see build.rs).
+    version = env!("HUBLINT_VERSION_LINE"),
     about = "Lints JupyterHub-on-Kubernetes deployment repositories"
 )]
 struct Cli {
@@ -37,6 +39,8 @@ enum Command {
     Build(cmd_build::BuildArgs),
     /// Serve the browser playground on 127.0.0.1.
     Playground(cmd_playground::PlaygroundArgs),
+    /// Print a shell completion script (bash, zsh or fish).
+    Completions(cmd_completions::CompletionsArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         Command::Lsp(args) => cmd_lsp::run(args),
         Command::Build(args) => cmd_build::run(args),
         Command::Playground(args) => cmd_playground::run(args),
+        Command::Completions(args) => cmd_completions::run(args, Cli::command()),
     };
     match result {
         Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),

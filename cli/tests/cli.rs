@@ -438,6 +438,29 @@ fn fix_of_one_file_changes_that_file_only() {
 }
 
 #[test]
+fn version_names_the_commit_it_was_built_from() {
+    let out = hublint(&["--version"], Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert!(out.status.success());
+    let line = String::from_utf8(out.stdout).unwrap();
+    let head = Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8(o.stdout).unwrap().trim().to_string());
+    let expected = match &head {
+        Some(commit) => format!("hublint {} ({commit} ", env!("CARGO_PKG_VERSION")),
+        // Built outside git (a source archive): the version alone.
+        None => format!("hublint {}", env!("CARGO_PKG_VERSION")),
+    };
+    assert!(
+        line.starts_with(&expected),
+        "{line:?} does not start with {expected:?}"
+    );
+}
+
+#[test]
 fn select_replaces_and_extend_select_adds() {
     let dir = tempfile::tempdir().unwrap();
     write(
@@ -467,4 +490,24 @@ fn select_replaces_and_extend_select_adds() {
     assert_eq!(codes(&[]), ["Y002"]);
     assert_eq!(codes(&["--select", "R004"]), ["R004"]);
     assert_eq!(codes(&["--extend-select", "R004"]), ["R004", "Y002"]);
+}
+
+#[test]
+fn completions_cover_every_subcommand_for_each_shell() {
+    let cwd = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (shell, marker) in [
+        ("bash", "complete -F _hublint"),
+        ("zsh", "#compdef hublint"),
+        ("fish", "complete -c hublint"),
+    ] {
+        let out = hublint(&["completions", shell], cwd);
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}: no {marker:?}");
+        for sub in ["check", "lsp", "playground", "completions"] {
+            assert!(script.contains(sub), "{shell}: {sub} not completed");
+        }
+    }
+    let out = hublint(&["completions", "powershell"], cwd);
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -8,12 +8,14 @@ use serde::Serialize;
 
 /// 1-based row and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Location {
     pub row: u32,
     pub column: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "Edit"))]
 pub struct JsonEdit {
     pub filename: String,
     pub content: String,
@@ -22,6 +24,7 @@ pub struct JsonEdit {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "Fix"))]
 pub struct JsonFix {
     pub applicability: Applicability,
     pub message: String,
@@ -29,6 +32,7 @@ pub struct JsonFix {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "Related"))]
 pub struct JsonRelated {
     pub filename: String,
     pub message: String,
@@ -37,8 +41,10 @@ pub struct JsonRelated {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "Diagnostic"))]
 pub struct JsonDiagnostic {
     pub code: &'static str,
+    #[cfg_attr(feature = "ts", ts(as = "crate::Severity"))]
     pub severity: &'static str,
     pub message: String,
     pub filename: String,

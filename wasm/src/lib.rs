@@ -24,74 +24,10 @@ use wasm_bindgen::prelude::*;
 /// another problem, or overlap another fix that must wait for the next round.
 const FIX_ROUNDS: usize = 4;
 
+/// The TypeScript declarations of the values above, generated from the Rust types by
+/// `typescript_declarations_are_current` below (ts-rs); that test fails when they drift.
 #[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &'static str = r#"
-/** A map of workspace-relative path (`/`-separated) to the file's text. */
-export type Files = Record<string, string>;
-
-/** 1-based row; 1-based column in UTF-16 code units (JavaScript string indices + 1). */
-export interface Location { row: number; column: number; }
-
-export type Severity = "error" | "warning" | "info";
-export type Applicability = "safe" | "unsafe" | "display-only";
-
-/** Replace `location..end_location` of `filename` with `content`. */
-export interface Edit {
-  filename: string;
-  content: string;
-  location: Location;
-  end_location: Location;
-}
-
-export interface Fix {
-  applicability: Applicability;
-  message: string;
-  /** May touch files other than the diagnostic's own. */
-  edits: Edit[];
-}
-
-export interface Related {
-  filename: string;
-  message: string;
-  location: Location;
-  end_location: Location;
-}
-
-/** The CLI's `--output-format json` item, columns in UTF-16 code units. */
-export interface Diagnostic {
-  code: string;
-  severity: Severity;
-  message: string;
-  filename: string;
-  location: Location;
-  end_location: Location;
-  /** The first of `fixes` (safe ones come first), or null. */
-  fix: Fix | null;
-  fixes: Fix[];
-  related: Related[];
-}
-
-/** The same fields as `hublint rule --all --json`. */
-export interface RuleDoc {
-  code: string;
-  name: string;
-  severity: Severity;
-  fixable: boolean;
-  /** The doc's first sentence. */
-  summary: string;
-  /** Markdown: what it does, why, an example, the fix. */
-  doc: string;
-}
-
-export interface FixResult {
-  /** Every file, with the safe fixes applied. */
-  files: Files;
-  /** Paths whose text changed, sorted. */
-  changed: string[];
-  /** What is still reported after fixing. */
-  remaining: Diagnostic[];
-}
-"#;
+const TS_TYPES: &'static str = include_str!("types.d.ts");
 
 #[wasm_bindgen]
 extern "C" {
@@ -217,9 +153,14 @@ impl State {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 struct FixResult {
+    /// Every file, with the safe fixes applied.
+    #[cfg_attr(test, ts(type = "Files"))]
     files: BTreeMap<String, String>,
+    /// Paths whose text changed, sorted.
     changed: Vec<String>,
+    /// What is still reported after fixing.
     remaining: Vec<JsonDiagnostic>,
 }
 
@@ -248,13 +189,18 @@ pub fn fix(
     })
 }
 
+/// The same fields as `hublint rule --all --json`.
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 struct RuleDoc {
     code: &'static str,
     name: &'static str,
+    #[cfg_attr(test, ts(as = "hublint_core::Severity"))]
     severity: &'static str,
     fixable: bool,
+    /// The doc's first sentence.
     summary: String,
+    /// Markdown: what it does, why, an example, the fix.
     doc: &'static str,
 }
 
@@ -420,5 +366,51 @@ mod tests {
         assert!(s.check().iter().any(|d| d.code == "Y002"));
         s.set_file("./.hublint.yaml", "selct: [Y]\n".into());
         assert_eq!(s.project.config().errors.len(), 1);
+    }
+
+    /// The declarations `TS_TYPES` carries, from the Rust types. `UPDATE_TS_TYPES=1 cargo test
+    /// -p hublint-wasm --lib typescript` rewrites src/types.d.ts after a change.
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn typescript_declarations_are_current() {
+        use hublint_core::output::{JsonDiagnostic, JsonEdit, JsonFix, JsonRelated, Location};
+        use hublint_core::{Applicability, Severity};
+        use ts_rs::TS;
+        let mut text = String::from(
+            "// Generated from the Rust types by `typescript_declarations_are_current`\n\
+             // (wasm/src/lib.rs); do not edit by hand.\n\n\
+             /** A map of workspace-relative path (`/`-separated) to the file's text. */\n\
+             export type Files = Record<string, string>;\n\n\
+             // Rows and columns are 1-based; columns count UTF-16 code units (JavaScript string\n\
+             // indices + 1), where the CLI's JSON counts characters.\n",
+        );
+        let decls = [
+            Severity::decl(),
+            Applicability::decl(),
+            Location::decl(),
+            JsonEdit::decl(),
+            JsonFix::decl(),
+            JsonRelated::decl(),
+            JsonDiagnostic::decl(),
+            RuleDoc::decl(),
+            FixResult::decl(),
+        ];
+        for decl in decls {
+            // decl() leaves out `export`, after the type's doc comment if it has one.
+            let (doc, body) = match decl.find("*/\n").filter(|_| decl.starts_with("/**")) {
+                Some(end) => decl.split_at(end + 3),
+                None => ("", decl.as_str()),
+            };
+            text.push_str(&format!("\n{doc}export {body}\n"));
+        }
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/types.d.ts");
+        if std::env::var_os("UPDATE_TS_TYPES").is_some() {
+            std::fs::write(path, &text).unwrap();
+        }
+        assert_eq!(
+            include_str!("types.d.ts"),
+            text,
+            "wasm/src/types.d.ts is stale: run UPDATE_TS_TYPES=1 cargo test -p hublint-wasm --lib typescript"
+        );
     }
 }

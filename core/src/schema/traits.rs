@@ -99,26 +99,28 @@ pub fn traits_of(class: &str) -> Option<Vec<&'static str>> {
 /// subclass is the one configured (`Authenticator.logout_redirect_url` for an
 /// OAuthenticator). `None` for an unknown class.
 pub fn settable_in_section(class: &str) -> Option<&'static [&'static str]> {
-    static SETTABLE: OnceLock<HashMap<&'static str, Vec<&'static str>>> = OnceLock::new();
-    let all = SETTABLE.get_or_init(|| {
-        let names = known_classes();
-        let lineages: Vec<Vec<&'static str>> = names.iter().map(|c| lineage(c)).collect();
-        names
+    // Each class's list is made when first asked for: making all of them up front (every
+    // class against every subclass) was most of the first check's time in the browser.
+    static SETTABLE: OnceLock<HashMap<&'static str, OnceLock<Vec<&'static str>>>> = OnceLock::new();
+    let slots = SETTABLE.get_or_init(|| {
+        known_classes()
             .iter()
-            .map(|&class| {
-                let mut out = traits_of(class).unwrap_or_default();
-                for (sub, line) in names.iter().zip(&lineages) {
-                    if *sub != class && line.contains(&class) {
-                        out.extend(traits_of(sub).unwrap_or_default());
-                    }
-                }
-                out.sort_unstable();
-                out.dedup();
-                (class, out)
-            })
+            .map(|&c| (c, OnceLock::new()))
             .collect()
     });
-    all.get(class).map(Vec::as_slice)
+    let (&class, slot) = slots.get_key_value(class)?;
+    let list = slot.get_or_init(|| {
+        let mut out = traits_of(class).unwrap_or_default();
+        for &sub in known_classes() {
+            if sub != class && lineage(sub).contains(&class) {
+                out.extend(traits_of(sub).unwrap_or_default());
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    });
+    Some(list.as_slice())
 }
 
 /// Whether some known class inherits from `class`.

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds hublint-wasm for one wasm-bindgen target into a folder (hublint_wasm.js, .d.ts,
+# hublint_wasm_bg.wasm). Used by scripts/build-playground.sh (`web`) and wasm/npm/build.sh
+# (`nodejs`); both share one cargo build of the module.
+#
+#   bash scripts/build-wasm.sh web|nodejs OUT_DIR
+#
+# Adds the wasm32 target and installs wasm-bindgen-cli (exactly the version of the wasm-bindgen
+# crate in Cargo.lock; ~6 min once) when missing. Steps: cargo build (wasm32, release,
+# size-tuned) -> wasm-bindgen -> wasm-opt -Oz (npm binaryen, run after wasm-bindgen: Debian's
+# older wasm-opt breaks the module there).
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+TARGET=${1:?usage: build-wasm.sh web|nodejs OUT_DIR}
+OUT=$(realpath -m "${2:?usage: build-wasm.sh web|nodejs OUT_DIR}")
+TARGET_DIR=${CARGO_TARGET_DIR:-$REPO/target}
+cd "$REPO"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+WB=$(cargo pkgid -p wasm-bindgen | sed 's/.*[#@]//')
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WB"; then
+  echo "installing wasm-bindgen-cli $WB (once, several minutes)" >&2
+  # No --locked: the CLI's lockfile can be ahead of the registry index seen here.
+  cargo install wasm-bindgen-cli --version "$WB"
+fi
+
+# Size matters more than the last few per cent of speed in the browser; a check of the
+# example still takes well under a millisecond.
+CARGO_PROFILE_RELEASE_OPT_LEVEL=${HUBLINT_WASM_OPT_LEVEL:-s} \
+CARGO_PROFILE_RELEASE_LTO=true \
+CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+CARGO_PROFILE_RELEASE_PANIC=abort \
+  cargo build -p hublint-wasm --target wasm32-unknown-unknown --release
+rm -rf "$OUT"
+wasm-bindgen --target "$TARGET" --out-dir "$OUT" --out-name hublint_wasm \
+  "$TARGET_DIR/wasm32-unknown-unknown/release/hublint_wasm.wasm"
+
+# binaryen comes with the playground's npm packages.
+cd "$REPO/wasm/playground"
+if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$OUT/hublint_wasm_bg.wasm" -o "$OUT/hublint_wasm_bg.wasm"
