@@ -17,6 +17,11 @@ pub struct ChartSettings {
     /// Repository-relative `paths:` of the chart entry.
     pub paths: Vec<String>,
     pub images: Vec<ImageSettings>,
+    /// What `--reset` sets image tags to (`resetTag`, default `set-by-chartpress`).
+    pub reset_tag: String,
+    /// What `--reset` sets the chart version to (`resetVersion`, default
+    /// `0.0.1-set.by.chartpress`).
+    pub reset_version: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +62,12 @@ fn strings(node: Option<&Node>) -> Vec<String> {
         },
         None => Vec::new(),
     }
+}
+
+/// A scalar setting as chartpress's `chart.get(KEY, default)` sees it: present means used,
+/// even when empty.
+fn scalar_text(node: Option<&Node>) -> Option<String> {
+    node.and_then(Node::as_scalar).map(|s| s.text.to_string())
 }
 
 /// A repository-relative path as git should see it (`.` for the top).
@@ -108,6 +119,10 @@ pub fn read(ws: &Workspace, model: &RepoModel, config_file: &str) -> Vec<ChartSe
                 .map(|p| git_path(dir, p))
                 .collect(),
             images: Vec::new(),
+            reset_tag: scalar_text(chart.get("resetTag"))
+                .unwrap_or_else(|| "set-by-chartpress".into()),
+            reset_version: scalar_text(chart.get("resetVersion"))
+                .unwrap_or_else(|| "0.0.1-set.by.chartpress".into()),
         };
         for entry in chart
             .get("images")

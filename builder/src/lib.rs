@@ -8,6 +8,7 @@
 
 pub mod backend;
 pub mod config;
+pub mod credentials;
 pub mod git;
 pub mod history;
 pub mod reference;
