@@ -533,4 +533,79 @@ mod tests {
         );
         assert!(!is_loopback("quay.io") && !is_loopback("10.0.0.1:5000"));
     }
+
+    /// A registry on loopback that wants a bearer token from its own token service, which
+    /// gives one only for `user:pass`; it has `team/hub:1.0` and nothing else. Each request
+    /// gets its own connection (`Connection: close`).
+    fn token_registry() -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let realm = format!("http://{addr}/token");
+        std::thread::spawn(move || {
+            for mut s in listener.incoming().flatten().take(32) {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 1024];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match s.read(&mut chunk) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let req = String::from_utf8_lossy(&buf).to_string();
+                let line = req.lines().next().unwrap_or_default().to_string();
+                let auth = req
+                    .lines()
+                    .find_map(|l| l.strip_prefix("authorization: ").or_else(|| l.strip_prefix("Authorization: ")))
+                    .unwrap_or_default()
+                    .to_string();
+                let (status, extra, body) = if line.contains(" /token?") {
+                    // dXNlcjpwYXNz is user:pass.
+                    let scoped = line.contains("scope=repository%3Ateam%2Fhub%3Apull")
+                        || line.contains("scope=repository:team/hub:pull");
+                    if auth == "Basic dXNlcjpwYXNz" && scoped && line.contains("service=reg") {
+                        ("200 OK", String::new(), r#"{"token": "t0k"}"#.to_string())
+                    } else {
+                        ("401 Unauthorized", String::new(), String::new())
+                    }
+                } else if auth != "Bearer t0k" {
+                    (
+                        "401 Unauthorized",
+                        format!("WWW-Authenticate: Bearer realm=\"{realm}\",service=\"reg\",scope=\"repository:team/hub:pull\"\r\n"),
+                        String::new(),
+                    )
+                } else if line.contains("/v2/team/hub/manifests/1.0 ") {
+                    ("200 OK", String::new(), String::new())
+                } else {
+                    ("404 Not Found", String::new(), String::new())
+                };
+                let _ = s.write_all(
+                    format!("HTTP/1.1 {status}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).as_bytes(),
+                );
+            }
+        });
+        addr
+    }
+
+    #[test]
+    fn the_token_dance_uses_stored_credentials() {
+        let reg = token_registry();
+        let name = |n: &str| crate::reference::parse_name(&format!("{reg}/{n}")).unwrap();
+        let mut creds = Credentials::default();
+        creds.add_file(&format!(r#"{{"auths": {{"{reg}": {{"auth": "dXNlcjpwYXNz"}}}}}}"#));
+        let client = Client::new(creds);
+        let a = client.has_tag(&name("team/hub"), "1.0", &[]);
+        assert_eq!(a.state, TagState::Present, "{a:?}");
+        assert!(!a.anonymous_ok);
+        assert_eq!(client.has_tag(&name("team/hub"), "2.0", &[]).state, TagState::Absent);
+        // Without credentials, or with wrong ones: refused, and said so.
+        let anonymous = Client::new(Credentials::default());
+        assert_eq!(anonymous.has_tag(&name("team/hub"), "1.0", &[]).state, TagState::Denied);
+        let mut wrong = Credentials::default();
+        wrong.add_file(&format!(r#"{{"auths": {{"{reg}": {{"username": "user", "password": "nope"}}}}}}"#));
+        assert_eq!(Client::new(wrong).has_tag(&name("team/hub"), "1.0", &[]).state, TagState::Denied);
+        // Nothing listening: unknown, not an error.
+        let free = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+        let down = crate::reference::parse_name(&format!("{free}/a/b")).unwrap();
+        assert_eq!(anonymous.has_tag(&down, "1", &[]).state, TagState::Unknown);
+    }
 }
