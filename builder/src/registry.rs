@@ -555,7 +555,10 @@ mod tests {
                 let line = req.lines().next().unwrap_or_default().to_string();
                 let auth = req
                     .lines()
-                    .find_map(|l| l.strip_prefix("authorization: ").or_else(|| l.strip_prefix("Authorization: ")))
+                    .find_map(|l| {
+                        l.strip_prefix("authorization: ")
+                            .or_else(|| l.strip_prefix("Authorization: "))
+                    })
                     .unwrap_or_default()
                     .to_string();
                 let (status, extra, body) = if line.contains(" /token?") {
@@ -591,20 +594,39 @@ mod tests {
         let reg = token_registry();
         let name = |n: &str| crate::reference::parse_name(&format!("{reg}/{n}")).unwrap();
         let mut creds = Credentials::default();
-        creds.add_file(&format!(r#"{{"auths": {{"{reg}": {{"auth": "dXNlcjpwYXNz"}}}}}}"#));
+        creds.add_file(&format!(
+            r#"{{"auths": {{"{reg}": {{"auth": "dXNlcjpwYXNz"}}}}}}"#
+        ));
         let client = Client::new(creds);
         let a = client.has_tag(&name("team/hub"), "1.0", &[]);
         assert_eq!(a.state, TagState::Present, "{a:?}");
         assert!(!a.anonymous_ok);
-        assert_eq!(client.has_tag(&name("team/hub"), "2.0", &[]).state, TagState::Absent);
+        assert_eq!(
+            client.has_tag(&name("team/hub"), "2.0", &[]).state,
+            TagState::Absent
+        );
         // Without credentials, or with wrong ones: refused, and said so.
         let anonymous = Client::new(Credentials::default());
-        assert_eq!(anonymous.has_tag(&name("team/hub"), "1.0", &[]).state, TagState::Denied);
+        assert_eq!(
+            anonymous.has_tag(&name("team/hub"), "1.0", &[]).state,
+            TagState::Denied
+        );
         let mut wrong = Credentials::default();
-        wrong.add_file(&format!(r#"{{"auths": {{"{reg}": {{"username": "user", "password": "nope"}}}}}}"#));
-        assert_eq!(Client::new(wrong).has_tag(&name("team/hub"), "1.0", &[]).state, TagState::Denied);
+        wrong.add_file(&format!(
+            r#"{{"auths": {{"{reg}": {{"username": "user", "password": "nope"}}}}}}"#
+        ));
+        assert_eq!(
+            Client::new(wrong)
+                .has_tag(&name("team/hub"), "1.0", &[])
+                .state,
+            TagState::Denied
+        );
         // Nothing listening: unknown, not an error.
-        let free = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+        let free = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .to_string();
         let down = crate::reference::parse_name(&format!("{free}/a/b")).unwrap();
         assert_eq!(anonymous.has_tag(&down, "1", &[]).state, TagState::Unknown);
     }

@@ -27,6 +27,7 @@ use crate::tag::{self, Identifier};
 use crate::values_edit::{self, ImageValue, TextEdit};
 use anyhow::{bail, Context as _, Result};
 use hublint_core::model::RepoModel;
+use hublint_core::yaml::ScalarStyle;
 use hublint_core::{Config, Severity, Workspace};
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader};
@@ -140,6 +141,8 @@ struct Planned {
     dockerfile: PathBuf,
     /// The registry already has `reference`: neither build nor push it.
     present: bool,
+    /// The tag's quoting when it comes quoted from chartpress.yaml (`resetTag`).
+    tag_quoted: Option<ScalarStyle>,
     record: ImageRecord,
 }
 
@@ -270,7 +273,7 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
     };
     let plan = EditPlan {
         values: plan_values_edits(&loaded, &mut planned, ui, record)?,
-        charts: plan_chart_edits(&loaded, &bumped, &chart_versions, record)?,
+        charts: plan_chart_edits(&loaded, &bumped, &chart_versions, &[], record)?,
         apply_to: plan_apply_to(opts, &loaded, &planned)?,
     };
     for p in planned
@@ -674,6 +677,9 @@ fn plan_images(
             context: loaded.top.join(&img.context_path.value),
             dockerfile: loaded.top.join(&img.dockerfile_path.value),
             present: false,
+            tag_quoted: reset
+                .then(|| loaded.charts[s.chart].reset_tag_quoted)
+                .flatten(),
             record: ImageRecord {
                 key,
                 name: s.name.full.clone(),
@@ -794,15 +800,17 @@ fn plan_values_edits(
             tag: p.tag.clone(),
         };
         for vp in &img.values_paths {
-            let edits = values_edit::image_edits(&fe.before, &vp.value, &value).map_err(|e| {
-                stop(
-                    "values",
-                    format!(
-                        "image {}: cannot set {} in {values_file}: {e:#}",
-                        p.key, vp.value
-                    ),
-                )
-            })?;
+            let edits =
+                values_edit::image_edits_quoting(&fe.before, &vp.value, &value, p.tag_quoted)
+                    .map_err(|e| {
+                        stop(
+                            "values",
+                            format!(
+                                "image {}: cannot set {} in {values_file}: {e:#}",
+                                p.key, vp.value
+                            ),
+                        )
+                    })?;
             let owner = (p.key.clone(), p.reference.clone());
             if let Some((prev, prev_reference)) =
                 values_owner.insert((values_file.clone(), vp.value.clone()), owner)
@@ -851,20 +859,23 @@ impl FileEdit {
     }
 }
 
-/// Chart.yaml's `version` of each chart in `charts` (indices), set to `versions[i]`.
+/// Chart.yaml's `version` of each chart in `charts` (indices), set to `versions[i]` (quoted
+/// as `quoted[i]` says, when given).
 fn plan_chart_edits(
     loaded: &Loaded,
     charts: &[usize],
     versions: &[String],
+    quoted: &[Option<ScalarStyle>],
     record: &mut BuildRecord,
 ) -> Result<Vec<Rewrite>, Stop> {
     let mut out = Vec::new();
-    for (&ci, version) in charts.iter().zip(versions) {
+    for (i, (&ci, version)) in charts.iter().zip(versions).enumerate() {
         let version = tag::fix_chart_version(version);
         let file = hublint_core::workspace::join(&loaded.charts[ci].chart_dir, "Chart.yaml");
         let before = std::fs::read_to_string(loaded.top.join(&file))
             .map_err(|e| stop("values", format!("cannot read {file}: {e}")))?;
-        let edits = values_edit::chart_version_edits(&before, &version)
+        let style = quoted.get(i).copied().flatten();
+        let edits = values_edit::chart_version_edits(&before, &version, style)
             .map_err(|e| stop("values", format!("{file}: {e:#}")))?;
         let after = values_edit::apply(&before, &edits)
             .map_err(|e| stop("values", format!("{file}: {e:#}")))?;
@@ -1028,9 +1039,14 @@ fn reset(
         .iter()
         .map(|c| c.reset_version.clone())
         .collect();
+    let quoted: Vec<Option<ScalarStyle>> = loaded
+        .charts
+        .iter()
+        .map(|c| c.reset_version_quoted)
+        .collect();
     let plan = EditPlan {
         values: plan_values_edits(loaded, &mut planned, ui, record)?,
-        charts: plan_chart_edits(loaded, &charts, &versions, record)?,
+        charts: plan_chart_edits(loaded, &charts, &versions, &quoted, record)?,
         apply_to: None,
     };
     write_files(opts, &loaded.top, plan, true, &mut planned, ui, record)?;
@@ -1111,13 +1127,15 @@ fn check_registries(
         }
         match registry::check_access(backend, reg) {
             Access::LoggedIn | Access::Anonymous => {}
-            Access::NeedsLogin { hint } => return Err(stop(
-                "login",
-                format!(
+            Access::NeedsLogin { hint } => {
+                return Err(stop(
+                    "login",
+                    format!(
                     "{} reports no credentials for {reg}: run `{hint}` first (nothing was built)",
                     backend.kind.name()
                 ),
-            )),
+                ))
+            }
             Access::Unknown { note } => ui.info(&format!("note: {note}")),
         }
     }

@@ -342,10 +342,17 @@ fn a_tag_the_registry_has_is_neither_built_nor_pushed_unless_forced() {
     };
     // First run: the registry has no such tag; built and pushed.
     let (first, ui) = push(|_| {});
-    assert_eq!(first.exit_code, 0, "{:?} {:#?}", first.record.error, ui.lines);
+    assert_eq!(
+        first.exit_code, 0,
+        "{:?} {:#?}",
+        first.record.error, ui.lines
+    );
     let img = &first.record.images[0];
     assert_eq!(img.registry.as_deref(), Some("absent"));
-    assert_eq!((img.build.status.as_str(), img.push.status.as_str()), ("ok", "ok"));
+    assert_eq!(
+        (img.build.status.as_str(), img.push.status.as_str()),
+        ("ok", "ok")
+    );
     let tag = img.tag.clone();
 
     // Second run: the registry has it; nothing runs, values.yaml still gets the tag.
@@ -359,7 +366,11 @@ fn a_tag_the_registry_has_is_neither_built_nor_pushed_unless_forced() {
         ("in-registry", "in-registry")
     );
     assert!(ui.backend_lines.is_empty(), "no backend process ran");
-    assert!(ui.lines.iter().all(|l| !l.starts_with("start ")), "{:#?}", ui.lines);
+    assert!(
+        ui.lines.iter().all(|l| !l.starts_with("start ")),
+        "{:#?}",
+        ui.lines
+    );
     assert!(
         ui.lines.iter().any(|l| l.contains("already has it")),
         "{:#?}",
@@ -377,7 +388,10 @@ fn a_tag_the_registry_has_is_neither_built_nor_pushed_unless_forced() {
     assert_eq!(forced.exit_code, 0, "{:?}", forced.record.error);
     let img = &forced.record.images[0];
     assert_eq!(img.registry, None);
-    assert_eq!((img.build.status.as_str(), img.push.status.as_str()), ("ok", "ok"));
+    assert_eq!(
+        (img.build.status.as_str(), img.push.status.as_str()),
+        ("ok", "ok")
+    );
     assert!(ui.lines.iter().any(|l| l == "end hub push ok=true"));
     assert_eq!(skopeo_tags(&img.reference), Some(vec![tag.clone()]));
 
