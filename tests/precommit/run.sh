@@ -84,6 +84,32 @@ if [ "$status" -eq 0 ] && grep -q 'hublint\.*Passed' "$OUT/clean.log"; then pass
 try_hook "$demo" hublint skipped --files README.md
 if [ "$status" -eq 0 ] && grep -q 'Skipped' "$OUT/skipped.log"; then pass "skipped when only README.md changes"; else fail "files filter (exit $status)"; fi
 
+# 4. hublint-reset puts the committed built tag back to chartpress's placeholder (the hook
+# fails because it changed files), then passes. Run from a config naming this commit of
+# hublint, as a deployment repository would, to pass `--config helm-charts`.
+reset=$(make_repo "$REPO/examples/demo-deployment" reset)
+cat >"$reset/.pre-commit-config.yaml" <<EOF
+repos:
+  - repo: $REPO
+    rev: $(git -C "$REPO" rev-parse HEAD)
+    hooks:
+      - id: hublint-reset
+        args: [--config, helm-charts]
+EOF
+status=0
+(cd "$reset" && "$VENV/bin/pre-commit" run hublint-reset --all-files --color never) >"$OUT/reset.log" 2>&1 || status=$?
+values=$reset/helm-charts/basehub/values.yaml
+if [ "$status" -ne 0 ] && grep -q 'tag: "set-by-chartpress"' "$values" \
+  && grep -q '^version: "0.0.1-set.by.chartpress"' "$reset/helm-charts/basehub/Chart.yaml" \
+  && [ "$(git -C "$reset" diff --numstat | wc -l)" -eq 2 ]; then
+  pass "hublint-reset resets the built tag and chart version"
+else
+  fail "hublint-reset (exit $status)"
+fi
+status=0
+(cd "$reset" && "$VENV/bin/pre-commit" run hublint-reset --all-files --color never) >"$OUT/reset-again.log" 2>&1 || status=$?
+if [ "$status" -eq 0 ]; then pass "hublint-reset passes once reset"; else fail "hublint-reset second run (exit $status)"; fi
+
 if [ "$fails" -ne 0 ]; then
   echo "logs: $OUT"
   for f in "$OUT"/*.log; do echo "--- $f"; tail -40 "$f"; done
