@@ -8,6 +8,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod dockerfile;
+pub mod experiment_history;
 pub mod fix;
 pub mod k8s_hub;
 pub mod model;
