@@ -38,11 +38,12 @@ pub fn names_image(text: &str, image: &str) -> bool {
         })
 }
 
-/// The (file, image) pairs to look up: every workspace file whose text names an
-/// experimental image.
-pub fn candidates(ws: &Workspace, images: &[String]) -> Vec<(String, String)> {
+/// The (file, image) pairs to look up: every YAML file but the chartpress configs whose text
+/// names an experimental image.
+pub fn candidates(ws: &Workspace, model: &RepoModel, images: &[String]) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for file in ws.files().filter(|f| f.is_yaml()) {
+    let chartpress = |path: &str| model.chartpress.iter().any(|c| c.file == path);
+    for file in ws.files().filter(|f| f.is_yaml() && !chartpress(&f.path)) {
         let Some(text) = file.text() else { continue };
         for image in images {
             if text.contains(image.as_str()) && names_image(text, image) {
@@ -65,7 +66,7 @@ pub fn for_repository(
     if images.is_empty() {
         return Vec::new();
     }
-    let pairs = candidates(ws, &images);
+    let pairs = candidates(ws, model, &images);
     if pairs.is_empty() {
         return Vec::new();
     }
