@@ -54,10 +54,11 @@ pub fn candidates(ws: &Workspace, model: &RepoModel, images: &[String]) -> Vec<(
     out
 }
 
-/// The facts X001 needs for a repository at `top`: empty when there is no experimental image,
+/// The facts X001 needs for the workspace loaded from `root` (the repository's top or a
+/// folder in it; paths stay relative to `root`): empty when there is no experimental image,
 /// no git repository, or its history cannot be read (X001 then relies on `since:` alone).
 pub fn for_repository(
-    top: &Path,
+    root: &Path,
     ws: &Workspace,
     model: &RepoModel,
     config: &Config,
@@ -70,11 +71,49 @@ pub fn for_repository(
     if pairs.is_empty() {
         return Vec::new();
     }
-    starts(top, &pairs).unwrap_or_default()
+    let Some((top, prefix)) = git_top(root) else {
+        return Vec::new();
+    };
+    let in_repo: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(f, i)| (format!("{prefix}{f}"), i.clone()))
+        .collect();
+    let mut found = starts(&top, &in_repo).unwrap_or_default();
+    for s in &mut found {
+        s.file = s.file[prefix.len()..].to_string();
+    }
+    found
 }
 
-/// HEAD's commit id at `top`, for caching the facts per commit.
-pub fn head_commit(top: &Path) -> Option<String> {
+/// [`for_repository`] for a front end that has not built the model.
+pub fn for_workspace(root: &Path, ws: &Workspace, config: &Config) -> Vec<ExperimentStart> {
+    if git_top(root).is_none() {
+        return Vec::new();
+    }
+    ws.parse_all();
+    let model = RepoModel::build(ws, config);
+    for_repository(root, ws, &model, config)
+}
+
+/// The git work tree holding `root`, and `root`'s path in it (`""` or ending in `/`).
+pub fn git_top(root: &Path) -> Option<(std::path::PathBuf, String)> {
+    let abs = root.canonicalize().ok()?;
+    let top = abs.ancestors().find(|d| d.join(".git").exists())?;
+    let rel = abs.strip_prefix(top).ok()?;
+    let mut prefix: String = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect::<Vec<_>>()
+        .join("/");
+    if !prefix.is_empty() {
+        prefix.push('/');
+    }
+    Some((top.to_path_buf(), prefix))
+}
+
+/// HEAD's commit id of the repository holding `root`, for caching the facts per commit.
+pub fn head_commit(root: &Path) -> Option<String> {
+    let (top, _) = git_top(root)?;
     let repo = gix::open(top).ok()?;
     Some(repo.head_id().ok()?.detach().to_string())
 }

@@ -65,6 +65,9 @@ fn check_root(
         eprintln!("hublint: warning: {w}");
     }
     apply_cli_selection(&mut loaded.config, args);
+    // X001's start dates, from git (core reads none).
+    loaded.config.experiment_history =
+        hublint_builder::experiments::for_workspace(root, &loaded.ws, &loaded.config);
     let mut diags = check(&loaded.ws, &loaded.config);
     if args.fix {
         // Fixes can uncover or overlap others: apply, re-check, a few rounds at most.
