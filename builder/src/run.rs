@@ -1387,9 +1387,6 @@ fn nesting_for(model: &RepoModel, rel: &str, text: &str) -> Vec<String> {
     {
         return h.nesting.clone();
     }
-    if let Some(p) = model.plain_values.iter().find(|p| p.file == rel) {
-        return p.nesting.clone();
-    }
     let parsed = hublint_core::yaml::parse(text);
     let root = parsed.docs.first();
     if root.and_then(|r| r.get("basehub")).is_some() {

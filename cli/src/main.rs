@@ -3,6 +3,7 @@
 
 mod cmd_build;
 mod cmd_check;
+mod cmd_hubs;
 mod cmd_lsp;
 mod cmd_playground;
 mod cmd_rule;
@@ -26,6 +27,8 @@ struct Cli {
 enum Command {
     /// Check a repository (or files in it) and report problems.
     Check(cmd_check::CheckArgs),
+    /// List the hubs found (chart, jupyterhub version, values files) and the files skipped.
+    Hubs(cmd_hubs::HubsArgs),
     /// Print a rule's documentation, or list every rule.
     Rule(cmd_rule::RuleArgs),
     /// Run the language server on stdin/stdout.
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => cmd_check::run(args),
+        Command::Hubs(args) => cmd_hubs::run(args),
         Command::Rule(args) => cmd_rule::run(args),
         Command::Lsp(args) => cmd_lsp::run(args),
         Command::Build(args) => cmd_build::run(args),

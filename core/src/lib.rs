@@ -6,16 +6,20 @@
 
 pub mod check;
 pub mod config;
+pub mod deployments;
 pub mod diagnostic;
 pub mod dockerfile;
 pub mod experiment_history;
+pub mod files;
 pub mod fix;
 pub mod k8s_hub;
 pub mod model;
 pub mod output;
+pub mod pip_install;
 pub mod requirements;
 pub mod rules;
 pub mod schema;
+pub mod shell;
 pub mod text;
 pub mod values;
 pub mod version;

@@ -2,10 +2,13 @@
 //! deployment repository has, and how they point at each other. Every fact keeps the file
 //! and byte range it was read from, so a cross-file rule can point at both ends.
 
-use crate::config::{glob_match, Config};
+use crate::config::Config;
+use crate::deployments;
+use crate::files::{FileKind, NotData};
 use crate::text::TextRange;
-use crate::workspace::{join, parent, SourceFile, Workspace};
+use crate::workspace::{join, parent, Content, SourceFile, Workspace};
 use crate::yaml::{self, Node};
+use std::collections::BTreeMap;
 
 /// A value read from a file, with where it was written.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,7 +28,7 @@ impl<T> Spanned<T> {
     }
 }
 
-fn spanned_str(node: &Node, file: &str) -> Option<Spanned<String>> {
+pub(crate) fn spanned_str(node: &Node, file: &str) -> Option<Spanned<String>> {
     node.as_str()
         .map(|s| Spanned::new(s.to_string(), file, node.range))
 }
@@ -106,10 +109,7 @@ impl Image {
     }
 }
 
-pub fn is_requirements_name(name: &str) -> bool {
-    let base = name.rsplit('/').next().unwrap_or(name);
-    (base.ends_with(".txt") || base.ends_with(".in")) && base.contains("requirements")
-}
+pub use crate::files::is_requirements_name;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartpressChart {
@@ -131,27 +131,150 @@ pub enum NotYaml {
     Secret,
     /// rendered by the deployer (`.jsonnet`).
     Jsonnet,
+    /// Not in the repository (decrypted to a temporary file, generated, or named by a
+    /// variable the deploy script sets).
+    Missing,
+}
+
+/// Values written inside another file: a helmfile release's `values:` entry, a Flux
+/// HelmRelease's `spec.values`, an Argo CD Application's `helm.valuesObject`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inline {
+    /// The YAML document of the file.
+    pub doc: usize,
+    /// Keys (or list indexes, as text) from the document root to the values mapping.
+    pub path: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValuesRef {
     /// Resolved path.
     pub path: String,
-    /// As written in cluster.yaml.
+    /// As written where the hub is declared.
     pub written: Spanned<String>,
     pub not_yaml: Option<NotYaml>,
+    /// Values inside `path` rather than the whole file.
+    pub inline: Option<Inline>,
 }
 
+impl ValuesRef {
+    pub fn file(path: &str, written: Spanned<String>) -> ValuesRef {
+        ValuesRef {
+            path: path.to_string(),
+            written,
+            not_yaml: None,
+            inline: None,
+        }
+    }
+
+    /// The mapping helm merges for this entry, when it is readable YAML data.
+    pub fn node<'a>(&self, ws: &'a Workspace) -> Option<&'a Node> {
+        if self.not_yaml.is_some() {
+            return None;
+        }
+        let file = ws.get(&self.path)?;
+        let node = match &self.inline {
+            None => file.yaml_root()?,
+            Some(inline) => {
+                let mut node = file.yaml()?.docs.get(inline.doc)?;
+                for key in &inline.path {
+                    node = match node.as_sequence() {
+                        Some(items) => items.get(key.parse::<usize>().ok()?)?,
+                        None => node.get(key)?,
+                    };
+                }
+                node
+            }
+        };
+        (node.as_mapping().is_some() && !is_sops_encrypted(node)).then_some(node)
+    }
+}
+
+/// How a hub was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FoundBy {
+    /// 2i2c's `cluster.yaml`.
+    Cluster,
+    /// `.hublint.yaml` `hubs:`.
+    Configured,
+    /// hubploy's `deployments/<name>/hubploy.yaml` with `config/common.yaml` + `config/<env>.yaml`.
+    Hubploy,
+    /// A `helmfile.yaml` release.
+    Helmfile,
+    /// A helmsman desired-state file's app.
+    Helmsman,
+    /// A Flux `HelmRelease`.
+    FluxHelmRelease,
+    /// An Argo CD `Application`.
+    ArgoApplication,
+    /// A `helm upgrade`/`install`/`template` command line in a script, Makefile or CI file.
+    HelmCommand,
+    /// A local chart's `values-<env>.yaml` beside its `values.yaml`.
+    ChartEnvironment,
+    /// A local chart depending on jupyterhub that nothing else deploys: its defaults alone.
+    Chart,
+    /// `.hublint.yaml` `values:` glob or a `# hublint: chart=` first line.
+    ValuesMapping,
+    /// A values file recognised by its top-level keys.
+    ValuesContent,
+}
+
+impl FoundBy {
+    pub fn describe(self) -> &'static str {
+        match self {
+            FoundBy::Cluster => "cluster.yaml",
+            FoundBy::Configured => ".hublint.yaml hubs",
+            FoundBy::Hubploy => "hubploy layout",
+            FoundBy::Helmfile => "helmfile release",
+            FoundBy::Helmsman => "helmsman app",
+            FoundBy::FluxHelmRelease => "Flux HelmRelease",
+            FoundBy::ArgoApplication => "Argo CD Application",
+            FoundBy::HelmCommand => "helm command line",
+            FoundBy::ChartEnvironment => "chart values-<env>.yaml",
+            FoundBy::Chart => "local chart",
+            FoundBy::ValuesMapping => "values mapping",
+            FoundBy::ValuesContent => "values file content",
+        }
+    }
+}
+
+/// A chart deployed from a chart repository (not a folder of this repository).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteChart {
+    /// `jupyterhub`, `binderhub`, `daskhub`, or another chart's name.
+    pub name: String,
+    pub version: Option<Spanned<String>>,
+}
+
+/// The jupyterhub chart version a hub deploys, where it is written, and how it was derived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JupyterhubVersion {
+    pub version: String,
+    /// Where the deciding version is written (the wrapper's version for a remote wrapper).
+    pub written: Spanned<String>,
+    /// How a wrapper's version led to it ("binderhub 0.2.0-n219.hbc17443 (published) bundles it").
+    pub via: Option<String>,
+}
+
+/// One deployment of the jupyterhub chart: what helm renders together.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hub {
+    /// The group it belongs to: a 2i2c cluster, a hubploy deployment, a chart; may be empty.
     pub cluster: String,
+    /// The file that declares it (cluster.yaml, hubploy.yaml, a script, a values file …).
     pub cluster_file: String,
+    /// Its name, spanned where it is declared.
     pub name: Spanned<String>,
+    pub found_by: FoundBy,
     pub helm_chart: Option<Spanned<String>>,
     pub values_files: Vec<ValuesRef>,
     pub chart_override: Option<Spanned<String>>,
     /// The Chart.yaml this hub deploys with (its override, else its helm_chart's).
     pub chart_file: Option<String>,
+    /// A chart from a chart repository, when not a local chart.
+    pub remote_chart: Option<RemoteChart>,
+    /// The jupyterhub chart version, when found.
+    pub jupyterhub: Option<JupyterhubVersion>,
     /// Keys above the jupyterhub chart's values: `[jupyterhub]` for basehub,
     /// `[basehub, jupyterhub]` for daskhub, `[]` for the jupyterhub chart itself.
     pub nesting: Vec<String>,
@@ -161,15 +284,35 @@ pub struct Hub {
 
 impl Hub {
     pub fn label(&self) -> String {
-        format!("{}/{}", self.cluster, self.name.value)
+        if self.cluster.is_empty() {
+            self.name.value.clone()
+        } else {
+            format!("{}/{}", self.cluster, self.name.value)
+        }
     }
-}
 
-/// A values file for the jupyterhub chart outside a cluster.yaml layout.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlainValues {
-    pub file: String,
-    pub nesting: Vec<String>,
+    /// A hub with nothing resolved yet: no chart, no files.
+    pub fn new(found_by: FoundBy, cluster: &str, name: Spanned<String>) -> Hub {
+        Hub {
+            cluster: cluster.to_string(),
+            cluster_file: name.file.clone(),
+            name,
+            found_by,
+            helm_chart: None,
+            values_files: Vec::new(),
+            chart_override: None,
+            chart_file: None,
+            remote_chart: None,
+            jupyterhub: None,
+            nesting: Vec::new(),
+            has_hidden_values: false,
+        }
+    }
+
+    /// The values files helm reads for it, in order, that the repository holds as YAML.
+    pub fn yaml_values(&self) -> impl Iterator<Item = &ValuesRef> {
+        self.values_files.iter().filter(|v| v.not_yaml.is_none())
+    }
 }
 
 #[derive(Debug, Default)]
@@ -178,7 +321,8 @@ pub struct RepoModel {
     pub chartpress: Vec<Chartpress>,
     pub images: Vec<Image>,
     pub hubs: Vec<Hub>,
-    pub plain_values: Vec<PlainValues>,
+    /// Files no rule reads as data, and why (templates, ciphertext).
+    pub not_data: BTreeMap<String, NotData>,
     /// Files the model decided are requirements files (by name or by a chartpress build arg).
     pub requirements_files: Vec<String>,
     /// The requirements files an image installs: named by a chartpress build arg, or beside a
@@ -193,59 +337,35 @@ impl RepoModel {
     pub fn build(ws: &Workspace, config: &Config) -> RepoModel {
         let mut model = RepoModel::default();
         for file in ws.files() {
-            match file.file_name() {
-                "Chart.yaml" => {
+            match file.kind() {
+                FileKind::Chart => {
                     if let Some(chart) = read_chart(file) {
                         model.charts.push(chart);
                     }
                 }
-                "chartpress.yaml" => model.read_chartpress(file),
+                FileKind::Chartpress => model.read_chartpress(file),
                 _ => {}
             }
         }
-        for file in ws.files() {
-            if file.file_name() == "cluster.yaml" {
-                model.read_cluster(ws, file);
+        model.classify_not_data(ws);
+        // Helm 2 charts (apiVersion v1) list dependencies in requirements.yaml.
+        for chart in &mut model.charts {
+            if let Some(req) = ws.get(&join(&chart.dir, "requirements.yaml")) {
+                chart.dependencies.extend(read_dependencies(req));
             }
         }
-        // Hub chart overrides are Chart.yaml files under another name.
-        let overrides: Vec<String> = model
-            .hubs
-            .iter()
-            .filter_map(|h| h.chart_file.clone())
-            .collect();
-        for path in overrides {
-            if !model.charts.iter().any(|c| c.file == path) {
-                if let Some(chart) = ws.get(&path).and_then(read_chart) {
-                    model.charts.push(chart);
+        deployments::find_hubs(ws, &mut model, config);
+        for file in ws.files().filter(|f| !model.not_data.contains_key(&f.path)) {
+            match file.kind() {
+                FileKind::Requirements => model.requirements_files.push(file.path.clone()),
+                // `Dockerfile.trailer` without a FROM is a fragment another build appends.
+                FileKind::Dockerfile
+                    if file.file_name() == "Dockerfile"
+                        || file.dockerfile().is_none_or(|d| !d.froms.is_empty()) =>
+                {
+                    model.dockerfiles.push(file.path.clone())
                 }
-            }
-        }
-        let nestings: Vec<Vec<String>> = model
-            .hubs
-            .iter()
-            .map(|h| {
-                h.chart_file
-                    .as_deref()
-                    .map(|c| model.nesting_of(c))
-                    .unwrap_or_else(|| vec!["jupyterhub".into()])
-            })
-            .collect();
-        for (hub, nesting) in model.hubs.iter_mut().zip(nestings) {
-            hub.nesting = nesting;
-        }
-        model.find_plain_values(ws, config);
-        for file in ws.files() {
-            let name = file.file_name();
-            if is_requirements_name(name) {
-                model.requirements_files.push(file.path.clone());
-            }
-            if name == "Dockerfile"
-                || name.starts_with("Dockerfile.")
-                || name.starts_with("Dockerfile-")
-                || name.ends_with(".Dockerfile")
-            {
-                model.dockerfiles.push(file.path.clone());
+                _ => {}
             }
         }
         for img in &model.images {
@@ -275,6 +395,27 @@ impl RepoModel {
         model
     }
 
+    /// Templates and ciphertext: files that are not data until rendered or decrypted.
+    fn classify_not_data(&mut self, ws: &Workspace) {
+        let chart_dirs: Vec<&str> = self.charts.iter().map(|c| c.dir.as_str()).collect();
+        for file in ws.files() {
+            let reason = match (&file.content, file.text()) {
+                (Content::Encrypted, _) => Some(NotData::GitCrypt),
+                (_, Some(text)) => crate::files::not_data(&file.path, text, &chart_dirs)
+                    .or_else(|| (file.is_yaml() && is_sops_text(text)).then_some(NotData::Sops)),
+                (_, None) => crate::files::not_data(&file.path, "", &chart_dirs),
+            };
+            if let Some(reason) = reason {
+                self.not_data.insert(file.path.clone(), reason);
+            }
+        }
+    }
+
+    /// Whether rules read this file as data (not a template, not ciphertext).
+    pub fn is_data(&self, path: &str) -> bool {
+        !self.not_data.contains_key(path)
+    }
+
     pub fn chart(&self, file: &str) -> Option<&Chart> {
         self.charts.iter().find(|c| c.file == file)
     }
@@ -287,35 +428,10 @@ impl RepoModel {
             .min_by_key(|c| !c.file.ends_with("Chart.yaml"))
     }
 
-    /// Where the jupyterhub chart's values sit inside the values of `chart_file`.
+    /// Where the jupyterhub chart's values sit inside the values of `chart_file`
+    /// (`[jupyterhub]` when the chart does not lead to it).
     pub fn nesting_of(&self, chart_file: &str) -> Vec<String> {
-        let mut path = Vec::new();
-        let mut chart = self.chart(chart_file);
-        for _ in 0..8 {
-            let Some(c) = chart else { break };
-            if c.name() == Some("jupyterhub") {
-                return path;
-            }
-            if let Some(jh) = c.jupyterhub() {
-                path.push(jh.values_key().to_string());
-                return path;
-            }
-            // A wrapper of a wrapper (daskhub → basehub): follow a local file:// dependency.
-            let local = c.dependencies.iter().find_map(|d| {
-                let repo = d.repository.as_deref()?.strip_prefix("file://")?;
-                let dir = join(&c.dir, repo);
-                self.chart(&join(&dir, "Chart.yaml"))
-                    .map(|sub| (d.values_key().to_string(), sub))
-            });
-            match local {
-                Some((key, sub)) => {
-                    path.push(key);
-                    chart = Some(sub);
-                }
-                None => break,
-            }
-        }
-        vec!["jupyterhub".to_string()]
+        deployments::chart_nesting(self, chart_file).unwrap_or_else(|| vec!["jupyterhub".into()])
     }
 
     /// The images that a chart's values.yaml default comes from (chartpress entries whose
@@ -450,160 +566,54 @@ impl RepoModel {
         }
         self.chartpress.push(cp);
     }
-
-    fn read_cluster(&mut self, ws: &Workspace, file: &SourceFile) {
-        let Some(root) = file.yaml_root() else { return };
-        let dir = file.dir().to_string();
-        let cluster = root
-            .get("name")
-            .and_then(Node::as_str)
-            .map(str::to_string)
-            .unwrap_or_else(|| dir.rsplit('/').next().unwrap_or(&dir).to_string());
-        let repo_root = repo_root_of_cluster(&dir);
-        for hub in root
-            .get("hubs")
-            .and_then(Node::as_sequence)
-            .unwrap_or_default()
-        {
-            let Some(name) = hub.get("name").and_then(|n| spanned_str(n, &file.path)) else {
-                continue;
-            };
-            let helm_chart = hub
-                .get("helm_chart")
-                .and_then(|n| spanned_str(n, &file.path));
-            let mut has_hidden_values = false;
-            let values_files: Vec<ValuesRef> = hub
-                .get("helm_chart_values_files")
-                .and_then(Node::as_sequence)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|v| spanned_str(v, &file.path))
-                .map(|written| {
-                    let base = written.value.rsplit('/').next().unwrap_or(&written.value);
-                    let not_yaml = if base.contains("secret") {
-                        Some(NotYaml::Secret)
-                    } else if base.ends_with(".jsonnet") {
-                        Some(NotYaml::Jsonnet)
-                    } else {
-                        None
-                    };
-                    has_hidden_values |= not_yaml.is_some();
-                    ValuesRef {
-                        path: join(&dir, &written.value),
-                        written,
-                        not_yaml,
-                    }
-                })
-                .collect();
-            let chart_override = hub
-                .get("chart_override")
-                .and_then(|n| spanned_str(n, &file.path));
-            let chart_file = match &chart_override {
-                // Without `/`: relative to the cluster directory; with `/`: to the repo root.
-                Some(o) if o.value.contains('/') => Some(join(&repo_root, &o.value)),
-                Some(o) => Some(join(&dir, &o.value)),
-                None => helm_chart.as_ref().and_then(|c| {
-                    self.chart_named(&c.value)
-                        .map(|c| c.file.clone())
-                        .or_else(|| {
-                            let guess =
-                                join(&repo_root, &format!("helm-charts/{}/Chart.yaml", c.value));
-                            ws.contains(&guess).then_some(guess)
-                        })
-                }),
-            };
-            // 2i2c's deployer renders the chart's values.jsonnet for every hub it deploys, and
-            // copies of such repositories often lack that file (the corpus does): any hub
-            // deployed through cluster.yaml may get keys a YAML-only merge cannot see.
-            if let Some(cf) = &chart_file {
-                if ws.contains(&join(parent(cf), "values.jsonnet")) || helm_chart.is_some() {
-                    has_hidden_values = true;
-                }
-            }
-            self.hubs.push(Hub {
-                cluster: cluster.clone(),
-                cluster_file: file.path.clone(),
-                name,
-                helm_chart,
-                values_files,
-                chart_override,
-                chart_file,
-                nesting: Vec::new(),
-                has_hidden_values,
-            });
-        }
-    }
-
-    fn find_plain_values(&mut self, ws: &Workspace, config: &Config) {
-        let in_hub: std::collections::HashSet<&str> = self
-            .hubs
-            .iter()
-            .flat_map(|h| h.values_files.iter().map(|v| v.path.as_str()))
-            .collect();
-        let mut found = Vec::new();
-        for file in ws
-            .files()
-            .filter(|f| f.is_yaml() && !in_hub.contains(f.path.as_str()))
-        {
-            let name = file.file_name();
-            if matches!(
-                name,
-                "Chart.yaml" | "chartpress.yaml" | "cluster.yaml" | ".hublint.yaml"
-            ) {
-                continue;
-            }
-            let configured = config
-                .values
-                .iter()
-                .find(|(glob, _)| glob_match(glob, &file.path))
-                .map(|(_, c)| c.clone());
-            let chart = configured.or_else(|| modeline_chart(file.text_or_empty()));
-            if let Some(chart) = chart {
-                let nesting = if chart == "jupyterhub" {
-                    Vec::new()
-                } else {
-                    self.chart_named(&chart)
-                        .map(|c| self.nesting_of(&c.file.clone()))
-                        .unwrap_or_else(|| vec!["jupyterhub".into()])
-                };
-                found.push(PlainValues {
-                    file: file.path.clone(),
-                    nesting,
-                });
-            }
-        }
-        self.plain_values = found;
-    }
 }
 
-/// `# hublint: chart=jupyterhub` on the first line.
+/// `# hublint: chart=jupyterhub` on the first line, optionally with the chart version:
+/// `# hublint: chart=jupyterhub version=4.3.3`.
 pub fn modeline_chart(text: &str) -> Option<String> {
-    let first = text.trim_start_matches('\u{feff}').lines().next()?;
+    modeline(text).map(|(chart, _)| chart)
+}
+
+/// The chart and the version (with its byte range) a first-line modeline names.
+pub fn modeline(text: &str) -> Option<(String, Option<(String, TextRange)>)> {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let first = text[bom..].lines().next()?;
     let rest = first
         .trim()
         .strip_prefix('#')?
         .trim()
-        .strip_prefix("hublint:")?
-        .trim();
-    rest.strip_prefix("chart=")
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty())
-}
-
-/// 2i2c keeps clusters at `config/clusters/<name>/`; paths with `/` in a cluster.yaml are
-/// relative to the repository root above that.
-fn repo_root_of_cluster(dir: &str) -> String {
-    match dir.find("config/clusters/") {
-        Some(i) => dir[..i].trim_end_matches('/').to_string(),
-        None => parent(dir).to_string(),
+        .strip_prefix("hublint:")?;
+    let mut chart = None;
+    let mut version = None;
+    for word in rest.split_whitespace() {
+        if let Some(c) = word.strip_prefix("chart=") {
+            chart = Some(c.to_string()).filter(|c| !c.is_empty());
+        } else if let Some(v) = word.strip_prefix("version=") {
+            let start = bom + first.find(word).unwrap_or(0) + "version=".len();
+            version = Some((v.to_string(), TextRange::new(start, start + v.len())));
+        }
     }
+    Some((chart?, version))
 }
 
 pub fn read_chart(file: &SourceFile) -> Option<Chart> {
     let root = file.yaml_root()?;
     root.as_mapping()?;
-    let dependencies = root
-        .get("dependencies")
+    Some(Chart {
+        file: file.path.clone(),
+        dir: file.dir().to_string(),
+        name: root.get("name").and_then(|n| spanned_str(n, &file.path)),
+        version: root.get("version").and_then(|n| spanned_str(n, &file.path)),
+        dependencies: read_dependencies(file),
+    })
+}
+
+/// The `dependencies:` list of a Chart.yaml or a Helm 2 requirements.yaml.
+pub fn read_dependencies(file: &SourceFile) -> Vec<Dependency> {
+    let Some(root) = file.yaml_root() else {
+        return Vec::new();
+    };
+    root.get("dependencies")
         .and_then(Node::as_sequence)
         .unwrap_or_default()
         .iter()
@@ -618,14 +628,12 @@ pub fn read_chart(file: &SourceFile) -> Option<Chart> {
                     .map(str::to_string),
             })
         })
-        .collect();
-    Some(Chart {
-        file: file.path.clone(),
-        dir: file.dir().to_string(),
-        name: root.get("name").and_then(|n| spanned_str(n, &file.path)),
-        version: root.get("version").and_then(|n| spanned_str(n, &file.path)),
-        dependencies,
-    })
+        .collect()
+}
+
+/// A sops-encrypted YAML text: a top-level `sops:` block beside `ENC[…]` values.
+pub fn is_sops_text(text: &str) -> bool {
+    text.contains("ENC[") && (text.starts_with("sops:") || text.contains("\nsops:"))
 }
 
 /// Whether a values file is sops-encrypted (a top-level `sops:` key): never linted.

@@ -134,8 +134,13 @@ pub fn parse_chartpress_tag(s: &str) -> Option<ChartpressTag> {
 pub fn chartpress_tag_problem(s: &str) -> Option<String> {
     let i = s.rfind(".git.")?;
     let (base, rest) = (&s[..i], &s[i + 5..]);
-    if SemVer::parse(base).is_none() {
-        return Some(format!("`{base}` before `.git.` is not a semantic version"));
+    // chartpress puts the latest git tag (or `baseVersion`) first, whatever its form: a tag
+    // such as `2024-03-rc1` or `release-7` gives `2024-03-rc1.git.12.h…`.
+    let tag_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
+    if base.is_empty() || !base.chars().all(tag_char) {
+        return Some(format!(
+            "`{base}` before `.git.` is not a git tag or version"
+        ));
     }
     let Some((count, hash)) = rest.split_once('.') else {
         return Some("expected `.git.<commit count>.h<commit hash>` after the version".into());
@@ -248,12 +253,50 @@ pub fn is_version_range(v: &str) -> bool {
     v.is_empty()
         || v.contains(['^', '~', '>', '<', '*', '|', ' ', ','])
         || v.split(['.', '-']).any(|p| p.eq_ignore_ascii_case("x"))
-        || (SemVer::parse(v).is_none() && parse_chartpress_tag(v).is_none())
+        || (SemVer::parse(v).is_none()
+            && parse_chartpress_tag(v).is_none()
+            && !is_short_exact_version(v))
+}
+
+/// `v0.7-560a7cd`, `0.9`: helm's semver reads a missing patch as `.0`, so chartpress ≤ 0.3
+/// builds (`<major.minor>-<sha>`) name one exact chart.
+fn is_short_exact_version(v: &str) -> bool {
+    let v = v.strip_prefix('v').unwrap_or(v);
+    let (core, pre) = match v.split_once('-') {
+        Some((c, p)) => (c, Some(p)),
+        None => (v, None),
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && pre.is_none_or(|p| {
+            !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chartpress_tags_from_any_git_tag_are_well_formed() {
+        // git tags with `-` that are not semver: chartpress appends `.git.N.h<sha>`.
+        assert_eq!(chartpress_tag_problem("2024-03-rc1.git.12.h1a2b3c4"), None);
+        assert_eq!(chartpress_tag_problem("release-7.git.3.habcdef0"), None);
+        assert_eq!(chartpress_tag_problem("v0.2.0-beta.git.5.h1234567"), None);
+        assert!(chartpress_tag_problem("a b.git.5.h1234567").is_some());
+        assert!(chartpress_tag_problem(".git.5.h1234567").is_some());
+    }
+
+    #[test]
+    fn old_chartpress_versions_are_exact() {
+        assert!(!is_version_range("v0.7-560a7cd"));
+        assert!(!is_version_range("0.9"));
+        assert!(is_version_range("0.9.x"));
+        assert!(is_version_range("~0.7"));
+    }
 
     #[test]
     fn parses_chartpress_tags() {

@@ -17,6 +17,8 @@ pub enum Content {
     Unreadable {
         reason: String,
     },
+    /// Ciphertext (git-crypt): not text, and not a problem; no rule reads it.
+    Encrypted,
 }
 
 #[derive(Debug)]
@@ -27,6 +29,7 @@ pub struct SourceFile {
     yaml: OnceLock<yaml::YamlFile>,
     requirements: OnceLock<requirements::RequirementsFile>,
     dockerfile: OnceLock<dockerfile::Dockerfile>,
+    pip_installs: OnceLock<requirements::RequirementsFile>,
 }
 
 impl SourceFile {
@@ -38,13 +41,14 @@ impl SourceFile {
             yaml: OnceLock::new(),
             requirements: OnceLock::new(),
             dockerfile: OnceLock::new(),
+            pip_installs: OnceLock::new(),
         }
     }
 
     pub fn text(&self) -> Option<&str> {
         match &self.content {
             Content::Text(t) => Some(t),
-            Content::Unreadable { .. } => None,
+            Content::Unreadable { .. } | Content::Encrypted => None,
         }
     }
 
@@ -78,8 +82,22 @@ impl SourceFile {
         Some(self.dockerfile.get_or_init(|| dockerfile::parse(text)))
     }
 
+    /// The packages a Dockerfile's `RUN pip install` lines name, as requirements whose ranges
+    /// are the Dockerfile's.
+    pub fn pip_installs(&self) -> Option<&requirements::RequirementsFile> {
+        let text = self.text()?;
+        let df = self.dockerfile()?;
+        Some(
+            self.pip_installs
+                .get_or_init(|| crate::pip_install::requirements_in_dockerfile(text, df)),
+        )
+    }
+
     pub fn is_yaml(&self) -> bool {
-        self.path.ends_with(".yaml") || self.path.ends_with(".yml")
+        self.kind().is_yaml()
+    }
+    pub fn kind(&self) -> crate::files::FileKind {
+        crate::files::FileKind::of(&self.path)
     }
     pub fn file_name(&self) -> &str {
         self.path.rsplit('/').next().unwrap_or(&self.path)
@@ -110,6 +128,8 @@ impl Workspace {
                     MAX_TEXT_SIZE
                 ),
             }
+        } else if text.as_bytes().starts_with(crate::files::GIT_CRYPT_HEADER) {
+            Content::Encrypted
         } else if let Some(at) = text.find('\0') {
             Content::Unreadable {
                 reason: format!("binary file (NUL byte at offset {at})"),
@@ -130,6 +150,10 @@ impl Workspace {
                 MAX_TEXT_SIZE
             );
             self.insert(SourceFile::new(path, Content::Unreadable { reason }));
+            return;
+        }
+        if bytes.starts_with(crate::files::GIT_CRYPT_HEADER) {
+            self.insert(SourceFile::new(path, Content::Encrypted));
             return;
         }
         match String::from_utf8(bytes) {
@@ -281,7 +305,7 @@ mod tests {
         ws.insert_bytes("nul.txt", b"a\0b".to_vec());
         let reason = |p: &str| match &ws.get(p).unwrap().content {
             Content::Unreadable { reason } => reason.clone(),
-            Content::Text(_) => panic!("{p} read as text"),
+            other => panic!("{p} read as {other:?}"),
         };
         assert!(
             reason("bin.yaml").contains("offset 1"),
@@ -290,5 +314,12 @@ mod tests {
         );
         assert!(reason("nul.txt").contains("binary"));
         assert!(ws.is_dir(""));
+        let mut crypt = b"\0GITCRYPT\0".to_vec();
+        crypt.extend([0x93, 0xff, 0x00, 0x12]);
+        ws.insert_bytes("secrets/prod.yaml", crypt);
+        assert!(matches!(
+            ws.get("secrets/prod.yaml").unwrap().content,
+            Content::Encrypted
+        ));
     }
 }

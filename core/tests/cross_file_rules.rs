@@ -369,13 +369,33 @@ fn modeline_marks_plain_values() {
         ),
         ("other.yaml", "hub: {}\n"),
     ]);
-    let model = hublint_core::model::RepoModel::build(&ws, &Config::default());
-    assert_eq!(model.plain_values.len(), 1);
-    assert_eq!(model.plain_values[0].file, "deploy/values.yaml");
-    assert!(model.plain_values[0].nesting.is_empty());
+    use hublint_core::model::FoundBy;
+    let found = |config: &Config| -> Vec<(String, FoundBy, Vec<String>)> {
+        let model = hublint_core::model::RepoModel::build(&ws, config);
+        model
+            .hubs
+            .iter()
+            .map(|h| {
+                (
+                    h.values_files[0].path.clone(),
+                    h.found_by,
+                    h.nesting.clone(),
+                )
+            })
+            .collect()
+    };
+    // The first line maps one file; the other is recognised by its z2jh keys.
+    assert_eq!(
+        found(&Config::default()),
+        vec![
+            ("deploy/values.yaml".into(), FoundBy::ValuesMapping, vec![]),
+            ("other.yaml".into(), FoundBy::ValuesContent, vec![]),
+        ]
+    );
     let config = Config::parse("values:\n  \"*.yaml\": jupyterhub\n");
-    let model = hublint_core::model::RepoModel::build(&ws, &config);
-    assert_eq!(model.plain_values.len(), 2);
+    assert!(found(&config)
+        .iter()
+        .all(|(_, by, _)| *by == FoundBy::ValuesMapping));
 }
 
 #[test]
@@ -478,4 +498,54 @@ fn r004_applies_to_an_image_requirements_only() {
     let (_, diags) = run_owned(&files);
     let r: Vec<&str> = of(&diags, "R004").iter().map(|d| d.file.as_str()).collect();
     assert_eq!(r, vec!["helm-charts/images/hub/requirements.txt"]);
+}
+
+#[test]
+fn v001_fix_writes_no_v_prefix_and_reads_helm2_requirements_yaml() {
+    // A Helm 2 chart (apiVersion v1) lists the jupyterhub dependency in requirements.yaml,
+    // with a `v` that k8s-hub image tags never carry.
+    let mut files = repo("jupyterhub/k8s-hub:0.11.0", "x");
+    files[1].1 = "apiVersion: v1\nname: basehub\nversion: 0.1.0\n".into();
+    files.push((
+        "helm-charts/basehub/requirements.yaml".into(),
+        "dependencies:\n  - name: jupyterhub\n    version: v0.11.1\n    repository: https://jupyterhub.github.io/helm-chart/\n".into(),
+    ));
+    let (ws, diags) = run_owned(&files);
+    let v = of(&diags, "V001");
+    assert_eq!(v.len(), 1, "{diags:#?}");
+    assert_eq!(
+        v[0].related[0].file,
+        "helm-charts/basehub/requirements.yaml"
+    );
+    let from_fix = &v[0].fixes[0];
+    assert_eq!(from_fix.edits[0].replacement, "0.11.1");
+    assert_eq!(from_fix.title, "Set the FROM tag to 0.11.1");
+    let changed = fix::fix_all(
+        &|p| ws.get(p).and_then(|f| f.text()).map(str::to_string),
+        &diags,
+    );
+    assert!(changed["helm-charts/images/hub/Dockerfile"]
+        .starts_with("FROM jupyterhub/k8s-hub:0.11.1\n"));
+}
+
+#[test]
+fn r004_leaves_pip_compile_inputs_to_their_compiled_file() {
+    let ws = workspace(&[
+        (
+            "images/scaler/Dockerfile",
+            "FROM python:3.12\nCOPY requirements.txt /\n",
+        ),
+        (
+            "images/scaler/requirements.in",
+            "DateTime\nruamel.yaml\nkubernetes\n",
+        ),
+        (
+            "images/scaler/requirements.txt",
+            "datetime==5.5\nruamel-yaml==0.18.6\n",
+        ),
+    ]);
+    let diags = check(&ws, &Config::default());
+    let r: Vec<&str> = of(&diags, "R004").iter().map(|d| text_at(&ws, d)).collect();
+    // Only the package the compiled file does not pin is still unpinned.
+    assert_eq!(r, ["kubernetes"], "{diags:#?}");
 }

@@ -60,7 +60,7 @@ fn apply_first_fix(ws: &Workspace, d: &Diagnostic) -> String {
 fn z2jh(text: &str) -> Workspace {
     workspace(&[(
         "values.yaml",
-        &format!("# hublint: chart=jupyterhub\n{text}"),
+        &format!("# hublint: chart=jupyterhub version=4.4.0\n{text}"),
     )])
 }
 

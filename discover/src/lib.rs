@@ -29,19 +29,9 @@ pub struct LoadOptions {
     pub exclude: Vec<String>,
 }
 
-/// Whether hublint reads this file name at all.
-pub fn is_relevant(name: &str) -> bool {
-    name.ends_with(".yaml")
-        || name.ends_with(".yml")
-        || name.ends_with(".txt")
-        || name.ends_with(".in")
-        || name.ends_with(".jsonnet")
-        || name.ends_with(".json")
-        || name == "Dockerfile"
-        || name.starts_with("Dockerfile.")
-        || name.starts_with("Dockerfile-")
-        || name.ends_with(".Dockerfile")
-        || name.ends_with(".dockerfile")
+/// Whether hublint reads this file at all (by its path relative to the root).
+pub fn is_relevant(rel: &str) -> bool {
+    hublint_core::files::FileKind::is_read(rel)
 }
 
 /// The repository root for a path given on the command line: a directory is its own root; a
@@ -97,14 +87,13 @@ pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Loaded> {
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 return ignore::WalkState::Continue;
             }
-            let name = entry.file_name().to_string_lossy();
-            if !is_relevant(&name) {
-                return ignore::WalkState::Continue;
-            }
             let Ok(rel) = entry.path().strip_prefix(root) else {
                 return ignore::WalkState::Continue;
             };
             let rel = rel.to_string_lossy().replace('\\', "/");
+            if !is_relevant(&rel) {
+                return ignore::WalkState::Continue;
+            }
             if options
                 .exclude
                 .iter()

@@ -131,9 +131,6 @@ pub fn values_prefix(model: &RepoModel, rel: &str) -> Option<Vec<String>> {
     {
         return Some(hub.nesting.clone());
     }
-    if let Some(p) = model.plain_values.iter().find(|p| p.file == rel) {
-        return Some(p.nesting.clone());
-    }
     // A chart's own values.yaml.
     let dir = hublint_core::workspace::parent(rel);
     if rel.rsplit('/').next() == Some("values.yaml") {

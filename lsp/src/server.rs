@@ -136,8 +136,7 @@ fn refresh_from_disk(shared: &Arc<Shared>, root: usize, rel: String, path: PathB
 
 /// Files hublint reads, outside `.git` and `node_modules` (as the disk walk does).
 fn is_watched(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    hublint_discover::is_relevant(name)
+    hublint_discover::is_relevant(rel)
         && !rel.split('/').any(|p| p == ".git" || p == "node_modules")
 }
 

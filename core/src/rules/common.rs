@@ -74,11 +74,10 @@ use crate::yaml::Node;
 pub fn values_files<'a>(ws: &'a Workspace, model: &RepoModel) -> Vec<&'a SourceFile> {
     let mut paths: Vec<String> = Vec::new();
     for hub in &model.hubs {
-        for v in hub.values_files.iter().filter(|v| v.not_yaml.is_none()) {
+        for v in hub.yaml_values().filter(|v| v.inline.is_none()) {
             paths.push(v.path.clone());
         }
     }
-    paths.extend(model.plain_values.iter().map(|p| p.file.clone()));
     paths.extend(model.charts.iter().map(|c| join(&c.dir, "values.yaml")));
     for f in ws.files() {
         let name = f.file_name();
@@ -91,7 +90,7 @@ pub fn values_files<'a>(ws: &'a Workspace, model: &RepoModel) -> Vec<&'a SourceF
     paths
         .iter()
         .filter_map(|p| ws.get(p))
-        .filter(|f| !f.file_name().contains("secret"))
+        .filter(|f| model.is_data(&f.path) && !f.file_name().contains("secret"))
         .filter(|f| {
             f.yaml_root()
                 .is_some_and(|r| !crate::model::is_sops_encrypted(r))
@@ -158,8 +157,15 @@ fn collect_image_refs<'a>(node: &'a Node, out: &mut Vec<ImageRef<'a>>) {
                     node: v,
                 });
             } else if let Some(s) = v.helm_string() {
-                // Templates filled in by KubeSpawner (`{value}`) are not references yet.
-                if !s.is_empty() && !s.contains('{') && !s.contains(char::is_whitespace) {
+                // Templates filled in by KubeSpawner (`{value}`) are not references yet; a
+                // name beside its `repository`/`registry` is one part of a split spec whose
+                // tag is chosen elsewhere.
+                let split_spec = node.get("repository").is_some() || node.get("registry").is_some();
+                if !s.is_empty()
+                    && !s.contains('{')
+                    && !s.contains(char::is_whitespace)
+                    && !split_spec
+                {
                     let (name, tag, _) = split_reference(s);
                     out.push(ImageRef {
                         name: name.to_string(),
@@ -173,4 +179,26 @@ fn collect_image_refs<'a>(node: &'a Node, out: &mut Vec<ImageRef<'a>>) {
         }
         collect_image_refs(&e.value, out);
     }
+}
+
+/// Every requirements source a pinning rule reads: requirements files (all of them, or only
+/// those an image installs) and the `RUN pip install` lines of each Dockerfile.
+pub fn requirement_sources<'a>(
+    ws: &'a Workspace,
+    model: &'a RepoModel,
+    image_only: bool,
+) -> impl Iterator<Item = (&'a str, &'a crate::requirements::RequirementsFile)> {
+    let files = if image_only {
+        &model.image_requirements_files
+    } else {
+        &model.requirements_files
+    };
+    let listed = files
+        .iter()
+        .filter_map(move |p| Some((p.as_str(), ws.get(p)?.requirements()?)));
+    let dockerfiles = model
+        .dockerfiles
+        .iter()
+        .filter_map(move |p| Some((p.as_str(), ws.get(p)?.pip_installs()?)));
+    listed.chain(dockerfiles)
 }

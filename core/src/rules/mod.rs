@@ -81,6 +81,13 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The YAML files that are data: every YAML file but templates and ciphertext.
+    pub fn yaml_data_files(&self) -> impl Iterator<Item = &'a crate::workspace::SourceFile> + '_ {
+        self.ws
+            .files()
+            .filter(|f| f.is_yaml() && self.model.is_data(&f.path))
+    }
+
     /// Every values file with its image references (`image:` keys), walked once per check
     /// for the I rules and X001 (a language server re-checks on every keystroke).
     pub fn values_image_refs(&self) -> &[FileImageRefs<'a>] {

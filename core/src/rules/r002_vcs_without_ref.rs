@@ -4,6 +4,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a version-control requirement (`git+https://...`) with no `@<ref>`.
     ///
+    /// VCS requirements written on a Dockerfile's `RUN pip install` line are checked the
+    /// same way.
+    ///
     /// ## Why
     /// Without a ref pip installs whatever the repository's default branch holds at build
     /// time. Two builds of the same commit of this repository then ship different code, and a
@@ -20,10 +23,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for path in &ctx.model.requirements_files {
-        let Some(reqs) = ctx.ws.get(path).and_then(|f| f.requirements()) else {
-            continue;
-        };
+    for (path, reqs) in super::common::requirement_sources(ctx.ws, ctx.model, false) {
         for r in &reqs.requirements {
             let Some(vcs) = &r.vcs else { continue };
             if vcs.git_ref.is_some() {

@@ -9,6 +9,9 @@ declare_rule! {
     /// (`@main`), a tag (`@v1.2`), a short hash (`@ed7e3a0`), or something malformed such as
     /// `@$ed7e3a0d…` (a stray `$`).
     ///
+    /// VCS requirements written on a Dockerfile's `RUN pip install` line are checked the
+    /// same way.
+    ///
     /// ## Why
     /// Branches and tags move, so the same requirements file builds different images over
     /// time; 2i2c's own policy pins unreleased packages to a full SHA, never a branch. A short
@@ -29,10 +32,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for path in &ctx.model.requirements_files {
-        let Some(reqs) = ctx.ws.get(path).and_then(|f| f.requirements()) else {
-            continue;
-        };
+    for (path, reqs) in super::common::requirement_sources(ctx.ws, ctx.model, false) {
         for r in &reqs.requirements {
             let Some(vcs) = &r.vcs else { continue };
             // Subversion revisions are numbers and bzr has no commit hashes.
@@ -57,7 +57,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
                 .add_fix(Fix::safe(
                     format!("Remove the `$` (pin commit {})", &sha[..12]),
                     vec![Edit {
-                        file: path.clone(),
+                        file: path.to_string(),
                         range: TextRange::new(range.start, range.start + 1),
                         replacement: String::new(),
                     }],

@@ -7,7 +7,10 @@ declare_rule! {
     /// ## What it does
     /// Reports a package in an image's requirements file that is not pinned to one version
     /// with `==` (or `===`): no version at all, a range (`>=17.3,<18`), a wildcard (`==17.*`)
-    /// or `~=`. A pin in a constraints file the requirements file includes with `-c` counts.
+    /// or `~=`. A pin in a constraints file the requirements file includes with `-c` counts,
+    /// and so does one in the compiled `requirements.txt` beside a pip-compile
+    /// `requirements.in`. Packages a Dockerfile installs with `RUN pip install …` are checked
+    /// too, at their column (`pip`, `setuptools`, `wheel` and `uv` upgrades excepted).
     ///
     /// ## Why
     /// The hub image is rebuilt whenever chartpress sees a change under its context, and a
@@ -28,10 +31,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for path in &ctx.model.image_requirements_files {
-        let Some(reqs) = ctx.ws.get(path).and_then(|f| f.requirements()) else {
-            continue;
-        };
+    for (path, reqs) in super::common::requirement_sources(ctx.ws, ctx.model, true) {
         let mut constrained: Option<HashSet<String>> = None;
         for r in &reqs.requirements {
             if r.kind != RequirementKind::Named || r.pinned_version().is_some() {
@@ -40,6 +40,12 @@ fn check(ctx: &Context, sink: &mut Sink) {
             let Some(name) = r.normalized_name.as_deref() else {
                 continue;
             };
+            // `RUN pip install -U pip`: a build tool, not one of the image's packages.
+            let in_dockerfile =
+                crate::files::FileKind::of(path) == crate::files::FileKind::Dockerfile;
+            if in_dockerfile && crate::pip_install::BUILD_TOOLS.contains(&name) {
+                continue;
+            }
             let pinned_elsewhere = constrained
                 .get_or_insert_with(|| constraint_pins(ctx.ws, path))
                 .contains(name);
@@ -72,6 +78,11 @@ fn constraint_pins(ws: &Workspace, path: &str) -> HashSet<String> {
     let mut pins = HashSet::new();
     let mut seen = HashSet::new();
     let mut stack = vec![(path.to_string(), false)];
+    // pip-compile's input: the compiled `requirements.txt` beside `requirements.in` pins
+    // what the image installs.
+    if let Some(stem) = path.strip_suffix(".in") {
+        stack.push((format!("{stem}.txt"), true));
+    }
     while let Some((file, is_constraint)) = stack.pop() {
         if !seen.insert(file.clone()) || seen.len() > 64 {
             continue;

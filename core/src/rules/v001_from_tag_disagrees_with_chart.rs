@@ -80,12 +80,14 @@ fn check(ctx: &Context, sink: &mut Sink) {
         }
         if let Some(tag_range) = from.tag_edit_range {
             let chart_is_release = matches!(Kind::parse(&version.value), Some(Kind::Tag(_)));
+            // k8s-hub images are tagged without the `v` a chart version may be written with.
+            let image_tag = version.value.strip_prefix('v').unwrap_or(&version.value);
             let fix_from = vec![Edit {
                 file: file.path.clone(),
                 range: tag_range,
-                replacement: version.value.clone(),
+                replacement: image_tag.to_string(),
             }];
-            let title = format!("Set the FROM tag to {}", version.value);
+            let title = format!("Set the FROM tag to {image_tag}");
             d.add_fix(if chart_is_release {
                 Fix::safe(title, fix_from)
             } else {

@@ -25,7 +25,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for file in ctx.ws.files().filter(|f| f.is_yaml()) {
+    for file in ctx.yaml_data_files() {
         let Some(yaml) = file.yaml() else { continue };
         for dup in &yaml.duplicates {
             sink.report(

@@ -7,9 +7,8 @@ use super::instance::Inst;
 use super::validate::{Finding, Kind, Seg, Validator};
 use super::version::Match;
 use super::{compiled_for_version, SchemaRef};
-use crate::config::glob_match;
 use crate::diagnostic::{Diagnostic, Related, Severity};
-use crate::model::{is_sops_encrypted, modeline_chart, Chart, Hub, RepoModel};
+use crate::model::{Chart, FoundBy, Hub, JupyterhubVersion, RepoModel, ValuesRef};
 use crate::rules::Context;
 use crate::text::TextRange;
 use crate::values::{self, chart_default_values, Merged};
@@ -44,64 +43,40 @@ pub(crate) fn report(ctx: &Context, sink: &mut crate::rules::Sink, code: &str) {
     }
 }
 
-/// One set of values helm would render together: a hub of a cluster.yaml, or a plain
-/// values file mapped to a chart.
+/// One set of values helm would render together: a hub.
 pub struct Job {
     pub label: String,
     pub chart_file: Option<String>,
     /// Keys above the jupyterhub chart's values (`[jupyterhub]` for basehub).
     pub nesting: Vec<String>,
-    /// The YAML values files, in order.
-    pub values_files: Vec<String>,
+    /// The YAML values sources, in order.
+    pub values_files: Vec<ValuesRef>,
     pub hidden_values: bool,
     /// Where the hub is declared, for "affects hub …" notes.
     pub declared: Option<(String, TextRange)>,
+    /// The jupyterhub chart version it deploys, when known.
+    pub jupyterhub: Option<JupyterhubVersion>,
+    /// How it was found (for the note when no version was found).
+    pub found_by: FoundBy,
 }
 
 impl Job {
-    fn for_hub(hub: &Hub) -> Job {
+    pub fn for_hub(hub: &Hub) -> Job {
         Job {
             label: hub.label(),
             chart_file: hub.chart_file.clone(),
             nesting: hub.nesting.clone(),
-            values_files: hub
-                .values_files
-                .iter()
-                .filter(|v| v.not_yaml.is_none())
-                .map(|v| v.path.clone())
-                .collect(),
+            values_files: hub.yaml_values().cloned().collect(),
             hidden_values: hub.has_hidden_values,
             declared: Some((hub.name.file.clone(), hub.name.range)),
+            jupyterhub: hub.jupyterhub.clone(),
+            found_by: hub.found_by,
         }
     }
 }
 
-pub fn jobs(ws: &Workspace, model: &RepoModel, config: &crate::Config) -> Vec<Job> {
-    let mut jobs: Vec<Job> = model.hubs.iter().map(Job::for_hub).collect();
-    for plain in &model.plain_values {
-        let chart_name = config
-            .values
-            .iter()
-            .find(|(glob, _)| glob_match(glob, &plain.file))
-            .map(|(_, c)| c.clone())
-            .or_else(|| {
-                ws.get(&plain.file)
-                    .and_then(|f| modeline_chart(f.text_or_empty()))
-            });
-        let chart_file = chart_name
-            .as_deref()
-            .and_then(|n| model.chart_named(n))
-            .map(|c| c.file.clone());
-        jobs.push(Job {
-            label: plain.file.clone(),
-            chart_file,
-            nesting: plain.nesting.clone(),
-            values_files: vec![plain.file.clone()],
-            hidden_values: false,
-            declared: None,
-        });
-    }
-    jobs
+pub fn jobs(_ws: &Workspace, model: &RepoModel, _config: &crate::Config) -> Vec<Job> {
+    model.hubs.iter().map(Job::for_hub).collect()
 }
 
 /// A schema applied to a subtree of a job's merged values.
@@ -238,14 +213,21 @@ pub fn schemas_for(
             }
         }
     }
-    let dependency = job
-        .chart_file
-        .as_deref()
-        .and_then(|f| jupyterhub_parent(model, f));
-    let Some((parent_chart, real_dir)) = dependency else {
-        // No Chart.yaml says which version: a plain values file; use the newest release.
+    let Some(jh) = &job.jupyterhub else {
+        // No version anywhere: the newest release stands in, and the hub says so.
         if let Some((schema, _)) = super::latest_compiled() {
             let label = schema.label();
+            if let Some((file, range)) = &job.declared {
+                note = Some(VersionNote {
+                    file: file.clone(),
+                    range: *range,
+                    message: format!(
+                        "no jupyterhub chart version found for hub {} (found by {}); its values are checked against the newest schema hublint knows, {label}. Pin the chart version where the hub is deployed, or set `jupyterhub-version` in .hublint.yaml `hubs:`",
+                        job.label,
+                        job.found_by.describe()
+                    ),
+                });
+            }
             applied.push(Applied {
                 prefix: job.nesting.clone(),
                 schema,
@@ -256,11 +238,16 @@ pub fn schemas_for(
         }
         return (applied, note, z2jh_defaults);
     };
-    let dep = parent_chart.jupyterhub().expect("has jupyterhub");
-    let Some(version) = &dep.version else {
-        return (applied, note, z2jh_defaults);
-    };
-    if let Some(dir) = unpacked_jupyterhub(ws, &real_dir, &version.value) {
+    let version = &jh.written;
+    let wanted = jh.version.as_str();
+    // An unpacked chart archive beside the chart that depends on jupyterhub directly.
+    let parent_dir = job
+        .chart_file
+        .as_deref()
+        .and_then(|f| jupyterhub_parent(model, f))
+        .filter(|(c, _)| c.jupyterhub().is_some() && jh.via.is_none())
+        .map(|(_, dir)| dir);
+    if let Some(dir) = parent_dir.and_then(|d| unpacked_jupyterhub(ws, &d, wanted)) {
         if let Some(path) = schema_file_in(ws, &dir) {
             if let Some(schema) = files.get(ws, &path) {
                 let defaults = join(&dir, "values.yaml");
@@ -268,7 +255,7 @@ pub fn schemas_for(
                 applied.push(Applied {
                     prefix: job.nesting.clone(),
                     schema,
-                    label: format!("jupyterhub chart {} schema ({path})", version.value),
+                    label: format!("jupyterhub chart {wanted} schema ({path})"),
                     defaults_known: known,
                     is_jupyterhub: true,
                 });
@@ -277,33 +264,37 @@ pub fn schemas_for(
             }
         }
     }
-    let (schema, matched) = compiled_for_version(&version.value);
+    let (schema, matched) = compiled_for_version(wanted);
     let text = match &matched {
         Match::Exact(_) => None,
-        Match::Older(r) => Some(if super::version::Version::parse(&version.value)
+        Match::Older(r) => Some(if super::version::Version::parse(&wanted)
             .is_some_and(|v| !v.is_release())
         {
             format!(
                 "jupyterhub chart {} is a development build or prerelease; hublint checks its values against the schema of {r}, the nearest release before it in semver order",
-                version.value
+                wanted
             )
         } else {
             format!(
                 "hublint has no schema for jupyterhub chart {}; it checks values against the schema of {r}, the nearest older release it knows",
-                version.value
+                wanted
             )
         }),
         Match::TooOld => Some(format!(
             "hublint has no schema for jupyterhub chart {} (it knows {} and later); values are not checked against the chart's schema",
-            version.value,
+            wanted,
             super::releases().first().copied().unwrap_or("?")
         )),
         Match::Unparsable => Some(format!(
             "`{}` is not a semantic version, so hublint cannot pick the jupyterhub chart schema; values are not checked against it",
-            version.value
+            wanted
         )),
     };
     if let Some(message) = text {
+        let message = match &jh.via {
+            Some(via) => format!("{message} ({via})"),
+            None => message,
+        };
         note = Some(VersionNote {
             file: version.file.clone(),
             range: version.range,
@@ -338,7 +329,7 @@ pub fn merged_values<'a>(
     let mut merge_file = |path: &str, prefix: &[String]| {
         if let Some(file) = ws.get(path) {
             if let Some(root) = file.yaml_root() {
-                if root.as_mapping().is_some() && !is_sops_encrypted(root) {
+                if root.as_mapping().is_some() && !crate::model::is_sops_encrypted(root) {
                     let prefix: Vec<&str> = prefix.iter().map(String::as_str).collect();
                     merged.merge(&file.path, root, &prefix);
                     sources.push((&file.path, root, prefix.len()));
@@ -354,8 +345,11 @@ pub fn merged_values<'a>(
             merge_file(&values_file, &prefix);
         }
     }
-    for f in &job.values_files {
-        merge_file(f, &[]);
+    for v in &job.values_files {
+        if let (Some(file), Some(root)) = (ws.get(&v.path), v.node(ws)) {
+            merged.merge(&file.path, root, &[]);
+            sources.push((&file.path, root, 0));
+        }
     }
     hand_down_globals(&mut merged, &sources, &job.nesting);
     merged
@@ -442,7 +436,7 @@ fn check_job(
         // start of the hub's first values file.
         let file = match f.file {
             "" => match job.values_files.first() {
-                Some(first) => first.as_str(),
+                Some(first) => first.path.as_str(),
                 None => continue,
             },
             file => file,
@@ -519,7 +513,7 @@ pub fn run(ws: &Workspace, model: &RepoModel, config: &crate::Config) -> Vec<Dia
     let mut users: HashMap<&str, usize> = HashMap::new();
     for job in &jobs {
         for f in &job.values_files {
-            *users.entry(f.as_str()).or_default() += 1;
+            *users.entry(f.path.as_str()).or_default() += 1;
         }
     }
     // One diagnostic per place and code; hubs on other chart versions that hit the same

@@ -324,7 +324,7 @@ pub fn for_values_file(
     let jobs = hubs::jobs(ws, model, config);
     let Some(job) = jobs
         .iter()
-        .find(|j| j.values_files.iter().any(|f| f == path))
+        .find(|j| j.values_files.iter().any(|f| f.path == path))
     else {
         return Vec::new();
     };
