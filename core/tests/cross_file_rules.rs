@@ -441,8 +441,10 @@ fn x001_from_git_history_facts() {
     // Built by chartpress without a valuesPath: experimental with no configuration.
     files[0].1.push_str("      pkce:\n        imageName: quay.io/org/pkce-experiment\n        contextPath: images/hub\n");
     let ws = workspace_owned(&files);
-    let mut config = Config::default();
-    config.today = Some("2026-11-28".into());
+    let mut config = Config {
+        today: Some("2026-11-28".into()),
+        ..Default::default()
+    };
     assert!(
         of(&check(&ws, &config), "X001").is_empty(),
         "no history, no date: nothing"
