@@ -1071,8 +1071,26 @@ fn check_registries(
     let client = registry::Client::new(crate::credentials::Credentials::load());
     let mut open_registries: Vec<String> = Vec::new();
     if !forced {
-        for p in planned.iter_mut() {
-            let answer = client.has_tag(&p.name, &p.tag, &p.platforms);
+        // The questions go out together (each is a round trip or two, mostly waiting).
+        let answers: Vec<registry::TagAnswer> = std::thread::scope(|scope| {
+            let asks: Vec<_> = planned
+                .iter()
+                .map(|p| {
+                    let client = &client;
+                    scope.spawn(move || client.has_tag(&p.name, &p.tag, &p.platforms))
+                })
+                .collect();
+            asks.into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| registry::TagAnswer {
+                        state: TagState::Unknown,
+                        detail: "the registry question panicked".into(),
+                        anonymous_ok: false,
+                    })
+                })
+                .collect()
+        });
+        for (p, answer) in planned.iter_mut().zip(answers) {
             p.record.registry = Some(answer.state.as_str().to_string());
             match answer.state {
                 TagState::Present => {
