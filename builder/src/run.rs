@@ -288,11 +288,29 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
         check_uncommitted(opts, status?, ui, record)?;
     }
 
-    // --- 6. Backend, credentials, and what the registries already have. ---
-    let backend = select_backend(opts, ui)?;
+    // --- 6. What the registries already have, then the backend and credentials (neither
+    // when the registries have every image). ---
+    let uses_backend = !opts.skip_build || opts.push;
+    let asked = if uses_backend && !opts.dry_run {
+        Some(ask_registries(opts, &mut planned, ui)?)
+    } else {
+        None
+    };
+    let everything_present = asked.is_some() && planned.iter().all(|p| p.present);
+    let backend = if everything_present {
+        None
+    } else {
+        select_backend(opts, ui)?
+    };
     record.backend = backend.as_ref().map(|b| b.kind.name().to_string());
-    if let (Some(b), false) = (&backend, opts.dry_run) {
-        check_registries(opts, b, &mut planned, ui, record)?;
+    if let (Some(b), Some(asked)) = (&backend, &asked) {
+        check_push_credentials(opts, b, &planned, asked, ui)?;
+    }
+    for p in planned.iter_mut().filter(|p| p.present) {
+        p.record.build = StepRecord::status("in-registry");
+        if opts.push {
+            p.record.push = StepRecord::status("in-registry");
+        }
     }
 
     // --- 7. Build and push. ---
@@ -1054,106 +1072,132 @@ fn reset(
     Ok(())
 }
 
-/// Stage 6: credentials for each registry pushed to, and which tags each registry already
-/// has (those images are neither built nor pushed unless forced). One HTTP exchange per
-/// image with the credentials docker, podman or buildah hold; no process in the common case.
-fn check_registries(
+/// What stage 6 learnt from the registries.
+struct Asked {
+    client: registry::Client,
+    /// Registries that answered without asking for credentials.
+    open: Vec<String>,
+}
+
+/// Stage 6: which tags each registry already has (those images are neither built nor pushed
+/// unless forced). One HTTP exchange per image, all at once, with the credentials docker,
+/// podman or buildah hold; no process.
+fn ask_registries(
     opts: &BuildOptions,
-    backend: &Backend,
     planned: &mut [Planned],
     ui: &mut dyn Ui,
-    _record: &mut BuildRecord,
-) -> Result<(), Stop> {
-    let forced = opts.force_build || opts.force_push;
-    if forced && !opts.push {
-        return Ok(());
-    }
+) -> Result<Asked, Stop> {
     let client = registry::Client::new(crate::credentials::Credentials::load());
-    let mut open_registries: Vec<String> = Vec::new();
-    if !forced {
-        // The questions go out together (each is a round trip or two, mostly waiting).
-        let answers: Vec<registry::TagAnswer> = std::thread::scope(|scope| {
-            let asks: Vec<_> = planned
-                .iter()
-                .map(|p| {
-                    let client = &client;
-                    scope.spawn(move || client.has_tag(&p.name, &p.tag, &p.platforms))
+    let mut open: Vec<String> = Vec::new();
+    if opts.force_build || opts.force_push {
+        return Ok(Asked { client, open });
+    }
+    let answers: Vec<registry::TagAnswer> = std::thread::scope(|scope| {
+        let asks: Vec<_> = planned
+            .iter()
+            .map(|p| {
+                let client = &client;
+                scope.spawn(move || client.has_tag(&p.name, &p.tag, &p.platforms))
+            })
+            .collect();
+        asks.into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| registry::TagAnswer {
+                    state: TagState::Unknown,
+                    detail: "the registry question panicked".into(),
+                    anonymous_ok: false,
                 })
-                .collect();
-            asks.into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| registry::TagAnswer {
-                        state: TagState::Unknown,
-                        detail: "the registry question panicked".into(),
-                        anonymous_ok: false,
-                    })
-                })
-                .collect()
-        });
-        for (p, answer) in planned.iter_mut().zip(answers) {
-            p.record.registry = Some(answer.state.as_str().to_string());
-            match answer.state {
-                TagState::Present => {
-                    p.present = true;
-                    ui.info(&format!(
-                        "{}: {} already has it; not building or pushing (--force-build, --force-push)",
+            })
+            .collect()
+    });
+    for (p, answer) in planned.iter_mut().zip(answers) {
+        p.record.registry = Some(answer.state.as_str().to_string());
+        let registry = p.name.registry();
+        match answer.state {
+            TagState::Present => {
+                p.present = true;
+                ui.info(&format!(
+                    "{}: {registry} already has it; not building or pushing (--force-build, --force-push)",
+                    p.reference
+                ));
+            }
+            TagState::Absent => {}
+            TagState::Denied => {
+                return Err(stop(
+                    "login",
+                    format!(
+                        "{registry} refused to say whether it has {} ({}): run `{}` first (nothing was built)",
                         p.reference,
-                        p.name.registry()
-                    ));
-                }
-                TagState::Absent => {}
-                TagState::Denied => {
-                    return Err(stop(
-                        "login",
-                        format!(
-                            "{} refused to say whether it has {} ({}): run `{}` first (nothing was built)",
-                            p.name.registry(),
-                            p.reference,
-                            answer.detail,
-                            backend.login_hint(p.name.registry())
-                        ),
-                    ))
-                }
-                TagState::Unknown => ui.info(&format!(
-                    "note: could not ask {} whether it has {}: {}",
-                    p.name.registry(),
-                    p.reference,
-                    answer.detail
-                )),
+                        answer.detail,
+                        login_hint(opts, registry)
+                    ),
+                ))
             }
-            if answer.anonymous_ok && matches!(answer.state, TagState::Present | TagState::Absent) {
-                open_registries.push(p.name.registry().to_string());
-            }
+            TagState::Unknown => ui.info(&format!(
+                "note: could not ask {registry} whether it has {}: {}",
+                p.reference, answer.detail
+            )),
+        }
+        if answer.anonymous_ok && matches!(answer.state, TagState::Present | TagState::Absent) {
+            open.push(registry.to_string());
         }
     }
+    Ok(Asked { client, open })
+}
+
+/// The login command to suggest before a backend is chosen: `--builder`'s, else that of the
+/// first tool on PATH (no process is run to choose).
+fn login_hint(opts: &BuildOptions, registry: &str) -> String {
+    let kind = opts.builder.unwrap_or_else(|| {
+        [
+            BackendKind::Docker,
+            BackendKind::Podman,
+            BackendKind::Buildah,
+        ]
+        .into_iter()
+        .find(|k| backend::which(k.program()).is_some())
+        .unwrap_or(BackendKind::Docker)
+    });
+    Backend {
+        kind,
+        program: PathBuf::from(kind.program()),
+    }
+    .login_hint(registry)
+}
+
+/// Stage 6, with `--push`: credentials for each registry still to be pushed to. A registry
+/// that answered without asking for any, or for which an auth file holds some, needs no
+/// process; otherwise the backend is asked.
+fn check_push_credentials(
+    opts: &BuildOptions,
+    backend: &Backend,
+    planned: &[Planned],
+    asked: &Asked,
+    ui: &mut dyn Ui,
+) -> Result<(), Stop> {
     if !opts.push {
         return Ok(());
     }
     let mut registries: Vec<&str> = planned
         .iter()
-        .filter(|p| !p.present || opts.force_push)
+        .filter(|p| !p.present)
         .map(|p| p.name.registry())
         .collect();
     registries.sort();
     registries.dedup();
     for reg in registries {
-        // A registry that answered without asking for credentials takes anonymous pushes as
-        // it took the question (a local registry); credentials in an auth file need no
-        // process to be found.
-        if open_registries.iter().any(|r| r == reg) || client.credentials.has(reg) {
+        if asked.open.iter().any(|r| r == reg) || asked.client.credentials.has(reg) {
             continue;
         }
         match registry::check_access(backend, reg) {
             Access::LoggedIn | Access::Anonymous => {}
-            Access::NeedsLogin { hint } => {
-                return Err(stop(
-                    "login",
-                    format!(
+            Access::NeedsLogin { hint } => return Err(stop(
+                "login",
+                format!(
                     "{} reports no credentials for {reg}: run `{hint}` first (nothing was built)",
                     backend.kind.name()
                 ),
-                ))
-            }
+            )),
             Access::Unknown { note } => ui.info(&format!("note: {note}")),
         }
     }
@@ -1237,10 +1281,6 @@ fn build_and_push(
     let total = planned.len();
     for (i, p) in planned.iter_mut().enumerate() {
         if p.present {
-            p.record.build = StepRecord::status("in-registry");
-            if opts.push {
-                p.record.push = StepRecord::status("in-registry");
-            }
             continue;
         }
         if !opts.platforms.is_empty() && p.platforms.is_empty() {

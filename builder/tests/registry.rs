@@ -366,6 +366,7 @@ fn a_tag_the_registry_has_is_neither_built_nor_pushed_unless_forced() {
         ("in-registry", "in-registry")
     );
     assert!(ui.backend_lines.is_empty(), "no backend process ran");
+    assert_eq!(second.record.backend, None, "no backend was even chosen");
     assert!(
         ui.lines.iter().all(|l| !l.starts_with("start ")),
         "{:#?}",
