@@ -37,7 +37,7 @@ impl BackendKind {
         }
     }
 
-    fn program(self) -> &'static str {
+    pub fn program(self) -> &'static str {
         match self {
             BackendKind::Docker | BackendKind::DockerBuildx => "docker",
             BackendKind::Buildah => "buildah",

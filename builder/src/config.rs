@@ -17,6 +17,15 @@ pub struct ChartSettings {
     /// Repository-relative `paths:` of the chart entry.
     pub paths: Vec<String>,
     pub images: Vec<ImageSettings>,
+    /// What `--reset` sets image tags to (`resetTag`, default `set-by-chartpress`).
+    pub reset_tag: String,
+    /// What `--reset` sets the chart version to (`resetVersion`, default
+    /// `0.0.1-set.by.chartpress`).
+    pub reset_version: String,
+    /// The quoting `resetTag` / `resetVersion` have in chartpress.yaml when quoted there:
+    /// chartpress writes them so.
+    pub reset_tag_quoted: Option<ScalarStyle>,
+    pub reset_version_quoted: Option<ScalarStyle>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +66,19 @@ fn strings(node: Option<&Node>) -> Vec<String> {
         },
         None => Vec::new(),
     }
+}
+
+/// A scalar setting as chartpress's `chart.get(KEY, default)` sees it: present means used,
+/// even when empty.
+fn scalar_text(node: Option<&Node>) -> Option<String> {
+    node.and_then(Node::as_scalar).map(|s| s.text.to_string())
+}
+
+/// The style of a quoted scalar (ruamel keeps it on the value it loads); None when plain.
+fn quoting(node: Option<&Node>) -> Option<ScalarStyle> {
+    node.and_then(Node::as_scalar)
+        .map(|s| s.style)
+        .filter(|s| matches!(s, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted))
 }
 
 /// A repository-relative path as git should see it (`.` for the top).
@@ -108,6 +130,12 @@ pub fn read(ws: &Workspace, model: &RepoModel, config_file: &str) -> Vec<ChartSe
                 .map(|p| git_path(dir, p))
                 .collect(),
             images: Vec::new(),
+            reset_tag: scalar_text(chart.get("resetTag"))
+                .unwrap_or_else(|| "set-by-chartpress".into()),
+            reset_version: scalar_text(chart.get("resetVersion"))
+                .unwrap_or_else(|| "0.0.1-set.by.chartpress".into()),
+            reset_tag_quoted: quoting(chart.get("resetTag")),
+            reset_version_quoted: quoting(chart.get("resetVersion")),
         };
         for entry in chart
             .get("images")

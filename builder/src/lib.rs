@@ -8,6 +8,8 @@
 
 pub mod backend;
 pub mod config;
+pub mod credentials;
+pub mod experiments;
 pub mod git;
 pub mod history;
 pub mod reference;

@@ -17,6 +17,8 @@ pub struct BuildRecord {
     pub dry_run: bool,
     pub push: bool,
     pub skip_build: bool,
+    /// `--reset`: placeholders written, nothing built.
+    pub reset: bool,
     pub config: String,
     pub backend: Option<String>,
     pub lint: LintSummary,
@@ -62,6 +64,10 @@ pub struct ImageRecord {
     pub paths: Vec<String>,
     pub build: StepRecord,
     pub push: StepRecord,
+    /// What the registry answered before building: `present` (build and push skipped),
+    /// `absent`, `denied` or `unknown`; None when it was not asked (dry run, forced,
+    /// `--skip-build` without `--push`).
+    pub registry: Option<String>,
     pub values: Vec<ValuesRecord>,
     /// For experimental images: the `hub.image` block for a hub's values.
     pub snippet: Option<String>,
@@ -69,7 +75,8 @@ pub struct ImageRecord {
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct StepRecord {
-    /// `skipped`, `planned` (dry run), `ok`, `failed`, or `not-run` (an earlier step failed).
+    /// `skipped`, `in-registry` (the registry has the tag: not built or pushed), `planned`
+    /// (dry run), `ok`, `failed`, or `not-run` (an earlier step failed).
     pub status: String,
     pub command: Option<String>,
     pub seconds: Option<f64>,

@@ -7,20 +7,27 @@
 //! 4. plan every file edit in memory (a values path that does not exist fails here, before
 //!    anything is built or pushed);
 //! 5. refuse to push when files that decide a tag have uncommitted changes;
-//! 6. check registry credentials;
+//! 6. check registry credentials, and ask each registry whether it already has the tag
+//!    (those images are neither built nor pushed unless forced);
 //! 7. build, then push, each image;
 //! 8. only when every step succeeded: write the planned edits, each file atomically.
+//!
+//! `--reset` runs stage 1, plans the placeholder tags and versions (stage 4) and writes them
+//! (stage 8); `--list-images` stops after stage 3. Each stage is a function below; they pass
+//! the loaded repository ([`Loaded`]), the selected images ([`Selected`], then [`Planned`])
+//! and the planned edits ([`EditPlan`]).
 
 use crate::backend::{self, Backend, BackendKind, BuildRequest, CommandLine};
 use crate::config::{self, ChartSettings, ImageSettings};
 use crate::git::Git;
 use crate::reference;
-use crate::registry::{self, Access};
+use crate::registry::{self, Access, TagState};
 use crate::report::*;
 use crate::tag::{self, Identifier};
 use crate::values_edit::{self, ImageValue, TextEdit};
 use anyhow::{bail, Context as _, Result};
 use hublint_core::model::RepoModel;
+use hublint_core::yaml::ScalarStyle;
 use hublint_core::{Config, Severity, Workspace};
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader};
@@ -51,6 +58,14 @@ pub struct BuildOptions {
     pub bump_chart: bool,
     /// Write an experimental image's `hub.image` into this values file.
     pub apply_to: Option<PathBuf>,
+    /// Build even when the registry already has the tag.
+    pub force_build: bool,
+    /// Push even when the registry already has the tag (building it first unless
+    /// `skip_build`).
+    pub force_push: bool,
+    /// `chartpress --reset`: values.yaml tags and Chart.yaml versions back to the
+    /// placeholders; no lint, no git, no build.
+    pub reset: bool,
 }
 
 /// The outcome: the record, and the process exit code (0 done, 1 refused or failed, 2 bad
@@ -89,6 +104,26 @@ impl From<anyhow::Error> for Stop {
     }
 }
 
+/// The repository as stage 1 loaded it.
+struct Loaded {
+    top: PathBuf,
+    config_rel: String,
+    ws: Workspace,
+    model: RepoModel,
+    hub_config: Config,
+    charts: Vec<ChartSettings>,
+}
+
+/// An image the run acts on, before its tag is known.
+struct Selected {
+    /// Index into [`Loaded::charts`].
+    chart: usize,
+    settings: ImageSettings,
+    name: reference::ImageName,
+    /// The paths whose history decides its tag.
+    paths: Vec<String>,
+}
+
 /// One selected image and everything decided about it.
 struct Planned {
     model_index: usize,
@@ -104,10 +139,14 @@ struct Planned {
     platforms: Vec<String>,
     context: PathBuf,
     dockerfile: PathBuf,
+    /// The registry already has `reference`: neither build nor push it.
+    present: bool,
+    /// The tag's quoting when it comes quoted from chartpress.yaml (`resetTag`).
+    tag_quoted: Option<ScalarStyle>,
     record: ImageRecord,
 }
 
-/// A planned new text for one file.
+/// A planned new text for one values file.
 struct FileEdit {
     /// Repository-relative.
     path: String,
@@ -117,6 +156,28 @@ struct FileEdit {
     expected: Vec<(String, ImageValue)>,
 }
 
+/// A whole-file rewrite: repository-relative path, text read, text to write.
+struct Rewrite {
+    path: String,
+    before: String,
+    after: String,
+}
+
+/// Every file edit, planned before anything is built.
+#[derive(Default)]
+struct EditPlan {
+    values: Vec<FileEdit>,
+    charts: Vec<Rewrite>,
+    apply_to: Option<Rewrite>,
+}
+
+/// What git and the lint answered (stages 2 and 3).
+struct Answers {
+    identifiers: Vec<Option<Identifier>>,
+    chart_versions: Vec<Identifier>,
+    uncommitted: Option<Result<Vec<String>>>,
+}
+
 /// Runs `hublint build`. Errors that stop the run are in the record, not in `Err`.
 pub fn run(opts: &BuildOptions, ui: &mut dyn Ui) -> Outcome {
     let started = Instant::now();
@@ -124,6 +185,7 @@ pub fn run(opts: &BuildOptions, ui: &mut dyn Ui) -> Outcome {
         dry_run: opts.dry_run,
         push: opts.push,
         skip_build: opts.skip_build,
+        reset: opts.reset,
         ..Default::default()
     };
     let result = run_inner(opts, ui, &mut record);
@@ -167,8 +229,147 @@ fn rel_path(top: &Path, path: &Path) -> Option<String> {
     )
 }
 
+/// The stages, in the order that keeps a run safe (see the module comment).
 fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> Result<(), Stop> {
-    // --- 1. Load, select, check names: no process runs before this is done. ---
+    check_flags(opts)?;
+    let loaded = load(opts, record)?;
+    let selected = select_images(opts, &loaded)?;
+    if opts.reset {
+        return reset(opts, &loaded, selected, ui, record);
+    }
+    let bumped = bumped_charts(opts, &loaded, &selected);
+    let git = Git::at(&loaded.top);
+    let answers = lint_and_tag(opts, &loaded, &selected, &bumped, &git, ui, record)?;
+    let identifiers = answers.identifiers;
+    let tags: Vec<String> = identifiers
+        .iter()
+        .map(|id| match &opts.tag {
+            Some(t) => t.clone(),
+            None => id.as_ref().map(|i| i.version.clone()).unwrap_or_default(),
+        })
+        .collect();
+    let mut planned = plan_images(opts, &loaded, selected, tags, identifiers, false)?;
+    if opts.list_images {
+        let out: String = planned
+            .iter()
+            .map(|p| format!("{}\n", p.reference))
+            .collect();
+        ui.result(&out);
+        record.images = planned.into_iter().map(|p| p.record).collect();
+        return Ok(());
+    }
+    if !opts.skip_build {
+        expand_build_settings(&loaded, &git, &mut planned)?;
+    }
+
+    // --- 4. Plan every edit before anything is built. ---
+    let chart_versions: Vec<String> = match &opts.tag {
+        Some(t) => vec![t.clone(); bumped.len()],
+        None => answers
+            .chart_versions
+            .into_iter()
+            .map(|i| i.version)
+            .collect(),
+    };
+    let plan = EditPlan {
+        values: plan_values_edits(&loaded, &mut planned, ui, record)?,
+        charts: plan_chart_edits(&loaded, &bumped, &chart_versions, &[], record)?,
+        apply_to: plan_apply_to(opts, &loaded, &planned)?,
+    };
+    for p in planned
+        .iter_mut()
+        .filter(|p| p.kind == ImageKind::Experimental)
+    {
+        p.record.snippet = Some(values_edit::hub_image_snippet(&[], &p.name.full, &p.tag));
+    }
+
+    // --- 5. Uncommitted changes in files that decide a tag. ---
+    if let Some(status) = answers.uncommitted {
+        check_uncommitted(opts, status?, ui, record)?;
+    }
+
+    // --- 6. What the registries already have, then the backend and credentials (neither
+    // when the registries have every image). ---
+    let uses_backend = !opts.skip_build || opts.push;
+    let asked = if uses_backend && !opts.dry_run {
+        Some(ask_registries(opts, &mut planned, ui)?)
+    } else {
+        None
+    };
+    let everything_present = asked.is_some() && planned.iter().all(|p| p.present);
+    let backend = if everything_present {
+        None
+    } else {
+        select_backend(opts, ui)?
+    };
+    record.backend = backend.as_ref().map(|b| b.kind.name().to_string());
+    if let (Some(b), Some(asked)) = (&backend, &asked) {
+        check_push_credentials(opts, b, &planned, asked, ui)?;
+    }
+    for p in planned.iter_mut().filter(|p| p.present) {
+        p.record.build = StepRecord::status("in-registry");
+        if opts.push {
+            p.record.push = StepRecord::status("in-registry");
+        }
+    }
+
+    // --- 7. Build and push. ---
+    if let Some(f) = build_and_push(opts, backend.as_ref(), &mut planned, &loaded.top, ui) {
+        record.images = planned.into_iter().map(|p| p.record).collect();
+        return Err(f);
+    }
+
+    // --- 8. Write, only now. ---
+    let writes_values = opts.push || opts.skip_build;
+    write_files(
+        opts,
+        &loaded.top,
+        plan,
+        writes_values,
+        &mut planned,
+        ui,
+        record,
+    )?;
+    for p in &planned {
+        if let Some(snippet) = &p.record.snippet {
+            if opts.push || opts.skip_build || opts.dry_run {
+                ui.result(&format!(
+                    "# {} is experimental: no file was changed. To try it on a hub, set in its values\n# (under `jupyterhub:` for basehub hubs, `basehub: jupyterhub:` for daskhub):\n{snippet}",
+                    p.key
+                ));
+            }
+        }
+    }
+    if opts.skip_build && !opts.push && !record.files_changed.is_empty() {
+        let msg = "--skip-build: tags were written without building or pushing; make sure these images exist in their registry".to_string();
+        ui.warn(&msg);
+        record.warnings.push(msg);
+    }
+    record.images = planned.into_iter().map(|p| p.record).collect();
+    Ok(())
+}
+
+/// Flags checked before anything is read.
+fn check_flags(opts: &BuildOptions) -> Result<(), Stop> {
+    if let Some(t) = &opts.tag {
+        reference::check_tag(t).map_err(|e| bad_input(format!("--tag: {e}")))?;
+    }
+    for p in &opts.platforms {
+        if p.is_empty()
+            || !p
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/_.-".contains(&b))
+        {
+            return Err(bad_input(format!(
+                "--platform {p:?} is not an OS/ARCH[/VARIANT] name"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Stage 1: the repository around the config, parsed and modelled. No process runs here.
+fn load(opts: &BuildOptions, record: &mut BuildRecord) -> Result<Loaded, Stop> {
     let given = opts
         .path
         .canonicalize()
@@ -200,29 +401,16 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
     let config_rel = rel_path(&top, &dir.join(&config_name))
         .ok_or_else(|| bad_input("chartpress.yaml is outside the git work tree"))?;
     record.config = config_rel.clone();
+    let read_config = || {
+        std::fs::read_to_string(dir.join(&config_name))
+            .map_err(|e| bad_input(format!("{config_rel}: {e}")))
+    };
 
-    if let Some(t) = &opts.tag {
-        reference::check_tag(t).map_err(|e| bad_input(format!("--tag: {e}")))?;
-    }
-    for p in &opts.platforms {
-        if p.is_empty()
-            || !p
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"/_.-".contains(&b))
-        {
-            return Err(bad_input(format!(
-                "--platform {p:?} is not an OS/ARCH[/VARIANT] name"
-            )));
-        }
-    }
-
-    // --list-images reads only chartpress.yaml; everything else needs the whole repository
-    // for the lint.
-    let (ws, hub_config) = if opts.list_images {
+    // --list-images and --reset read only chartpress.yaml; everything else needs the whole
+    // repository for the lint.
+    let (ws, hub_config) = if opts.list_images || opts.reset {
         let mut ws = Workspace::new();
-        let text = std::fs::read_to_string(dir.join(&config_name))
-            .map_err(|e| bad_input(format!("{config_rel}: {e}")))?;
-        ws.insert_text(&config_rel, text);
+        ws.insert_text(&config_rel, read_config()?);
         let config = std::fs::read_to_string(top.join(hublint_core::config::CONFIG_FILE))
             .map(|t| Config::parse(&t))
             .unwrap_or_default();
@@ -233,9 +421,7 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
         // A chartpress config under another name is not found by the walk.
         let mut ws = loaded.ws;
         if !ws.contains(&config_rel) {
-            let text = std::fs::read_to_string(dir.join(&config_name))
-                .map_err(|e| bad_input(format!("{config_rel}: {e}")))?;
-            ws.insert_text(&config_rel, text);
+            ws.insert_text(&config_rel, read_config()?);
         }
         (ws, loaded.config)
     };
@@ -249,63 +435,74 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
         return Err(stop("input", format!("{config_rel}: {}", err.message)));
     }
     let charts = config::read(&ws, &model, &config_rel);
-    let all: Vec<(&ChartSettings, &ImageSettings)> = charts
-        .iter()
-        .flat_map(|c| c.images.iter().map(move |i| (c, i)))
-        .collect();
-    if all.is_empty() {
+    if charts.iter().all(|c| c.images.is_empty()) {
         return Err(bad_input(format!("{config_rel} defines no images")));
     }
-    let prefix_of = |c: &ChartSettings| -> String {
-        opts.image_prefix.clone().unwrap_or_else(|| {
-            model
+    Ok(Loaded {
+        top,
+        config_rel,
+        ws,
+        model,
+        hub_config,
+        charts,
+    })
+}
+
+impl Loaded {
+    /// An image's full name: `imageName`, or the chart's prefix (or `--image-prefix`) and
+    /// its key.
+    fn full_name(&self, opts: &BuildOptions, chart: &ChartSettings, s: &ImageSettings) -> String {
+        let img = &self.model.images[s.model_index];
+        if let Some(n) = &img.image_name {
+            return n.value.clone();
+        }
+        let prefix = opts.image_prefix.clone().unwrap_or_else(|| {
+            self.model
                 .chartpress
                 .iter()
-                .find(|cp| cp.file == config_rel)
-                .and_then(|cp| cp.charts.iter().find(|ch| ch.chart_dir == c.chart_dir))
+                .find(|cp| cp.file == self.config_rel)
+                .and_then(|cp| cp.charts.iter().find(|ch| ch.chart_dir == chart.chart_dir))
                 .and_then(|ch| ch.image_prefix.as_ref().map(|p| p.value.clone()))
                 .unwrap_or_default()
+        });
+        format!("{prefix}{}", img.key.value)
+    }
+}
+
+/// The images named on the command line (all by default), with names checked against the
+/// reference grammar and paths inside the repository.
+fn select_images(opts: &BuildOptions, loaded: &Loaded) -> Result<Vec<Selected>, Stop> {
+    let all: Vec<(usize, &ImageSettings, String)> = loaded
+        .charts
+        .iter()
+        .enumerate()
+        .flat_map(|(ci, c)| {
+            c.images
+                .iter()
+                .map(move |s| (ci, s, loaded.full_name(opts, c, s)))
         })
-    };
-    let full_name = |c: &ChartSettings, s: &ImageSettings| -> String {
-        let img = &model.images[s.model_index];
-        match &img.image_name {
-            Some(n) => n.value.clone(),
-            None => format!("{}{}", prefix_of(c), img.key.value),
-        }
-    };
+        .collect();
     for want in &opts.images {
         if !all
             .iter()
-            .any(|(c, s)| &s.key == want || &full_name(c, s) == want)
+            .any(|(_, s, full)| &s.key == want || full == want)
         {
-            let known: Vec<String> = all.iter().map(|(_, s)| s.key.clone()).collect();
+            let known: Vec<&str> = all.iter().map(|(_, s, _)| s.key.as_str()).collect();
             return Err(bad_input(format!(
-                "no image {want:?} in {config_rel} (images: {})",
+                "no image {want:?} in {} (images: {})",
+                loaded.config_rel,
                 known.join(", ")
             )));
         }
     }
-    let selected: Vec<(&ChartSettings, &ImageSettings)> = all
-        .iter()
-        .copied()
-        .filter(|(c, s)| {
-            opts.images.is_empty()
-                || opts
-                    .images
-                    .iter()
-                    .any(|w| w == &s.key || w == &full_name(c, s))
-        })
-        .collect();
-    let mut names = Vec::new();
-    for (c, s) in &selected {
-        let name = full_name(c, s);
-        let parsed = reference::parse_name(&name)
+    let mut selected = Vec::new();
+    for (chart, s, full) in all {
+        if !opts.images.is_empty() && !opts.images.iter().any(|w| w == &s.key || w == &full) {
+            continue;
+        }
+        let name = reference::parse_name(&full)
             .map_err(|e| bad_input(format!("image {}: {e}; nothing was run", s.key)))?;
-        names.push(parsed);
-    }
-    for (_, s) in &selected {
-        let img = &model.images[s.model_index];
+        let img = &loaded.model.images[s.model_index];
         for p in [&img.context_path.value, &img.dockerfile_path.value] {
             if p.starts_with("..") || p.starts_with('/') {
                 return Err(bad_input(format!(
@@ -314,24 +511,41 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
                 )));
             }
         }
+        selected.push(Selected {
+            chart,
+            settings: s.clone(),
+            name,
+            paths: config::image_paths(img, s),
+        });
     }
+    Ok(selected)
+}
 
-    // --- 2 and 3. Lint, and meanwhile ask git for the tags (read-only; nothing is built or
-    // written before the lint result is known). ---
-    let git = Git::at(&top);
-    let image_paths: Vec<Vec<String>> = selected
+/// Charts whose version `--bump-chart` sets: those of the selected images.
+fn bumped_charts(opts: &BuildOptions, loaded: &Loaded, selected: &[Selected]) -> Vec<usize> {
+    if !opts.bump_chart {
+        return Vec::new();
+    }
+    let dirs: Vec<&str> = selected
         .iter()
-        .map(|(_, s)| config::image_paths(&model.images[s.model_index], s))
+        .map(|s| loaded.charts[s.chart].chart_dir.as_str())
         .collect();
-    // Charts whose version --bump-chart sets: those of the selected images.
-    let bumped: Vec<&ChartSettings> = if opts.bump_chart {
-        charts
-            .iter()
-            .filter(|c| selected.iter().any(|(sc, _)| sc.chart_dir == c.chart_dir))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    (0..loaded.charts.len())
+        .filter(|ci| dirs.contains(&loaded.charts[*ci].chart_dir.as_str()))
+        .collect()
+}
+
+/// Stages 2 and 3: lint, and meanwhile ask git for the tags (read-only; nothing is built or
+/// written before the lint result is known).
+fn lint_and_tag(
+    opts: &BuildOptions,
+    loaded: &Loaded,
+    selected: &[Selected],
+    bumped: &[usize],
+    git: &Git,
+    ui: &mut dyn Ui,
+    record: &mut BuildRecord,
+) -> Result<Answers, Stop> {
     // With --tag, chartpress reads no baseVersion.
     let base_of = |c: &ChartSettings| -> Option<String> {
         opts.tag.is_none().then(|| c.base_version.clone()).flatten()
@@ -339,10 +553,13 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
     let chart_requests: Vec<tag::Request> = if opts.tag.is_none() {
         bumped
             .iter()
-            .map(|c| tag::Request {
-                paths: config::chart_paths(c, &model, &config_rel),
-                long: opts.long,
-                base_version: base_of(c),
+            .map(|&ci| {
+                let c = &loaded.charts[ci];
+                tag::Request {
+                    paths: config::chart_paths(c, &loaded.model, &loaded.config_rel),
+                    long: opts.long,
+                    base_version: base_of(c),
+                }
             })
             .collect()
     } else {
@@ -350,23 +567,23 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
     };
     let image_requests: Vec<tag::Request> = selected
         .iter()
-        .zip(&image_paths)
-        .map(|((c, _), p)| tag::Request {
-            paths: p.clone(),
+        .map(|s| tag::Request {
+            paths: s.paths.clone(),
             long: opts.long,
-            base_version: base_of(c),
+            base_version: base_of(&loaded.charts[s.chart]),
         })
         .collect();
-    let mut tag_paths: Vec<String> = image_paths.iter().flatten().cloned().collect();
+    let mut tag_paths: Vec<String> = selected.iter().flat_map(|s| s.paths.clone()).collect();
     tag_paths.sort();
     tag_paths.dedup();
     let wants_status = (opts.push || opts.skip_build) && !opts.list_images;
-    let (diagnostics, computed, status) = std::thread::scope(|scope| {
+    let (diagnostics, computed, uncommitted) = std::thread::scope(|scope| {
         let computed = scope
-            .spawn(|| compute_identifiers(&git, &selected, image_requests, chart_requests, opts));
+            .spawn(|| compute_identifiers(git, selected, image_requests, chart_requests, opts));
         let status = wants_status.then(|| scope.spawn(|| git.uncommitted(&tag_paths)));
-        let diagnostics = (!opts.list_images)
-            .then(|| hublint_core::check::check_with_model(&ws, &model, &hub_config));
+        let diagnostics = (!opts.list_images).then(|| {
+            hublint_core::check::check_with_model(&loaded.ws, &loaded.model, &loaded.hub_config)
+        });
         (
             diagnostics,
             computed
@@ -379,28 +596,7 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
         )
     });
     if let Some(diagnostics) = diagnostics {
-        record.lint = LintSummary {
-            ran: true,
-            errors: count(&diagnostics, Severity::Error),
-            warnings: count(&diagnostics, Severity::Warning),
-            infos: count(&diagnostics, Severity::Info),
-        };
-        for e in &hub_config.errors {
-            ui.warn(&e.message);
-        }
-        if !diagnostics.is_empty() {
-            ui.lint(&ws, &diagnostics);
-        }
-        if record.lint.errors > 0 {
-            return Err(stop(
-                "lint",
-                format!(
-                    "refusing to build: hublint found {} error{} (fix them, or configure the rule in .hublint.yaml)",
-                    record.lint.errors,
-                    if record.lint.errors == 1 { "" } else { "s" }
-                ),
-            ));
-        }
+        report_lint(loaded, &diagnostics, ui, record)?;
     }
     let (identifiers, chart_versions) = computed.map_err(|e| {
         // Asked only on failure: one process less on every run.
@@ -413,197 +609,238 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
             )
         }
     })?;
+    Ok(Answers {
+        identifiers,
+        chart_versions,
+        uncommitted,
+    })
+}
 
-    let mut planned: Vec<Planned> = Vec::new();
-    for (i, (_, s)) in selected.iter().enumerate() {
-        let img = &model.images[s.model_index];
-        let identifier = identifiers[i].clone();
-        let image_tag = match &opts.tag {
-            Some(t) => t.clone(),
-            None => identifier
-                .as_ref()
-                .map(|id| id.version.clone())
-                .unwrap_or_default(),
-        };
-        reference::check_tag(&image_tag)
-            .map_err(|e| stop("input", format!("image {}: {e}", s.key)))?;
-        let name = names[i].clone();
-        let reference = format!("{}:{image_tag}", name.full);
-        let kind = if hub_config.is_experimental(&name.full).is_some()
-            || hub_config.is_experimental(&s.key).is_some()
-        {
+/// Shows the lint's diagnostics and stops on any error.
+fn report_lint(
+    loaded: &Loaded,
+    diagnostics: &[hublint_core::Diagnostic],
+    ui: &mut dyn Ui,
+    record: &mut BuildRecord,
+) -> Result<(), Stop> {
+    record.lint = LintSummary {
+        ran: true,
+        errors: count(diagnostics, Severity::Error),
+        warnings: count(diagnostics, Severity::Warning),
+        infos: count(diagnostics, Severity::Info),
+    };
+    for e in &loaded.hub_config.errors {
+        ui.warn(&e.message);
+    }
+    if !diagnostics.is_empty() {
+        ui.lint(&loaded.ws, diagnostics);
+    }
+    if record.lint.errors > 0 {
+        return Err(stop(
+            "lint",
+            format!(
+                "refusing to build: hublint found {} error{} (fix them, or configure the rule in .hublint.yaml)",
+                record.lint.errors,
+                if record.lint.errors == 1 { "" } else { "s" }
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Each selected image with its tag, kind, platforms and record. `reset` plans as
+/// `chartpress --reset` does: every image with a `valuesPath` is written, experimental or not.
+fn plan_images(
+    opts: &BuildOptions,
+    loaded: &Loaded,
+    selected: Vec<Selected>,
+    tags: Vec<String>,
+    identifiers: Vec<Option<Identifier>>,
+    reset: bool,
+) -> Result<Vec<Planned>, Stop> {
+    let mut planned = Vec::with_capacity(selected.len());
+    for ((s, image_tag), identifier) in selected.into_iter().zip(tags).zip(identifiers) {
+        let key = s.settings.key.clone();
+        let img = &loaded.model.images[s.settings.model_index];
+        reference::check_tag(&image_tag).map_err(|e| stop("input", format!("image {key}: {e}")))?;
+        let reference = format!("{}:{image_tag}", s.name.full);
+        let experimental = loaded.hub_config.is_experimental(&s.name.full).is_some()
+            || loaded.hub_config.is_experimental(&key).is_some();
+        let kind = if img.values_paths.is_empty() {
+            if experimental {
+                ImageKind::Experimental
+            } else {
+                ImageKind::Unlisted
+            }
+        } else if experimental && !reset {
             ImageKind::Experimental
-        } else if img.values_paths.is_empty() {
-            ImageKind::Unlisted
         } else {
             ImageKind::Main
         };
         let platforms: Vec<String> = opts
             .platforms
             .iter()
-            .filter(|p| !s.skip_platforms.contains(p))
+            .filter(|p| !s.settings.skip_platforms.contains(p))
             .cloned()
             .collect();
         planned.push(Planned {
-            model_index: s.model_index,
-            settings: (*s).clone(),
-            key: s.key.clone(),
+            model_index: s.settings.model_index,
+            key: key.clone(),
             tag: image_tag.clone(),
             reference: reference.clone(),
             kind,
-            identifier: identifier.clone(),
             build_args: Vec::new(),
             extra_options: Vec::new(),
             platforms,
-            context: top.join(&img.context_path.value),
-            dockerfile: top.join(&img.dockerfile_path.value),
+            context: loaded.top.join(&img.context_path.value),
+            dockerfile: loaded.top.join(&img.dockerfile_path.value),
+            present: false,
+            tag_quoted: reset
+                .then(|| loaded.charts[s.chart].reset_tag_quoted)
+                .flatten(),
             record: ImageRecord {
-                key: s.key.clone(),
-                name: name.full.clone(),
+                key,
+                name: s.name.full.clone(),
                 tag: image_tag,
                 reference,
                 kind,
                 commit: identifier.as_ref().map(|i| i.commit.clone()),
                 commit_count: identifier.as_ref().map(|i| i.commit_count),
-                paths: image_paths[i].clone(),
+                paths: s.paths,
                 build: StepRecord::status("skipped"),
                 push: StepRecord::status("skipped"),
+                registry: None,
                 values: Vec::new(),
                 snippet: None,
             },
-            name,
+            identifier,
+            settings: s.settings,
+            name: s.name,
         });
     }
+    Ok(planned)
+}
 
-    if opts.list_images {
-        let mut out = String::new();
-        for p in &planned {
-            out.push_str(&p.reference);
-            out.push('\n');
-        }
-        ui.result(&out);
-        record.images = planned.into_iter().map(|p| p.record).collect();
-        return Ok(());
-    }
-
-    // Build arguments may be templates over LAST_COMMIT, TAG and BRANCH, as in chartpress.
-    let needs_build = !opts.skip_build;
-    if needs_build {
-        let mut branch: Option<String> = None;
-        for p in &mut planned {
-            let img = &model.images[p.model_index];
-            let mut ns = BTreeMap::new();
-            let last_commit = p
-                .identifier
-                .as_ref()
-                .map(|i| i.commit.clone())
-                .unwrap_or_default();
-            ns.insert("LAST_COMMIT", last_commit);
-            ns.insert("TAG", p.tag.clone());
-            let wants_branch = img
-                .build_args
+/// Build arguments and extra options may be templates over LAST_COMMIT, TAG and BRANCH, as
+/// in chartpress; the context and Dockerfile must exist.
+fn expand_build_settings(loaded: &Loaded, git: &Git, planned: &mut [Planned]) -> Result<(), Stop> {
+    let mut branch: Option<String> = None;
+    for p in planned {
+        let img = &loaded.model.images[p.model_index];
+        let mut ns = BTreeMap::new();
+        let last_commit = p
+            .identifier
+            .as_ref()
+            .map(|i| i.commit.clone())
+            .unwrap_or_default();
+        ns.insert("LAST_COMMIT", last_commit);
+        ns.insert("TAG", p.tag.clone());
+        let wants_branch = img
+            .build_args
+            .iter()
+            .any(|a| a.value.value.contains("{BRANCH}"))
+            || p.settings
+                .extra_build_command_options
                 .iter()
-                .any(|a| a.value.value.contains("{BRANCH}"))
-                || p.settings
-                    .extra_build_command_options
-                    .iter()
-                    .any(|o| o.contains("{BRANCH}"));
-            if wants_branch && branch.is_none() {
-                branch = Some(git.branch()?);
-            }
-            ns.insert("BRANCH", branch.clone().unwrap_or_default());
-            for a in &img.build_args {
-                let v = expand_template(&a.value.value, &ns).map_err(|e| {
-                    stop(
-                        "input",
-                        format!("image {}: buildArgs.{}: {e}", p.key, a.name),
-                    )
-                })?;
-                p.build_args.push((a.name.clone(), v));
-            }
-            for o in &p.settings.extra_build_command_options {
-                let v = expand_template(o, &ns).map_err(|e| {
-                    stop(
-                        "input",
-                        format!("image {}: extraBuildCommandOptions: {e}", p.key),
-                    )
-                })?;
-                p.extra_options.push(v);
-            }
-            if !p.context.is_dir() {
-                return Err(stop(
+                .any(|o| o.contains("{BRANCH}"));
+        if wants_branch && branch.is_none() {
+            branch = Some(git.branch()?);
+        }
+        ns.insert("BRANCH", branch.clone().unwrap_or_default());
+        for a in &img.build_args {
+            let v = expand_template(&a.value.value, &ns).map_err(|e| {
+                stop(
                     "input",
-                    format!(
-                        "image {}: build context {} does not exist",
-                        p.key,
-                        p.context.display()
-                    ),
-                ));
-            }
-            if !p.dockerfile.is_file() {
-                return Err(stop(
+                    format!("image {}: buildArgs.{}: {e}", p.key, a.name),
+                )
+            })?;
+            p.build_args.push((a.name.clone(), v));
+        }
+        for o in &p.settings.extra_build_command_options {
+            let v = expand_template(o, &ns).map_err(|e| {
+                stop(
                     "input",
-                    format!(
-                        "image {}: Dockerfile {} does not exist",
-                        p.key,
-                        p.dockerfile.display()
-                    ),
-                ));
-            }
+                    format!("image {}: extraBuildCommandOptions: {e}", p.key),
+                )
+            })?;
+            p.extra_options.push(v);
+        }
+        let missing = if !p.context.is_dir() {
+            Some(("build context", &p.context))
+        } else if !p.dockerfile.is_file() {
+            Some(("Dockerfile", &p.dockerfile))
+        } else {
+            None
+        };
+        if let Some((what, path)) = missing {
+            return Err(stop(
+                "input",
+                format!("image {}: {what} {} does not exist", p.key, path.display()),
+            ));
         }
     }
+    Ok(())
+}
 
-    // --- 4. Plan every edit before anything is built. ---
-    let writes_values = opts.push || opts.skip_build;
+/// The values.yaml edits of every main image, applied and read back in memory.
+fn plan_values_edits(
+    loaded: &Loaded,
+    planned: &mut [Planned],
+    ui: &mut dyn Ui,
+    record: &mut BuildRecord,
+) -> Result<Vec<FileEdit>, Stop> {
     let mut files: Vec<FileEdit> = Vec::new();
-    let mut values_owner: BTreeMap<(String, String), String> = BTreeMap::new();
-    for p in planned.iter_mut() {
-        if p.kind != ImageKind::Main {
-            continue;
-        }
-        let img = &model.images[p.model_index];
+    let mut values_owner: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
+    for p in planned.iter_mut().filter(|p| p.kind == ImageKind::Main) {
+        let img = &loaded.model.images[p.model_index];
         let values_file = hublint_core::workspace::join(&img.chart_dir, "values.yaml");
-        let text = std::fs::read_to_string(top.join(&values_file)).map_err(|e| {
-            stop(
-                "values",
-                format!("image {}: cannot read {values_file}: {e}", p.key),
-            )
-        })?;
+        let at = match files.iter().position(|f| f.path == values_file) {
+            Some(at) => at,
+            None => {
+                let text = std::fs::read_to_string(loaded.top.join(&values_file)).map_err(|e| {
+                    stop(
+                        "values",
+                        format!("image {}: cannot read {values_file}: {e}", p.key),
+                    )
+                })?;
+                files.push(FileEdit {
+                    path: values_file.clone(),
+                    before: text,
+                    edits: Vec::new(),
+                    expected: Vec::new(),
+                });
+                files.len() - 1
+            }
+        };
+        let fe = &mut files[at];
         let value = ImageValue {
             name: p.name.full.clone(),
             tag: p.tag.clone(),
         };
-        let fe = match files.iter_mut().position(|f| f.path == values_file) {
-            Some(at) => &mut files[at],
-            None => {
-                files.push(FileEdit {
-                    path: values_file.clone(),
-                    before: text.clone(),
-                    edits: Vec::new(),
-                    expected: Vec::new(),
-                });
-                files.last_mut().unwrap()
-            }
-        };
         for vp in &img.values_paths {
-            let edits = values_edit::image_edits(&fe.before, &vp.value, &value).map_err(|e| {
-                stop(
-                    "values",
-                    format!(
-                        "image {}: cannot set {} in {values_file}: {e:#}",
-                        p.key, vp.value
-                    ),
-                )
-            })?;
-            if let Some(prev) =
-                values_owner.insert((values_file.clone(), vp.value.clone()), p.key.clone())
+            let edits =
+                values_edit::image_edits_quoting(&fe.before, &vp.value, &value, p.tag_quoted)
+                    .map_err(|e| {
+                        stop(
+                            "values",
+                            format!(
+                                "image {}: cannot set {} in {values_file}: {e:#}",
+                                p.key, vp.value
+                            ),
+                        )
+                    })?;
+            let owner = (p.key.clone(), p.reference.clone());
+            if let Some((prev, prev_reference)) =
+                values_owner.insert((values_file.clone(), vp.value.clone()), owner)
             {
-                let msg = format!(
-                    "images {prev} and {} both write {} in {values_file}; the later one ({}) wins, as with chartpress",
-                    p.key, vp.value, p.key
-                );
-                ui.warn(&msg);
-                record.warnings.push(msg);
+                if prev_reference != p.reference {
+                    let msg = format!(
+                        "images {prev} and {} both write {} in {values_file}; the later one ({}) wins, as with chartpress",
+                        p.key, vp.value, p.key
+                    );
+                    ui.warn(&msg);
+                    record.warnings.push(msg);
+                }
                 // The earlier image's edits of this path are replaced by this one's.
                 fe.expected.retain(|(path, _)| path != &vp.value);
                 fe.edits.retain(|(path, _)| path != &vp.value);
@@ -625,23 +862,38 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
     }
     // The edits of one file must apply and read back before anything is built.
     for fe in &files {
-        let edits: Vec<TextEdit> = fe.edits.iter().map(|(_, e)| e.clone()).collect();
-        let after = values_edit::apply(&fe.before, &edits)
-            .map_err(|e| stop("values", format!("{}: {e:#}", fe.path)))?;
+        let after = fe.apply()?;
         values_edit::verify_images(&after, &fe.expected)
             .map_err(|e| stop("values", format!("{}: {e:#}", fe.path)))?;
     }
-    let mut chart_edits: Vec<(String, String, String)> = Vec::new(); // (file, before, after)
-    for (i, c) in bumped.iter().enumerate() {
-        let version = match &opts.tag {
-            Some(t) => t.clone(),
-            None => chart_versions[i].version.clone(),
-        };
-        let version = tag::fix_chart_version(&version);
-        let file = hublint_core::workspace::join(&c.chart_dir, "Chart.yaml");
-        let before = std::fs::read_to_string(top.join(&file))
+    Ok(files)
+}
+
+impl FileEdit {
+    fn apply(&self) -> Result<String, Stop> {
+        let edits: Vec<TextEdit> = self.edits.iter().map(|(_, e)| e.clone()).collect();
+        values_edit::apply(&self.before, &edits)
+            .map_err(|e| stop("values", format!("{}: {e:#}", self.path)))
+    }
+}
+
+/// Chart.yaml's `version` of each chart in `charts` (indices), set to `versions[i]` (quoted
+/// as `quoted[i]` says, when given).
+fn plan_chart_edits(
+    loaded: &Loaded,
+    charts: &[usize],
+    versions: &[String],
+    quoted: &[Option<ScalarStyle>],
+    record: &mut BuildRecord,
+) -> Result<Vec<Rewrite>, Stop> {
+    let mut out = Vec::new();
+    for (i, (&ci, version)) in charts.iter().zip(versions).enumerate() {
+        let version = tag::fix_chart_version(version);
+        let file = hublint_core::workspace::join(&loaded.charts[ci].chart_dir, "Chart.yaml");
+        let before = std::fs::read_to_string(loaded.top.join(&file))
             .map_err(|e| stop("values", format!("cannot read {file}: {e}")))?;
-        let edits = values_edit::chart_version_edits(&before, &version)
+        let style = quoted.get(i).copied().flatten();
+        let edits = values_edit::chart_version_edits(&before, &version, style)
             .map_err(|e| stop("values", format!("{file}: {e:#}")))?;
         let after = values_edit::apply(&before, &edits)
             .map_err(|e| stop("values", format!("{file}: {e:#}")))?;
@@ -658,175 +910,350 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
             before: old,
             written: false,
         });
-        chart_edits.push((file, before, after));
+        out.push(Rewrite {
+            path: file,
+            before,
+            after,
+        });
     }
-    let experimental: Vec<usize> = planned
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.kind == ImageKind::Experimental)
-        .map(|(i, _)| i)
-        .collect();
-    let mut apply_to_edit: Option<(String, String, String)> = None;
-    if let Some(target) = &opts.apply_to {
-        let [only] = experimental.as_slice() else {
-            return Err(bad_input(format!(
-                "--apply-to needs exactly one experimental image selected ({} are); name it: hublint build IMAGE --apply-to ...",
-                experimental.len()
-            )));
-        };
-        let abs = if target.is_absolute() {
-            target.clone()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(target)
-        };
-        let abs = abs
-            .canonicalize()
-            .map_err(|e| bad_input(format!("--apply-to {}: {e}", target.display())))?;
-        let rel = rel_path(&top, &abs)
-            .ok_or_else(|| bad_input("--apply-to: the file is outside the repository"))?;
-        let before = std::fs::read_to_string(&abs)
-            .map_err(|e| bad_input(format!("--apply-to {rel}: {e}")))?;
-        let prefix = nesting_for(&model, &rel, &before);
-        let p = &planned[*only];
-        let edits = values_edit::hub_image_edits(&before, &prefix, &p.name.full, &p.tag)
-            .map_err(|e| stop("values", format!("--apply-to {rel}: {e:#}")))?;
-        let after = values_edit::apply(&before, &edits)
-            .map_err(|e| stop("values", format!("{rel}: {e:#}")))?;
-        let mut path = prefix.clone();
-        path.extend(["hub".to_string(), "image".to_string()]);
-        let got = values_edit::read_image(&after, &path.join(".")).map_err(|e| {
-            stop(
-                "values",
-                format!("--apply-to {rel}: the edit does not read back: {e:#}"),
-            )
-        })?;
-        if got.name != p.name.full || got.tag != p.tag {
-            return Err(stop(
-                "values",
-                format!("--apply-to {rel}: the edit does not read back"),
-            ));
-        }
-        apply_to_edit = Some((rel, before, after));
-    }
-    for &i in &experimental {
-        let p = &mut planned[i];
-        p.record.snippet = Some(values_edit::hub_image_snippet(&[], &p.name.full, &p.tag));
-    }
+    Ok(out)
+}
 
-    // --- 5. Uncommitted changes in files that decide a tag. ---
-    if let Some(status) = status {
-        let dirty = status?;
-        if !dirty.is_empty() {
-            let list = dirty
-                .iter()
-                .take(10)
-                .map(|f| format!("  {f}"))
-                .collect::<Vec<_>>()
-                .join("\n");
-            let more = if dirty.len() > 10 {
-                format!("\n  … and {} more", dirty.len() - 10)
-            } else {
-                String::new()
-            };
-            if opts.push && !opts.allow_dirty && opts.tag.is_none() {
-                return Err(stop(
-                    "dirty",
-                    format!(
-                        "refusing to push: files that decide the image tags have uncommitted changes, so the tags would not describe what is built:\n{list}{more}\ncommit them, or pass --allow-dirty"
-                    ),
+/// `--apply-to PATH`: the one selected experimental image's `hub.image` in that hub's values.
+fn plan_apply_to(
+    opts: &BuildOptions,
+    loaded: &Loaded,
+    planned: &[Planned],
+) -> Result<Option<Rewrite>, Stop> {
+    let Some(target) = &opts.apply_to else {
+        return Ok(None);
+    };
+    let experimental: Vec<&Planned> = planned
+        .iter()
+        .filter(|p| p.kind == ImageKind::Experimental)
+        .collect();
+    let [p] = experimental.as_slice() else {
+        return Err(bad_input(format!(
+            "--apply-to needs exactly one experimental image selected ({} are); name it: hublint build IMAGE --apply-to ...",
+            experimental.len()
+        )));
+    };
+    let abs = if target.is_absolute() {
+        target.clone()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(target)
+    };
+    let abs = abs
+        .canonicalize()
+        .map_err(|e| bad_input(format!("--apply-to {}: {e}", target.display())))?;
+    let rel = rel_path(&loaded.top, &abs)
+        .ok_or_else(|| bad_input("--apply-to: the file is outside the repository"))?;
+    let before =
+        std::fs::read_to_string(&abs).map_err(|e| bad_input(format!("--apply-to {rel}: {e}")))?;
+    let prefix = nesting_for(&loaded.model, &rel, &before);
+    let edits = values_edit::hub_image_edits(&before, &prefix, &p.name.full, &p.tag)
+        .map_err(|e| stop("values", format!("--apply-to {rel}: {e:#}")))?;
+    let after =
+        values_edit::apply(&before, &edits).map_err(|e| stop("values", format!("{rel}: {e:#}")))?;
+    let mut path = prefix.clone();
+    path.extend(["hub".to_string(), "image".to_string()]);
+    let got = values_edit::read_image(&after, &path.join(".")).map_err(|e| {
+        stop(
+            "values",
+            format!("--apply-to {rel}: the edit does not read back: {e:#}"),
+        )
+    })?;
+    if got.name != p.name.full || got.tag != p.tag {
+        return Err(stop(
+            "values",
+            format!("--apply-to {rel}: the edit does not read back"),
+        ));
+    }
+    Ok(Some(Rewrite {
+        path: rel,
+        before,
+        after,
+    }))
+}
+
+/// Stage 5: files that decide a tag have uncommitted changes: refuse to push, or warn.
+fn check_uncommitted(
+    opts: &BuildOptions,
+    dirty: Vec<String>,
+    ui: &mut dyn Ui,
+    record: &mut BuildRecord,
+) -> Result<(), Stop> {
+    if dirty.is_empty() {
+        return Ok(());
+    }
+    let list = dirty
+        .iter()
+        .take(10)
+        .map(|f| format!("  {f}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let more = if dirty.len() > 10 {
+        format!("\n  … and {} more", dirty.len() - 10)
+    } else {
+        String::new()
+    };
+    if opts.push && !opts.allow_dirty && opts.tag.is_none() {
+        return Err(stop(
+            "dirty",
+            format!(
+                "refusing to push: files that decide the image tags have uncommitted changes, so the tags would not describe what is built:\n{list}{more}\ncommit them, or pass --allow-dirty"
+            ),
+        ));
+    }
+    let msg = format!("files that decide the image tags have uncommitted changes (the tags describe the last commit):\n{list}{more}");
+    ui.warn(&msg);
+    record.warnings.push(msg);
+    Ok(())
+}
+
+/// The build backend, when the run builds or pushes (in a dry run, a stand-in when none is
+/// installed, so the commands can be shown).
+fn select_backend(opts: &BuildOptions, ui: &mut dyn Ui) -> Result<Option<Backend>, Stop> {
+    if opts.skip_build && !opts.push {
+        return Ok(None);
+    }
+    match Backend::select(opts.builder, &opts.platforms) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if opts.dry_run => {
+            let kind = opts.builder.unwrap_or(BackendKind::Docker);
+            ui.warn(&format!("{e:#}; showing {} commands", kind.name()));
+            Ok(Some(Backend {
+                kind,
+                program: PathBuf::from(kind.program()),
+            }))
+        }
+        Err(e) => Err(stop("build", format!("{e:#}"))),
+    }
+}
+
+/// `--reset`, as `chartpress --reset`: every image with a `valuesPath` back to its chart's
+/// `resetTag` and every chart's version to its `resetVersion`. No lint, no git, no build.
+fn reset(
+    opts: &BuildOptions,
+    loaded: &Loaded,
+    selected: Vec<Selected>,
+    ui: &mut dyn Ui,
+    record: &mut BuildRecord,
+) -> Result<(), Stop> {
+    if !opts.images.is_empty() {
+        return Err(bad_input(
+            "--reset resets every image, as `chartpress --reset` does: name no image",
+        ));
+    }
+    let tags: Vec<String> = selected
+        .iter()
+        .map(|s| loaded.charts[s.chart].reset_tag.clone())
+        .collect();
+    let identifiers = vec![None; selected.len()];
+    let mut planned = plan_images(opts, loaded, selected, tags, identifiers, true)?;
+    let charts: Vec<usize> = (0..loaded.charts.len()).collect();
+    let versions: Vec<String> = loaded
+        .charts
+        .iter()
+        .map(|c| c.reset_version.clone())
+        .collect();
+    let quoted: Vec<Option<ScalarStyle>> = loaded
+        .charts
+        .iter()
+        .map(|c| c.reset_version_quoted)
+        .collect();
+    let plan = EditPlan {
+        values: plan_values_edits(loaded, &mut planned, ui, record)?,
+        charts: plan_chart_edits(loaded, &charts, &versions, &quoted, record)?,
+        apply_to: None,
+    };
+    write_files(opts, &loaded.top, plan, true, &mut planned, ui, record)?;
+    record.images = planned.into_iter().map(|p| p.record).collect();
+    Ok(())
+}
+
+/// What stage 6 learnt from the registries.
+struct Asked {
+    client: registry::Client,
+    /// Registries that answered without asking for credentials.
+    open: Vec<String>,
+}
+
+/// Stage 6: which tags each registry already has (those images are neither built nor pushed
+/// unless forced). One HTTP exchange per image, all at once, with the credentials docker,
+/// podman or buildah hold; no process.
+fn ask_registries(
+    opts: &BuildOptions,
+    planned: &mut [Planned],
+    ui: &mut dyn Ui,
+) -> Result<Asked, Stop> {
+    let client = registry::Client::new(crate::credentials::Credentials::load());
+    let mut open: Vec<String> = Vec::new();
+    if opts.force_build || opts.force_push {
+        return Ok(Asked { client, open });
+    }
+    let answers: Vec<registry::TagAnswer> = std::thread::scope(|scope| {
+        let asks: Vec<_> = planned
+            .iter()
+            .map(|p| {
+                let client = &client;
+                scope.spawn(move || client.has_tag(&p.name, &p.tag, &p.platforms))
+            })
+            .collect();
+        asks.into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| registry::TagAnswer {
+                    state: TagState::Unknown,
+                    detail: "the registry question panicked".into(),
+                    anonymous_ok: false,
+                })
+            })
+            .collect()
+    });
+    for (p, answer) in planned.iter_mut().zip(answers) {
+        p.record.registry = Some(answer.state.as_str().to_string());
+        let registry = p.name.registry();
+        match answer.state {
+            TagState::Present => {
+                p.present = true;
+                ui.info(&format!(
+                    "{}: {registry} already has it; not building or pushing (--force-build, --force-push)",
+                    p.reference
                 ));
             }
-            let msg = format!("files that decide the image tags have uncommitted changes (the tags describe the last commit):\n{list}{more}");
-            ui.warn(&msg);
-            record.warnings.push(msg);
-        }
-    }
-
-    // --- 6. Backend and credentials. ---
-    let uses_backend = !opts.skip_build || opts.push;
-    let backend = if uses_backend {
-        match Backend::select(opts.builder, &opts.platforms) {
-            Ok(b) => Some(b),
-            Err(e) if opts.dry_run => {
-                let kind = opts.builder.unwrap_or(BackendKind::Docker);
-                ui.warn(&format!("{e:#}; showing {} commands", kind.name()));
-                Some(Backend {
-                    kind,
-                    program: PathBuf::from(match kind {
-                        BackendKind::Docker | BackendKind::DockerBuildx => "docker",
-                        BackendKind::Buildah => "buildah",
-                        BackendKind::Podman => "podman",
-                    }),
-                })
+            TagState::Absent => {}
+            TagState::Denied => {
+                return Err(stop(
+                    "login",
+                    format!(
+                        "{registry} refused to say whether it has {} ({}): run `{}` first (nothing was built)",
+                        p.reference,
+                        answer.detail,
+                        login_hint(opts, registry)
+                    ),
+                ))
             }
-            Err(e) => return Err(stop("build", format!("{e:#}"))),
+            TagState::Unknown => ui.info(&format!(
+                "note: could not ask {registry} whether it has {}: {}",
+                p.reference, answer.detail
+            )),
         }
-    } else {
-        None
-    };
-    record.backend = backend.as_ref().map(|b| b.kind.name().to_string());
-    if let (Some(b), true, false) = (&backend, opts.push, opts.dry_run) {
-        let mut registries: Vec<&str> = planned.iter().map(|p| p.name.registry()).collect();
-        registries.sort();
-        registries.dedup();
-        for reg in registries {
-            match registry::check_access(b, reg) {
-                Access::LoggedIn | Access::Anonymous => {}
-                Access::NeedsLogin { hint } => {
-                    return Err(stop(
-                        "login",
-                        format!("{} reports no credentials for {reg}: run `{hint}` first (nothing was built)", b.kind.name()),
-                    ))
-                }
-                Access::Unknown { note } => ui.info(&format!("note: {note}")),
+        if answer.anonymous_ok && matches!(answer.state, TagState::Present | TagState::Absent) {
+            open.push(registry.to_string());
+        }
+    }
+    Ok(Asked { client, open })
+}
+
+/// The login command to suggest before a backend is chosen: `--builder`'s, else that of the
+/// first tool on PATH (no process is run to choose).
+fn login_hint(opts: &BuildOptions, registry: &str) -> String {
+    let kind = opts.builder.unwrap_or_else(|| {
+        [
+            BackendKind::Docker,
+            BackendKind::Podman,
+            BackendKind::Buildah,
+        ]
+        .into_iter()
+        .find(|k| backend::which(k.program()).is_some())
+        .unwrap_or(BackendKind::Docker)
+    });
+    Backend {
+        kind,
+        program: PathBuf::from(kind.program()),
+    }
+    .login_hint(registry)
+}
+
+/// Stage 6, with `--push`: credentials for each registry still to be pushed to. A registry
+/// that answered without asking for any, or for which an auth file holds some, needs no
+/// process; otherwise the backend is asked.
+fn check_push_credentials(
+    opts: &BuildOptions,
+    backend: &Backend,
+    planned: &[Planned],
+    asked: &Asked,
+    ui: &mut dyn Ui,
+) -> Result<(), Stop> {
+    if !opts.push {
+        return Ok(());
+    }
+    let mut registries: Vec<&str> = planned
+        .iter()
+        .filter(|p| !p.present)
+        .map(|p| p.name.registry())
+        .collect();
+    registries.sort();
+    registries.dedup();
+    for reg in registries {
+        if asked.open.iter().any(|r| r == reg) || asked.client.credentials.has(reg) {
+            continue;
+        }
+        match registry::check_access(backend, reg) {
+            Access::LoggedIn | Access::Anonymous => {}
+            Access::NeedsLogin { hint } => {
+                return Err(stop(
+                    "login",
+                    format!(
+                    "{} reports no credentials for {reg}: run `{hint}` first (nothing was built)",
+                    backend.kind.name()
+                ),
+                ))
             }
+            Access::Unknown { note } => ui.info(&format!("note: {note}")),
         }
     }
+    Ok(())
+}
 
-    // --- 7. Build and push. ---
-    let failure = build_and_push(opts, backend.as_ref(), &mut planned, &top, ui);
-    if let Some(f) = failure {
-        record.images = planned.into_iter().map(|p| p.record).collect();
-        return Err(f);
-    }
-
-    // --- 8. Write, only now. ---
-    let mut writes: Vec<(String, String, String)> = Vec::new();
+/// Stage 8: every planned edit, each file atomically, after checking nobody changed it
+/// meanwhile. Values files only when `writes_values` (something was pushed, or
+/// `--skip-build` / `--reset`).
+fn write_files(
+    opts: &BuildOptions,
+    top: &Path,
+    plan: EditPlan,
+    writes_values: bool,
+    planned: &mut [Planned],
+    ui: &mut dyn Ui,
+    record: &mut BuildRecord,
+) -> Result<(), Stop> {
+    let mut writes: Vec<Rewrite> = Vec::new();
     if writes_values {
-        for fe in &files {
-            let edits: Vec<TextEdit> = fe.edits.iter().map(|(_, e)| e.clone()).collect();
-            let after = values_edit::apply(&fe.before, &edits)
-                .map_err(|e| stop("write", format!("{e:#}")))?;
-            writes.push((fe.path.clone(), fe.before.clone(), after));
+        for fe in &plan.values {
+            let after = fe.apply().map_err(|s| stop("write", s.message))?;
+            writes.push(Rewrite {
+                path: fe.path.clone(),
+                before: fe.before.clone(),
+                after,
+            });
         }
-        writes.append(&mut chart_edits);
-        if let Some(a) = apply_to_edit.take() {
-            writes.push(a);
-        }
-    } else if !files.is_empty() || !chart_edits.is_empty() || apply_to_edit.is_some() {
+        writes.extend(plan.charts);
+        writes.extend(plan.apply_to);
+    } else if !plan.values.is_empty() || !plan.charts.is_empty() || plan.apply_to.is_some() {
         ui.info("nothing was pushed, so no file was changed (add --push, or --skip-build to only set the tags)");
     }
-    for (path, before, after) in &writes {
-        if before == after {
+    for w in &writes {
+        if w.before == w.after {
             continue;
         }
         if opts.dry_run {
-            ui.info(&format!("would edit {path}:"));
-            ui.info(&line_diff(before, after));
+            ui.info(&format!("would edit {}:", w.path));
+            ui.info(&line_diff(&w.before, &w.after));
             continue;
         }
         // Someone may have edited the file meanwhile: never overwrite their change.
-        let now = std::fs::read_to_string(top.join(path)).unwrap_or_default();
-        if &now != before {
-            return Err(stop("write", format!("{path} changed while building; not overwriting it (set the tag by hand or run again)")));
+        let now = std::fs::read_to_string(top.join(&w.path)).unwrap_or_default();
+        if now != w.before {
+            return Err(stop("write", format!("{} changed while building; not overwriting it (set the tag by hand or run again)", w.path)));
         }
-        values_edit::write_atomic(&top.join(path), after)
-            .map_err(|e| stop("write", format!("{path}: {e:#}")))?;
-        record.files_changed.push(path.clone());
-        ui.info(&format!("updated {path}"));
+        values_edit::write_atomic(&top.join(&w.path), &w.after)
+            .map_err(|e| stop("write", format!("{}: {e:#}", w.path)))?;
+        record.files_changed.push(w.path.clone());
+        ui.info(&format!("updated {}", w.path));
     }
     let wrote = |path: &str| !opts.dry_run && record.files_changed.iter().any(|f| f == path);
-    for p in &mut planned {
+    for p in planned.iter_mut() {
         for v in &mut p.record.values {
             v.written = wrote(&v.file)
                 || (!opts.dry_run
@@ -837,23 +1264,6 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
     for c in &mut record.charts {
         c.written = wrote(&c.file);
     }
-    // Snippets for experimental images, once their image exists (or would).
-    for p in &planned {
-        if let Some(snippet) = &p.record.snippet {
-            if opts.push || opts.skip_build || opts.dry_run {
-                ui.result(&format!(
-                    "# {} is experimental: no file was changed. To try it on a hub, set in its values\n# (under `jupyterhub:` for basehub hubs, `basehub: jupyterhub:` for daskhub):\n{snippet}",
-                    p.key
-                ));
-            }
-        }
-    }
-    if opts.skip_build && !opts.push && !record.files_changed.is_empty() {
-        let msg = "--skip-build: tags were written without building or pushing; make sure these images exist in their registry".to_string();
-        ui.warn(&msg);
-        record.warnings.push(msg);
-    }
-    record.images = planned.into_iter().map(|p| p.record).collect();
     Ok(())
 }
 
@@ -872,6 +1282,9 @@ fn build_and_push(
     let b = backend?;
     let total = planned.len();
     for (i, p) in planned.iter_mut().enumerate() {
+        if p.present {
+            continue;
+        }
         if !opts.platforms.is_empty() && p.platforms.is_empty() {
             ui.info(&format!(
                 "{}: every platform is in its skipPlatforms; skipped",
@@ -964,7 +1377,7 @@ fn build_and_push(
 /// [`tag::identifiers`] (a few git processes in all).
 fn compute_identifiers(
     git: &Git,
-    selected: &[(&ChartSettings, &ImageSettings)],
+    selected: &[Selected],
     mut requests: Vec<tag::Request>,
     chart_requests: Vec<tag::Request>,
     opts: &BuildOptions,
@@ -976,11 +1389,11 @@ fn compute_identifiers(
     let images = results
         .into_iter()
         .zip(selected)
-        .map(|(r, (_, s))| match r {
+        .map(|(r, s)| match r {
             Ok(id) => Ok(Some(id)),
             // With an explicit tag the history is only wanted for LAST_COMMIT.
             Err(_) if opts.tag.is_some() => Ok(None),
-            Err(e) => Err(stop("git", format!("image {}: {e:#}", s.key))),
+            Err(e) => Err(stop("git", format!("image {}: {e:#}", s.settings.key))),
         })
         .collect::<Result<Vec<_>, Stop>>()?;
     let charts = chart_results

@@ -1,7 +1,10 @@
 //! Surgical edits of values.yaml and Chart.yaml: only the text of the scalars that change is
 //! replaced (or one line added), so comments, quoting, indentation and list style stay
-//! byte-for-byte as they were. chartpress round-trips the whole file through ruamel and
-//! re-indents every block sequence; this does not.
+//! as they were. chartpress round-trips the whole file through ruamel and re-indents every
+//! block sequence; this does not. On the changed lines it writes what ruamel writes: the
+//! quoting kept (an unsafe plain value single-quoted) and a comment after the value kept
+//! in its column, so on a file in chartpress's own layout the result is byte for byte
+//! chartpress's (`hublint build --reset` is tested so against `chartpress --reset`).
 //!
 //! Every edit is checked by parsing the result again and reading the values back.
 
@@ -117,20 +120,48 @@ fn double_quoted(value: &str) -> String {
     out
 }
 
-/// `value` written in `style` (plain only where that is safe, else double quotes).
+/// `value` written in `style`: plain only where that is safe; a plain value that is not
+/// safe gets single quotes, as ruamel (and so chartpress) writes it; double quotes where
+/// nothing else can hold it.
 pub fn render_scalar(value: &str, style: ScalarStyle) -> String {
     match style {
         ScalarStyle::Plain if plain_is_safe(value) => value.to_string(),
-        ScalarStyle::SingleQuoted if !value.contains(['\n', '\r']) => {
+        ScalarStyle::SingleQuoted | ScalarStyle::Plain if !value.contains(['\n', '\r']) => {
             format!("'{}'", value.replace('\'', "''"))
         }
         _ => double_quoted(value),
     }
 }
 
-/// The edit that makes scalar `node` hold `value`, keeping its quoting; `None` when it already
-/// holds exactly that.
-fn replace_scalar(text: &str, node: &Node, value: &str) -> Result<Option<TextEdit>> {
+/// When a comment follows `range` on its line, the edit also takes the spaces before it:
+/// the comment stays in its column, or one space after a value that grew past it, as ruamel
+/// (and so chartpress) writes it. Columns count characters.
+fn keep_comment_column(text: &str, range: &mut TextRange, replacement: &mut String) {
+    let rest = &text[range.end..];
+    let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    if gap == 0 || !rest[gap..].starts_with('#') {
+        return;
+    }
+    let start = line_start(text, range.start);
+    if text[start..range.start].contains('\n') || replacement.contains('\n') {
+        return;
+    }
+    let comment_column = text[start..range.end + gap].chars().count();
+    let value_end = text[start..range.start].chars().count() + replacement.chars().count();
+    let pad = comment_column.saturating_sub(value_end).max(1);
+    replacement.push_str(&" ".repeat(pad));
+    range.end += gap;
+}
+
+/// The edit that makes scalar `node` hold `value`, keeping its quoting (or taking `quoted`,
+/// the style a value quoted in chartpress.yaml brings along, as ruamel does); `None` when it
+/// already holds exactly that.
+fn replace_scalar(
+    text: &str,
+    node: &Node,
+    value: &str,
+    quoted: Option<ScalarStyle>,
+) -> Result<Option<TextEdit>> {
     let Some(scalar) = node.as_scalar() else {
         bail!("expected a scalar, found a mapping or list");
     };
@@ -148,7 +179,11 @@ fn replace_scalar(text: &str, node: &Node, value: &str) -> Result<Option<TextEdi
             double_quoted(value)
         }
         style => {
-            let style = if is_null { ScalarStyle::Plain } else { style };
+            let style = match quoted {
+                Some(q) => q,
+                None if is_null => ScalarStyle::Plain,
+                None => style,
+            };
             let rendered = render_scalar(value, style);
             if range.is_empty() {
                 // `tag:` with nothing after the colon.
@@ -158,6 +193,10 @@ fn replace_scalar(text: &str, node: &Node, value: &str) -> Result<Option<TextEdi
             }
         }
     };
+    let mut replacement = replacement;
+    if !range.is_empty() {
+        keep_comment_column(text, &mut range, &mut replacement);
+    }
     Ok(Some(TextEdit { range, replacement }))
 }
 
@@ -230,6 +269,17 @@ fn end_of_line(text: &str, end: usize) -> usize {
 /// gets every key it has among `name`/`repository` set to the image name and `tag` set; a
 /// string becomes `name:tag`.
 pub fn image_edits(text: &str, values_path: &str, image: &ImageValue) -> Result<Vec<TextEdit>> {
+    image_edits_quoting(text, values_path, image, None)
+}
+
+/// [`image_edits`], with the tag written in `tag_quoted` style when given (a `resetTag`
+/// quoted in chartpress.yaml).
+pub fn image_edits_quoting(
+    text: &str,
+    values_path: &str,
+    image: &ImageValue,
+    tag_quoted: Option<ScalarStyle>,
+) -> Result<Vec<TextEdit>> {
     let parsed = yaml::parse(text);
     let root = root_of(&parsed, "values file")?;
     let node = lookup(&root, values_path)?;
@@ -247,19 +297,19 @@ pub fn image_edits(text: &str, values_path: &str, image: &ImageValue) -> Result<
                 if entry.value.from_alias {
                     bail!("{values_path}: the image name is an alias; edit it by hand");
                 }
-                edits.extend(replace_scalar(text, &entry.value, &image.name)?);
+                edits.extend(replace_scalar(text, &entry.value, &image.name, None)?);
             }
             match node.entry("tag") {
                 Some(e) if e.merged || e.value.from_alias => {
                     bail!("{values_path}.tag comes from an anchor; edit it by hand")
                 }
-                Some(e) => edits.extend(replace_scalar(text, &e.value, &image.tag)?),
+                Some(e) => edits.extend(replace_scalar(text, &e.value, &image.tag, tag_quoted)?),
                 None => edits.push(insert_entries(text, node, &[("tag", &image.tag)])?),
             }
         }
         Value::Scalar(_) if !node.is_null() => {
             let full = format!("{}:{}", image.name, image.tag);
-            edits.extend(replace_scalar(text, node, &full)?);
+            edits.extend(replace_scalar(text, node, &full, None)?);
         }
         _ => bail!("{values_path} must be a mapping or a string"),
     }
@@ -267,11 +317,17 @@ pub fn image_edits(text: &str, values_path: &str, image: &ImageValue) -> Result<
 }
 
 /// The edit setting Chart.yaml's `version`.
-pub fn chart_version_edits(text: &str, version: &str) -> Result<Vec<TextEdit>> {
+pub fn chart_version_edits(
+    text: &str,
+    version: &str,
+    quoted: Option<ScalarStyle>,
+) -> Result<Vec<TextEdit>> {
     let parsed = yaml::parse(text);
     let root = root_of(&parsed, "Chart.yaml")?;
     let node = lookup(&root, "version")?;
-    Ok(replace_scalar(text, node, version)?.into_iter().collect())
+    Ok(replace_scalar(text, node, version, quoted)?
+        .into_iter()
+        .collect())
 }
 
 /// Applies non-overlapping edits (an identical range edited twice keeps the last edit, as
@@ -461,7 +517,7 @@ fn hub_image_edits_in(
                     Some(e) if e.merged || e.value.from_alias => {
                         bail!("{full_path}.{key} comes from an anchor; edit it by hand")
                     }
-                    Some(e) => edits.extend(replace_scalar(text, &e.value, value)?),
+                    Some(e) => edits.extend(replace_scalar(text, &e.value, value, None)?),
                     None => missing.push((key, value)),
                 }
             }

@@ -473,3 +473,114 @@ fn tags_and_values_match_chartpress() {
     eprintln!("compared {compared} scenario/flag combinations with chartpress 2.4.0");
     assert_eq!(compared, expected_runs);
 }
+
+fn copy_dir(from: &Path) -> tempfile::TempDir {
+    let dest = tempfile::tempdir().unwrap();
+    let status = Command::new("cp")
+        .args(["-a", "."])
+        .arg(dest.path())
+        .current_dir(from)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    dest
+}
+
+fn chartpress_cli(exe: &Path, dir: &Path, args: &[&str]) {
+    let out = Command::new(exe)
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "chartpress {args:?} in {}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `hublint build --reset` writes the same bytes as `chartpress --reset`, on the files a
+/// repository holds before a commit: tags written by chartpress itself, and tags written by
+/// `hublint build` into files in chartpress's layout; with the default placeholders and
+/// with `resetTag` / `resetVersion` configured.
+#[test]
+fn reset_writes_the_bytes_chartpress_writes() {
+    let Some(exe) = chartpress() else {
+        eprintln!("note: HUBLINT_CHARTPRESS is not set; --reset parity not compared (tests/ci.d/40-builder.sh runs it)");
+        return;
+    };
+    let mut compared = 0;
+    for (name, repo, sub) in scenarios() {
+        if !["no-tag", "after-prerelease-tag", "2i2c-layout"].contains(&name) {
+            continue;
+        }
+        let chart_dir = if sub.is_empty() {
+            "mychart"
+        } else {
+            "helm-charts/basehub"
+        };
+        for custom in [false, true] {
+            // A state chartpress has written: its --skip-build, in its own layout.
+            let seed = repo.copy();
+            let seed_dir = seed.path().join(sub);
+            if custom {
+                let cfg = seed_dir.join("chartpress.yaml");
+                let text = std::fs::read_to_string(&cfg).unwrap().replacen(
+                    "    images:",
+                    "    resetTag: \"reset-me\"\n    resetVersion: 0.0.0-reset.1\n    images:",
+                    1,
+                );
+                std::fs::write(&cfg, text).unwrap();
+            }
+            chartpress_cli(&exe, &seed_dir, &["--skip-build"]);
+            for writer in ["chartpress", "hublint"] {
+                let ctx = format!("{name} custom={custom} tags by {writer}");
+                let start = copy_dir(seed.path());
+                let start_dir = start.path().join(sub);
+                if writer == "hublint" {
+                    // chartpress's layout with placeholders, then hublint's tags.
+                    chartpress_cli(&exe, &start_dir, &["--reset"]);
+                    let (o, ui) = build(&start_dir, |o| {
+                        o.skip_build = true;
+                        o.bump_chart = true;
+                        o.allow_dirty = true;
+                    });
+                    assert_eq!(
+                        o.exit_code, 0,
+                        "{ctx}: {:?} {:#?}",
+                        o.record.error, ui.lines
+                    );
+                }
+                let theirs = copy_dir(start.path());
+                let ours = copy_dir(start.path());
+                chartpress_cli(&exe, &theirs.path().join(sub), &["--reset"]);
+                let (o, ui) = build(&ours.path().join(sub), |o| o.reset = true);
+                assert_eq!(
+                    o.exit_code, 0,
+                    "{ctx}: {:?} {:#?}",
+                    o.record.error, ui.lines
+                );
+                assert!(
+                    ui.lint.is_empty() && !o.record.lint.ran,
+                    "{ctx}: --reset does not lint"
+                );
+                for file in ["values.yaml", "Chart.yaml"] {
+                    let rel = format!("{chart_dir}/{file}");
+                    let before = std::fs::read_to_string(start.path().join(&rel)).unwrap();
+                    let a = std::fs::read_to_string(theirs.path().join(&rel)).unwrap();
+                    let b = std::fs::read_to_string(ours.path().join(&rel)).unwrap();
+                    assert_ne!(before, a, "{ctx}: {rel}: chartpress changed nothing");
+                    assert_eq!(b, a, "{ctx}: {rel} differs from chartpress --reset");
+                }
+                // A second reset changes nothing.
+                let (again, _) = build(&ours.path().join(sub), |o| o.reset = true);
+                assert_eq!(again.exit_code, 0);
+                assert!(again.record.files_changed.is_empty(), "{ctx}");
+                compared += 1;
+            }
+        }
+    }
+    eprintln!("--reset: {compared} states reset byte for byte as chartpress 2.4.0 does");
+    assert_eq!(compared, 12);
+}

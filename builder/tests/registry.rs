@@ -326,3 +326,82 @@ fn a_registry_that_wants_credentials_fails_early_with_the_login_command() {
     );
     assert_eq!(snapshot(r.path()), before);
 }
+
+#[test]
+fn a_tag_the_registry_has_is_neither_built_nor_pushed_unless_forced() {
+    let reg = need_registry!();
+    let org = unique("hublint-skip");
+    let r = repo(&reg, &org, GOOD_DOCKERFILE);
+    let push = |configure: fn(&mut hublint_builder::BuildOptions)| {
+        r.git(&["checkout", "-q", "--", "."]);
+        build(r.path(), |o| {
+            o.push = true;
+            o.builder = Some(BackendKind::Buildah);
+            configure(o);
+        })
+    };
+    // First run: the registry has no such tag; built and pushed.
+    let (first, ui) = push(|_| {});
+    assert_eq!(
+        first.exit_code, 0,
+        "{:?} {:#?}",
+        first.record.error, ui.lines
+    );
+    let img = &first.record.images[0];
+    assert_eq!(img.registry.as_deref(), Some("absent"));
+    assert_eq!(
+        (img.build.status.as_str(), img.push.status.as_str()),
+        ("ok", "ok")
+    );
+    let tag = img.tag.clone();
+
+    // Second run: the registry has it; nothing runs, values.yaml still gets the tag.
+    let (second, ui) = push(|_| {});
+    assert_eq!(second.exit_code, 0, "{:?}", second.record.error);
+    let img = &second.record.images[0];
+    assert_eq!(img.tag, tag);
+    assert_eq!(img.registry.as_deref(), Some("present"));
+    assert_eq!(
+        (img.build.status.as_str(), img.push.status.as_str()),
+        ("in-registry", "in-registry")
+    );
+    assert!(ui.backend_lines.is_empty(), "no backend process ran");
+    assert_eq!(second.record.backend, None, "no backend was even chosen");
+    assert!(
+        ui.lines.iter().all(|l| !l.starts_with("start ")),
+        "{:#?}",
+        ui.lines
+    );
+    assert!(
+        ui.lines.iter().any(|l| l.contains("already has it")),
+        "{:#?}",
+        ui.lines
+    );
+    assert_eq!(second.record.files_changed, ["mychart/values.yaml"]);
+    assert!(r.read("mychart/values.yaml").contains(&tag));
+    // The --json record says so.
+    let json = serde_json::to_value(&second.record).unwrap();
+    assert_eq!(json["images"][0]["registry"], "present");
+    assert_eq!(json["images"][0]["push"]["status"], "in-registry");
+
+    // --force-push: built and pushed again, the registry not asked.
+    let (forced, ui) = push(|o| o.force_push = true);
+    assert_eq!(forced.exit_code, 0, "{:?}", forced.record.error);
+    let img = &forced.record.images[0];
+    assert_eq!(img.registry, None);
+    assert_eq!(
+        (img.build.status.as_str(), img.push.status.as_str()),
+        ("ok", "ok")
+    );
+    assert!(ui.lines.iter().any(|l| l == "end hub push ok=true"));
+    assert_eq!(skopeo_tags(&img.reference), Some(vec![tag.clone()]));
+
+    // --force-build without --push: built locally, registry not asked, no file written.
+    let (rebuilt, _) = build(r.path(), |o| {
+        o.builder = Some(BackendKind::Buildah);
+        o.force_build = true;
+    });
+    assert_eq!(rebuilt.exit_code, 0, "{:?}", rebuilt.record.error);
+    assert_eq!(rebuilt.record.images[0].build.status, "ok");
+    assert_eq!(rebuilt.record.images[0].registry, None);
+}

@@ -58,6 +58,19 @@ pub struct BuildArgs {
     /// For an experimental image: write its hub.image into this hub values file.
     #[arg(long, value_name = "PATH")]
     apply_to: Option<PathBuf>,
+    /// Build (and with --push, push) even when the registry already has the tag.
+    #[arg(long)]
+    force_build: bool,
+    /// Push even when the registry already has the tag (building first unless --skip-build).
+    #[arg(long)]
+    force_push: bool,
+    /// Put values.yaml image tags and Chart.yaml versions back to chartpress's placeholders
+    /// (`resetTag`, `resetVersion`), as `chartpress --reset` writes them; nothing is built.
+    #[arg(long, conflicts_with_all = [
+        "push", "skip_build", "list_images", "tag", "long", "image_prefix", "builder",
+        "platform", "allow_dirty", "bump_chart", "apply_to", "force_build", "force_push",
+    ])]
+    reset: bool,
     /// Show the backend's output as it runs.
     #[arg(long, short)]
     verbose: bool,
@@ -125,6 +138,9 @@ pub fn run(args: BuildArgs) -> anyhow::Result<i32> {
         allow_dirty: args.allow_dirty,
         bump_chart: args.bump_chart,
         apply_to: args.apply_to,
+        force_build: args.force_build,
+        force_push: args.force_push,
+        reset: args.reset,
     };
     let mut ui = CliUi(TerminalUi::new(args.verbose, args.json));
     let outcome = hublint_builder::run(&options, &mut ui);

@@ -85,6 +85,9 @@ fn check_root(
     }
     let mut config = loaded.config.clone();
     apply_cli_selection(&mut config, args);
+    // X001's start dates, from git (core reads none).
+    config.experiment_history =
+        hublint_builder::experiments::for_workspace(root, &loaded.ws, &loaded.config);
     loaded.ws.parse_all();
     let model = RepoModel::build(&loaded.ws, &config);
     let scope = scope_line(&model);

@@ -3,8 +3,8 @@
 
 mod cmd_build;
 mod cmd_check;
-mod cmd_hubs;
 mod cmd_completions;
+mod cmd_hubs;
 mod cmd_lsp;
 mod cmd_playground;
 mod cmd_rule;

@@ -12,6 +12,7 @@
 //! known-images: [quay.io/org/extra-hub]
 //! experimental-images:
 //!   quay.io/2i2c/pkce-experiment: { since: 2024-10-01 }
+//! experiment-days: 28        # X001's limit
 //! ```
 
 use crate::diagnostic::Severity;
@@ -38,6 +39,11 @@ pub struct Config {
     /// Today's date (`YYYY-MM-DD`), set by the front end (core has no clock); date-based
     /// rules stay silent without it.
     pub today: Option<String>,
+    /// `experiment-days`: how long an experimental image may run (X001; default 28).
+    pub experiment_days: Option<i64>,
+    /// When values files started selecting experimental images, from git; set by front ends
+    /// that read history (core reads no git).
+    pub experiment_history: Vec<crate::experiment_history::ExperimentStart>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -217,6 +223,15 @@ impl Config {
                         }
                     }
                 }
+                "experiment-days" => match e.value.as_str().and_then(|t| t.parse::<i64>().ok()) {
+                    Some(days) if days > 0 => config.experiment_days = Some(days),
+                    _ => config.errors.push(ConfigError::at(
+                        e.value.range,
+                        format!(
+                            "{CONFIG_FILE}: experiment-days must be a whole number of days above 0"
+                        ),
+                    )),
+                },
                 other => config.errors.push(ConfigError::at(
                     e.key.range,
                     format!("{CONFIG_FILE}: unknown setting `{other}`"),

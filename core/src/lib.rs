@@ -9,6 +9,7 @@ pub mod config;
 pub mod deployments;
 pub mod diagnostic;
 pub mod dockerfile;
+pub mod experiment_history;
 pub mod files;
 pub mod fix;
 pub mod k8s_hub;

@@ -431,6 +431,68 @@ fn x001_experiments_older_than_four_weeks() {
 }
 
 #[test]
+fn x001_from_git_history_facts() {
+    use hublint_core::experiment_history::ExperimentStart;
+    let mut files = cluster_repo(
+        None,
+        Some("quay.io/org/pkce-experiment"),
+        "jupyterhub/k8s-hub:4.0.0",
+    );
+    // Built by chartpress without a valuesPath: experimental with no configuration.
+    files[0].1.push_str("      pkce:\n        imageName: quay.io/org/pkce-experiment\n        contextPath: images/hub\n");
+    let ws = workspace_owned(&files);
+    let mut config = Config {
+        today: Some("2026-11-28".into()),
+        ..Default::default()
+    };
+    assert!(
+        of(&check(&ws, &config), "X001").is_empty(),
+        "no history, no date: nothing"
+    );
+    config.experiment_history = vec![ExperimentStart {
+        file: "config/clusters/c1/prod.values.yaml".into(),
+        image: "quay.io/org/pkce-experiment".into(),
+        commit: "abc1234".into(),
+        date: "2026-10-01".into(),
+    }];
+    let diags = check(&ws, &config);
+    let x = of(&diags, "X001");
+    assert_eq!(x.len(), 1, "{diags:#?}");
+    assert_eq!(x[0].severity, Severity::Warning);
+    assert_eq!(x[0].file, "config/clusters/c1/prod.values.yaml");
+    assert_eq!(text_at(&ws, x[0]), "quay.io/org/pkce-experiment");
+    assert!(
+        x[0].message
+            .contains("commit abc1234 (2026-10-01), 58 days (limit 28)"),
+        "{}",
+        x[0].message
+    );
+    assert_eq!(x[0].related[0].file, "helm-charts/chartpress.yaml");
+    // experiment-days moves the limit: 58 days of 60 is an info.
+    let mut longer = Config::parse("experiment-days: 60\n");
+    longer.today = config.today.clone();
+    longer.experiment_history = config.experiment_history.clone();
+    let x = check(&ws, &longer);
+    let x = of(&x, "X001");
+    assert_eq!(x[0].severity, Severity::Info);
+    assert!(x[0].message.contains("day 58 of 60"), "{}", x[0].message);
+    assert!(!Config::parse("experiment-days: soon\n").errors.is_empty());
+    // A `since:` date overrides git: one diagnostic, on the chartpress entry, from that date.
+    let mut since =
+        Config::parse("experimental-images:\n  quay.io/org/pkce-experiment: {since: 2026-11-20}\n");
+    since.today = config.today.clone();
+    since.experiment_history = config.experiment_history.clone();
+    let x = check(&ws, &since);
+    let x = of(&x, "X001");
+    assert_eq!(x.len(), 1);
+    assert_eq!(x[0].file, "helm-charts/chartpress.yaml");
+    assert_eq!(x[0].severity, Severity::Info);
+    // A fact for another file, or another image, says nothing about this one.
+    let mut elsewhere = config.clone();
+    elsewhere.experiment_history[0].file = "config/clusters/c1/staging.values.yaml".into();
+    assert!(of(&check(&ws, &elsewhere), "X001").is_empty());
+}
+#[test]
 fn r004_applies_to_an_image_requirements_only() {
     let mut files = repo("jupyterhub/k8s-hub:4.3.3", "4.3.3");
     files[4].1 = "oauthenticator\n".into();

@@ -1,5 +1,6 @@
 //! "Is this commit in the local history?" for hover, answered by `git` in a child process,
-//! never on the event loop, with a short deadline and a cache.
+//! never on the event loop, with a short deadline and a cache; and X001's experiment start
+//! dates, read in-process and cached per HEAD commit ([`ExperimentCache`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -118,5 +119,121 @@ mod tests {
         );
         let _ = std::fs::remove_dir_all(&dir);
         let _ = std::fs::remove_dir_all(&plain);
+    }
+}
+
+/// X001's start dates per root: read from the history again only when HEAD moves or the
+/// (values file, experimental image) pairs of the workspace change.
+#[derive(Default)]
+pub struct ExperimentCache {
+    known: Mutex<HashMap<PathBuf, CachedStarts>>,
+}
+
+struct CachedStarts {
+    head: String,
+    pairs: Vec<(String, String)>,
+    starts: Vec<hublint_core::experiment_history::ExperimentStart>,
+}
+
+impl ExperimentCache {
+    /// The facts for `ws` (loaded from `root`, modelled as `model`). Runs off the event loop:
+    /// a first read walks the history.
+    pub fn facts(
+        &self,
+        root: &Path,
+        ws: &hublint_core::Workspace,
+        model: &hublint_core::model::RepoModel,
+        config: &hublint_core::Config,
+    ) -> Vec<hublint_core::experiment_history::ExperimentStart> {
+        use hublint_builder::experiments;
+        let names = hublint_core::experiment_history::experimental_image_names(model, config);
+        let pairs = experiments::candidates(ws, model, &names);
+        if pairs.is_empty() {
+            return Vec::new();
+        }
+        let Some(head) = experiments::head_commit(root) else {
+            return Vec::new();
+        };
+        let mut known = self.known.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = known.get(root) {
+            if c.head == head && c.pairs == pairs {
+                return c.starts.clone();
+            }
+        }
+        let starts = experiments::for_repository(root, ws, model, config);
+        known.insert(
+            root.to_path_buf(),
+            CachedStarts {
+                head,
+                pairs,
+                starts: starts.clone(),
+            },
+        );
+        starts
+    }
+
+    /// How many roots have facts cached (for tests).
+    pub fn cached_heads(&self) -> Vec<String> {
+        let known = self.known.lock().unwrap_or_else(|e| e.into_inner());
+        known.values().map(|c| c.head.clone()).collect()
+    }
+}
+
+#[cfg(test)]
+mod experiment_tests {
+    use super::*;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str], date: &str) {
+        let ok = Command::new("git")
+            .current_dir(dir)
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.org",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+
+    #[test]
+    fn facts_are_read_once_per_head_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let values = "hub:\n  image:\n    name: quay.io/org/exp\n    tag: \"1\"\n";
+        std::fs::write(root.join("staging.values.yaml"), values).unwrap();
+        git(root, &["init", "-q", "-b", "main"], "2024-01-01T00:00:00Z");
+        git(root, &["add", "-A"], "2024-01-01T00:00:00Z");
+        git(root, &["commit", "-q", "-m", "c1"], "2024-01-10T00:00:00Z");
+        let mut ws = hublint_core::Workspace::new();
+        ws.insert_text("staging.values.yaml", values);
+        let config = hublint_core::Config::parse("experimental-images: [quay.io/org/exp]\n");
+        ws.parse_all();
+        let model = hublint_core::model::RepoModel::build(&ws, &config);
+        let cache = ExperimentCache::default();
+        let first = cache.facts(root, &ws, &model, &config);
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].date, "2024-01-10");
+        let head1 = cache.cached_heads();
+        assert_eq!(cache.facts(root, &ws, &model, &config), first);
+        // A new commit moves HEAD: read again (the start stays).
+        std::fs::write(root.join("README.md"), "x\n").unwrap();
+        git(root, &["add", "-A"], "2024-02-01T00:00:00Z");
+        git(root, &["commit", "-q", "-m", "c2"], "2024-02-01T00:00:00Z");
+        let again = cache.facts(root, &ws, &model, &config);
+        assert_eq!(again, first);
+        assert_ne!(cache.cached_heads(), head1);
+        // No experimental image named anywhere: nothing, and no git read.
+        let plain = hublint_core::Config::default();
+        let model = hublint_core::model::RepoModel::build(&ws, &plain);
+        assert!(cache.facts(root, &ws, &model, &plain).is_empty());
     }
 }

@@ -124,6 +124,7 @@ pub struct Shared {
     state: Mutex<State>,
     pub client: Client,
     pub git: crate::git::GitCache,
+    pub experiments: crate::git::ExperimentCache,
 }
 
 impl Shared {
@@ -132,6 +133,7 @@ impl Shared {
             state: Mutex::new(State::default()),
             client,
             git: crate::git::GitCache::default(),
+            experiments: crate::git::ExperimentCache::default(),
         })
     }
 
@@ -379,9 +381,15 @@ fn take_job(st: &State, id: usize) -> Option<Job> {
         st.open_doc_for(id, rel)
             .map(|d| (rel.clone(), d.uri.clone()))
     });
+    let mut config = st.effective_config(id);
+    // The focused lane reuses the full lane's last git facts (reading them needs the model).
+    config.experiment_history = r
+        .latest()
+        .map(|s| s.config.experiment_history.clone())
+        .unwrap_or_default();
     Some(Job {
         ws: r.project.workspace().clone(),
-        config: st.effective_config(id),
+        config,
         generation: r.generation,
         versions,
         trigger,
@@ -565,10 +573,12 @@ async fn full_lane(shared: Arc<Shared>, id: usize, kick: Arc<Notify>) {
             };
             let Some(job) = job else { break };
             let generation = job.generation;
+            let root = shared.lock().roots[id].path.clone();
+            let facts = shared.clone();
             let result = tokio::task::spawn_blocking(move || {
                 let Job {
                     ws,
-                    config,
+                    mut config,
                     generation,
                     versions,
                     ..
@@ -576,6 +586,8 @@ async fn full_lane(shared: Arc<Shared>, id: usize, kick: Arc<Notify>) {
                 let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     ws.parse_all();
                     let model = RepoModel::build(&ws, &config);
+                    config.experiment_history =
+                        facts.experiments.facts(&root, &ws, &model, &config);
                     let diagnostics = hublint_core::check::check_with_model(&ws, &model, &config);
                     (model, diagnostics)
                 }));

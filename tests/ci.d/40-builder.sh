@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# hublint build, for real: chartpress 2.4.0 parity, buildah + a local registry (build, push,
-# skopeo inspect, failure cases), the CLI end to end, and a short benchmark run.
+# hublint build, for real: chartpress 2.4.0 parity (tags, values, `--reset` byte for byte),
+# buildah + a local registry (build, push, skopeo inspect, the registry's tags skipped,
+# --force-push, failure cases), the CLI end to end, and a short benchmark run.
 #
 # Installs (idempotent): docker-registry buildah skopeo runc busybox-static python3-venv from
 # Debian; chartpress==2.4.0 in a venv. The registry listens on 127.0.0.1 on a free port and is
@@ -138,6 +139,6 @@ grep -q "invalid image name" "$OUT/cli-meta.err" || { cat "$OUT/cli-meta.err"; e
 
 log "benchmark (debug binary, 3 runs: a smoke run; see bench/build.md for release figures)"
 bash "$REPO/bench/build.sh" --runs 3 --commits 120 --hublint "$HUBLINT" --chartpress "$VENV/bin/chartpress" \
-  --out "$OUT/bench.txt"
+  --registry "$REGISTRY" --out "$OUT/bench.txt"
 
 echo "40-builder: 3 passed, 0 failed"

@@ -134,6 +134,32 @@ git -C "$cycle" commit -q -am "one admin_access"
 try_hook "$cycle" hublint cycle-fixed --all-files
 if [ "$status" -eq 0 ] && grep -q 'hublint\.*Passed' "$OUT/cycle-fixed.log"; then pass "the hook passes after the fix"; else fail "fixed commit (exit $status)"; fi
 
+# 5. hublint-reset puts the committed built tag back to chartpress's placeholder (the hook
+# fails because it changed files), then passes; from the same hook repository and rev as the
+# others (one environment), with `--config helm-charts` as a deployment repository passes it.
+reset=$(make_repo "$REPO/examples/demo-deployment" reset)
+cat >"$reset/.pre-commit-config.yaml" <<EOF
+repos:
+  - repo: $HOOKS_REPO
+    rev: $HOOKS_REV
+    hooks:
+      - id: hublint-reset
+        args: [--config, helm-charts]
+EOF
+status=0
+(cd "$reset" && "$VENV/bin/pre-commit" run hublint-reset --all-files --color never) >"$OUT/reset.log" 2>&1 || status=$?
+values=$reset/helm-charts/basehub/values.yaml
+if [ "$status" -ne 0 ] && grep -q 'tag: "set-by-chartpress"' "$values" \
+  && grep -q '^version: "0.0.1-set.by.chartpress"' "$reset/helm-charts/basehub/Chart.yaml" \
+  && [ "$(git -C "$reset" diff --numstat | wc -l)" -eq 2 ]; then
+  pass "hublint-reset resets the built tag and chart version"
+else
+  fail "hublint-reset (exit $status)"
+fi
+status=0
+(cd "$reset" && "$VENV/bin/pre-commit" run hublint-reset --all-files --color never) >"$OUT/reset-again.log" 2>&1 || status=$?
+if [ "$status" -eq 0 ]; then pass "hublint-reset passes once reset"; else fail "hublint-reset second run (exit $status)"; fi
+
 if [ "$fails" -ne 0 ]; then
   echo "logs: $OUT"
   for f in "$OUT"/*.log; do echo "--- $f"; tail -40 "$f"; done

@@ -74,12 +74,12 @@ fn plain_tags_stay_plain_unless_helm_would_read_a_number() {
     // `--tag 1.10` would be the float 1.1 for helm: quoted.
     assert_eq!(
         edit(text, "image", "a/b", "1.10"),
-        "image:\n  name: a/b\n  tag: \"1.10\"\n"
+        "image:\n  name: a/b\n  tag: '1.10'\n"
     );
     // An all-digit short hash is an integer: quoted.
     assert_eq!(
         edit(text, "image", "a/b", "1234567"),
-        "image:\n  name: a/b\n  tag: \"1234567\"\n"
+        "image:\n  name: a/b\n  tag: '1234567'\n"
     );
 }
 
@@ -106,7 +106,7 @@ server:
     );
     let out = edit(text, "server.sidecars.0.image", "org/helper", "0.3.0");
     assert!(
-        out.contains("      image: org/helper:0.3.0   # string form\n"),
+        out.contains("      image: org/helper:0.3.0 # string form\n"),
         "{out}"
     );
     let out = edit(text, "server.sidecars.1.image", "org/new", "1.0.0");
@@ -206,18 +206,18 @@ fn shared_values_path_last_image_wins() {
     let mut edits = image_edits(text, "i", &img("a/first", "1")).unwrap();
     edits.extend(image_edits(text, "i", &img("a/second", "2")).unwrap());
     let out = apply(text, &edits).unwrap();
-    assert_eq!(out, "i:\n  name: a/second\n  tag: \"2\"\n");
+    assert_eq!(out, "i:\n  name: a/second\n  tag: '2'\n");
 }
 
 #[test]
 fn chart_version() {
     let text = "apiVersion: v2\nname: basehub\nversion: 0.1.0  # bumped by chartpress\ndependencies:\n- name: jupyterhub\n  version: 4.3.3\n";
-    let edits = chart_version_edits(text, "0.1.0-0.dev.git.5.habc1234").unwrap();
+    let edits = chart_version_edits(text, "0.1.0-0.dev.git.5.habc1234", None).unwrap();
     assert_eq!(
         apply(text, &edits).unwrap(),
-        text.replace("version: 0.1.0 ", "version: 0.1.0-0.dev.git.5.habc1234 ")
+        text.replace("version: 0.1.0  ", "version: 0.1.0-0.dev.git.5.habc1234 ")
     );
-    assert!(chart_version_edits(text, "0.1.0").unwrap().is_empty());
+    assert!(chart_version_edits(text, "0.1.0", None).unwrap().is_empty());
 }
 
 #[test]
@@ -293,7 +293,7 @@ fn hub_image_snippet_and_apply_to() {
     let out = run("jupyterhub:\n  hub:\n    image:\n      name: old/x  # c\n      tag: 'o'\n");
     assert_eq!(
         out,
-        "jupyterhub:\n  hub:\n    image:\n      name: quay.io/2i2c/exp  # c\n      tag: '1.0.0'\n"
+        "jupyterhub:\n  hub:\n    image:\n      name: quay.io/2i2c/exp # c\n      tag: '1.0.0'\n"
     );
     // Adds name to a tag-only mapping.
     let out = run("jupyterhub:\n  hub:\n    image:\n      tag: o\n");
