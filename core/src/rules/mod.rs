@@ -66,6 +66,10 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// Found once per check, shared by the rules that read them.
     image_refs: std::cell::OnceCell<Vec<FileImageRefs<'a>>>,
+    /// The P rules' findings, from one parse of every Python snippet.
+    python: std::cell::OnceCell<Vec<Diagnostic>>,
+    /// The K rules' findings, from one walk of every profileList.
+    profiles: std::cell::OnceCell<Vec<Diagnostic>>,
 }
 
 /// A values file and the image references in it.
@@ -78,6 +82,8 @@ impl<'a> Context<'a> {
             model,
             config,
             image_refs: std::cell::OnceCell::new(),
+            python: std::cell::OnceCell::new(),
+            profiles: std::cell::OnceCell::new(),
         }
     }
 
@@ -89,6 +95,35 @@ impl<'a> Context<'a> {
                 .into_iter()
                 .filter_map(|file| Some((file, common::image_refs(file.yaml_root()?))))
                 .collect()
+        })
+    }
+}
+
+impl Context<'_> {
+    /// Diagnostics of the Python snippets in every values file (P001, P002), parsed once.
+    pub(crate) fn python_findings(&self) -> &[Diagnostic] {
+        self.python.get_or_init(|| {
+            let mut out = Vec::new();
+            for file in common::values_files(self.ws, self.model) {
+                if let Some(root) = file.yaml_root() {
+                    crate::schema::python::check_file(
+                        &file.path,
+                        file.text_or_empty(),
+                        root,
+                        &mut out,
+                    );
+                }
+            }
+            out
+        })
+    }
+
+    /// Diagnostics of every `singleuser.profileList` (K001, K002), walked once.
+    pub(crate) fn profile_findings(&self) -> &[Diagnostic] {
+        self.profiles.get_or_init(|| {
+            let mut out = Vec::new();
+            crate::schema::profiles::check_workspace(self.ws, self.model, self.config, &mut out);
+            out
         })
     }
 }
@@ -142,6 +177,10 @@ mod f001_unreadable_file;
 mod i001_image_without_tag;
 mod i002_stale_image;
 mod i003_malformed_chartpress_tag;
+mod k001_unknown_override;
+mod k002_profile_structure;
+mod p001_python_syntax;
+mod p002_python_unknown_trait;
 mod r001_requirement_syntax;
 mod r002_vcs_without_ref;
 mod r003_vcs_ref_not_commit;
@@ -175,6 +214,10 @@ static RULES: &[&Rule] = &[
     &i001_image_without_tag::RULE,
     &i002_stale_image::RULE,
     &i003_malformed_chartpress_tag::RULE,
+    &k001_unknown_override::RULE,
+    &k002_profile_structure::RULE,
+    &p001_python_syntax::RULE,
+    &p002_python_unknown_trait::RULE,
     &r001_requirement_syntax::RULE,
     &r002_vcs_without_ref::RULE,
     &r003_vcs_ref_not_commit::RULE,

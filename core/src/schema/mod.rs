@@ -21,6 +21,8 @@
 mod freeform;
 pub mod hubs;
 mod instance;
+pub mod profiles;
+pub mod python;
 mod suggest;
 pub mod traits;
 mod tree;
