@@ -9,7 +9,9 @@ For each version, makes (or reuses) a venv under DIR with `jupyterhub-kubespawne
 PyPI and imports it there. Which kubespawner each z2jh chart release ships is read from
 `../shared/corpus/z2jh/k8s-hub-versions.tsv` and written beside the trait lists (`charts`).
 
-Output: {"source", "versions": [v...], "traits": [[name, mask], ...], "config": [names],
+Every trait counts, configurable or not: setattr accepts any of them.
+
+Output: {"source", "versions": [v...], "traits": [[name, mask], ...],
 "charts": [[chart_version, kubespawner_version], ...]}; bit i of mask = present in versions[i].
 """
 
@@ -25,7 +27,6 @@ import json, kubespawner
 from kubespawner import KubeSpawner
 print(json.dumps({
     "all": sorted(KubeSpawner.class_trait_names()),
-    "config": sorted(KubeSpawner.class_trait_names(config=True)),
 }))
 """
 
@@ -64,7 +65,6 @@ def main():
     for n in names:
         mask = sum(1 << i for i, r in enumerate(per_version) if n in r["all"])
         rows.append([n, mask])
-    config = sorted(set().union(*(set(r["config"]) for r in per_version)))
     charts = []
     with open(args.table) as f:
         for row in csv.DictReader(f, delimiter="\t"):
@@ -76,7 +76,6 @@ def main():
         + ", ".join(versions) + " (PyPI); charts: z2jh k8s-hub image contents",
         "versions": versions,
         "traits": rows,
-        "config": config,
         "charts": charts,
     }
     with open(args.out, "w") as f:

@@ -79,21 +79,69 @@ fn python_and_override_findings_at_their_place() {
         "{v:#}"
     );
     let msg = |i: usize| v[i]["message"].as_str().unwrap().to_string();
-    assert!(msg(0).contains("jupyterhub.hub.extraConfig.01-limits"), "{}", msg(0));
+    assert!(
+        msg(0).contains("jupyterhub.hub.extraConfig.01-limits"),
+        "{}",
+        msg(0)
+    );
     assert!(msg(1).contains("did you mean `cpu_limit`"), "{}", msg(1));
     assert!(msg(2).contains("did you mean `mem_limit`"), "{}", msg(2));
     // Chart 3.3.8 ships kubespawner 6.2.0, which has no slug_scheme yet.
-    assert!(msg(3).contains("only in jupyterhub-kubespawner 7.0.0"), "{}", msg(3));
+    assert!(
+        msg(3).contains("only in jupyterhub-kubespawner 7.0.0"),
+        "{}",
+        msg(3)
+    );
 }
 
 #[test]
 fn rule_docs_cover_the_new_families() {
-    for code in ["P001", "P002", "K001", "K002"] {
+    for code in ["P001", "P002", "K001", "K002", "S008"] {
         let o = Command::new(env!("CARGO_BIN_EXE_hublint"))
             .args(["rule", code])
             .output()
             .unwrap();
         let out = String::from_utf8_lossy(&o.stdout);
-        assert!(o.status.success() && out.contains("## Why"), "{code}: {out}");
+        assert!(
+            o.status.success() && out.contains("## Why"),
+            "{code}: {out}"
+        );
     }
+}
+
+#[test]
+fn cluster_yaml_against_the_repository_cluster_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = "type: object\nadditionalProperties: false\nrequired: [name, provider]\nproperties:\n  name: {type: string}\n  provider: {type: string, enum: [gcp, kubeconfig, aws, azure]}\n  hubs: {type: array}\n";
+    write(
+        dir.path(),
+        &[
+            (".hublint.yaml", "select: [S008]\n"),
+            ("src/deployer/commands/validate/cluster.schema.yaml", schema),
+            (
+                "config/clusters/demo/cluster.yaml",
+                &CLUSTER.replace("gcp", "gpc"),
+            ),
+            (
+                "config/clusters/demo/staging.values.yaml",
+                "jupyterhub: {}\n",
+            ),
+            ("helm-charts/basehub/Chart.yaml", CHART),
+        ],
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_hublint"))
+        .args(["check", "--output-format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1, "{v:#}");
+    assert_eq!(v[0]["code"], "S008");
+    assert_eq!(v[0]["filename"], "config/clusters/demo/cluster.yaml");
+    assert_eq!(
+        v[0]["location"],
+        serde_json::json!({"row": 2, "column": 11})
+    );
+    assert!(v[0]["message"].as_str().unwrap().contains("gcp"), "{v:#}");
 }

@@ -195,6 +195,7 @@ mod s004_missing_required;
 mod s005_unknown_trait;
 mod s006_schema_version;
 mod s007_unreadable_schema;
+mod s008_cluster_schema;
 mod v001_from_tag_disagrees_with_chart;
 mod v002_chart_version_range;
 mod v003_hub_chart_disagrees_with_image;
@@ -232,6 +233,7 @@ static RULES: &[&Rule] = &[
     &s005_unknown_trait::RULE,
     &s006_schema_version::RULE,
     &s007_unreadable_schema::RULE,
+    &s008_cluster_schema::RULE,
     &v001_from_tag_disagrees_with_chart::RULE,
     &v002_chart_version_range::RULE,
     &v003_hub_chart_disagrees_with_image::RULE,

@@ -18,6 +18,7 @@
 //! A wrapping chart's own `values.schema.yaml`/`.json` (2i2c's basehub) is applied to its
 //! part of the values as well.
 
+pub mod cluster;
 mod freeform;
 pub mod hubs;
 mod instance;

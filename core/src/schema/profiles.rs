@@ -306,6 +306,17 @@ fn near_misses(file: &str, map: &Node, known: &[&str], what: &str, out: &mut Vec
     }
 }
 
+/// The chart's `singleuser` resource keys, which people carry into overrides, and the
+/// KubeSpawner traits they stand for.
+fn chart_style(key: &str) -> Option<&'static str> {
+    match key {
+        "cpu" => Some("`cpu_limit` / `cpu_guarantee`"),
+        "memory" => Some("`mem_limit` / `mem_guarantee`"),
+        "storage" => Some("`storage_capacity` (and `volumes`/`volume_mounts`)"),
+        _ => None,
+    }
+}
+
 fn check_override(file: &str, o: &Node, mask: Option<u32>, out: &mut Vec<Diagnostic>) {
     let Some(entries) = o.as_mapping() else {
         return;
@@ -334,6 +345,10 @@ fn check_override(file: &str, o: &Node, mask: Option<u32>, out: &mut Vec<Diagnos
                 } else {
                     ""
                 }
+            )
+        } else if let Some(traits) = chart_style(key) {
+            format!(
+                "KubeSpawner has no trait `{key}`: this is the chart's `singleuser.{key}` form, which does not apply inside `kubespawner_override`; set {traits} instead. The override is silently ignored"
             )
         } else if have == 0 {
             let candidates = d
