@@ -96,7 +96,7 @@ fn python_and_override_findings_at_their_place() {
 
 #[test]
 fn rule_docs_cover_the_new_families() {
-    for code in ["P001", "P002", "K001", "K002", "S008"] {
+    for code in ["P001", "P002", "K001", "K002", "K003", "K004", "S008"] {
         let o = Command::new(env!("CARGO_BIN_EXE_hublint"))
             .args(["rule", code])
             .output()
@@ -144,4 +144,45 @@ fn cluster_yaml_against_the_repository_cluster_schema() {
         serde_json::json!({"row": 2, "column": 11})
     );
     assert!(v[0]["message"].as_str().unwrap().contains("gcp"), "{v:#}");
+}
+
+#[test]
+fn kubernetes_objects_in_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let values = "jupyterhub:\n  singleuser:\n    storage:\n      extraVolumes:\n        - name: shared\n          persistentVolumeClaim:\n            claimname: shared-pvc\n      extraVolumeMounts:\n        - name: shared\n  hub:\n    extraEnv:\n      - name: A\n        valueFrom: {secretKeyRef: {name: s, key: k}}\n";
+    write(
+        dir.path(),
+        &[
+            (".hublint.yaml", "select: [K003, K004]\n"),
+            ("config/clusters/demo/cluster.yaml", CLUSTER),
+            ("config/clusters/demo/staging.values.yaml", values),
+            ("helm-charts/basehub/Chart.yaml", CHART),
+        ],
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_hublint"))
+        .args(["check", "--output-format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found: Vec<(&str, u64, u64)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap(),
+                d["location"]["row"].as_u64().unwrap(),
+                d["location"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // The misspelt claimName (a warning with a rename), the mount without mountPath (error).
+    assert_eq!(found, [("K003", 7, 13), ("K004", 9, 11)], "{v:#}");
+    assert_eq!(v[0]["fix"]["edits"][0]["content"], "claimName", "{v:#}");
+    assert!(
+        v[1]["message"].as_str().unwrap().contains("mountPath"),
+        "{v:#}"
+    );
+    assert_eq!(o.status.code(), Some(1));
 }

@@ -70,6 +70,8 @@ pub struct Context<'a> {
     python: std::cell::OnceCell<Vec<Diagnostic>>,
     /// The K rules' findings, from one walk of every profileList.
     profiles: std::cell::OnceCell<Vec<Diagnostic>>,
+    /// K003/K004: the Kubernetes objects in values, walked once.
+    k8s_objects: std::cell::OnceCell<Vec<Diagnostic>>,
 }
 
 /// A values file and the image references in it.
@@ -84,6 +86,7 @@ impl<'a> Context<'a> {
             image_refs: std::cell::OnceCell::new(),
             python: std::cell::OnceCell::new(),
             profiles: std::cell::OnceCell::new(),
+            k8s_objects: std::cell::OnceCell::new(),
         }
     }
 
@@ -114,6 +117,15 @@ impl Context<'_> {
                     );
                 }
             }
+            out
+        })
+    }
+
+    /// Diagnostics of the Kubernetes objects in values (K003, K004), walked once.
+    pub(crate) fn k8s_findings(&self) -> &[Diagnostic] {
+        self.k8s_objects.get_or_init(|| {
+            let mut out = Vec::new();
+            crate::schema::k8s::check_workspace(self.ws, self.model, self.config, &mut out);
             out
         })
     }
@@ -179,6 +191,8 @@ mod i002_stale_image;
 mod i003_malformed_chartpress_tag;
 mod k001_unknown_override;
 mod k002_profile_structure;
+mod k003_k8s_unknown_field;
+mod k004_k8s_invalid_object;
 mod p001_python_syntax;
 mod p002_python_unknown_trait;
 mod r001_requirement_syntax;
@@ -217,6 +231,8 @@ static RULES: &[&Rule] = &[
     &i003_malformed_chartpress_tag::RULE,
     &k001_unknown_override::RULE,
     &k002_profile_structure::RULE,
+    &k003_k8s_unknown_field::RULE,
+    &k004_k8s_invalid_object::RULE,
     &p001_python_syntax::RULE,
     &p002_python_unknown_trait::RULE,
     &r001_requirement_syntax::RULE,

@@ -22,6 +22,7 @@ pub mod cluster;
 mod freeform;
 pub mod hubs;
 mod instance;
+pub mod k8s;
 pub mod profiles;
 pub mod python;
 mod suggest;

@@ -128,37 +128,71 @@ const UNLISTED_KEYS: &[&str] = &[
     "validation_regex",
 ];
 
-/// Every `singleuser.profileList` written in a values file that a hub uses (or a plain
-/// values file mapped to a chart), checked once per file and nesting for the kubespawner
-/// releases of all the hubs that use it.
+/// A values file, the keys above the jupyterhub chart's values in it, and the kubespawner
+/// releases of the hubs that use it there.
+pub(super) struct ValuesUse {
+    pub path: String,
+    pub nesting: Vec<String>,
+    pub releases: Vec<Option<usize>>,
+}
+
+/// Every values file a hub uses (or a plain values file mapped to a chart), with the
+/// wrapping charts' own `values.yaml` on the way down to the jupyterhub chart, once per file
+/// and nesting.
+pub(super) fn values_uses(
+    ws: &crate::workspace::Workspace,
+    model: &crate::model::RepoModel,
+    config: &crate::Config,
+) -> Vec<ValuesUse> {
+    let mut uses: Vec<ValuesUse> = Vec::new();
+    let mut add = |path: &str, nesting: &[String], release: Option<usize>| match uses
+        .iter_mut()
+        .find(|u| u.path == path && u.nesting == nesting)
+    {
+        Some(u) => u.releases.push(release),
+        None => uses.push(ValuesUse {
+            path: path.to_string(),
+            nesting: nesting.to_vec(),
+            releases: vec![release],
+        }),
+    };
+    for job in super::hubs::jobs(ws, model, config) {
+        let release = super::hubs::jupyterhub_version(model, &job)
+            .as_deref()
+            .and_then(kubespawner_for_chart);
+        if let Some(chart_file) = &job.chart_file {
+            for (prefix, defaults) in
+                crate::values::chart_default_values(model, chart_file, &job.nesting)
+            {
+                add(&defaults, &job.nesting[prefix.len()..], release);
+            }
+        }
+        for f in &job.values_files {
+            add(f, &job.nesting, release);
+        }
+    }
+    uses
+}
+
+/// Every `singleuser.profileList` written in a values file, checked once per file and
+/// nesting for the kubespawner releases of all the hubs that use it.
 pub fn check_workspace(
     ws: &crate::workspace::Workspace,
     model: &crate::model::RepoModel,
     config: &crate::Config,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut uses: Vec<(&str, Vec<&str>, Vec<Option<usize>>)> = Vec::new();
-    let jobs = super::hubs::jobs(ws, model, config);
-    for job in &jobs {
-        let release = super::hubs::jupyterhub_version(model, job)
-            .as_deref()
-            .and_then(kubespawner_for_chart);
-        let nesting: Vec<&str> = job.nesting.iter().map(String::as_str).collect();
-        for f in &job.values_files {
-            match uses.iter_mut().find(|(p, n, _)| p == f && *n == nesting) {
-                Some((_, _, releases)) => releases.push(release),
-                None => uses.push((f, nesting.clone(), vec![release])),
-            }
-        }
-    }
-    for (path, mut nesting, releases) in uses {
-        let Some(file) = ws.get(path) else { continue };
+    for u in values_uses(ws, model, config) {
+        let Some(file) = ws.get(&u.path) else {
+            continue;
+        };
         let Some(root) = file.yaml_root() else {
             continue;
         };
-        nesting.extend(["singleuser", "profileList"]);
-        if let Some(list) = root.get_path(&nesting) {
-            check_profile_list(&file.path, list, &releases, out);
+        let mut at: Vec<&str> = u.nesting.iter().map(String::as_str).collect();
+        at.extend(["singleuser", "profileList"]);
+        if let Some(list) = root.get_path(&at) {
+            check_profile_list(&file.path, list, &u.releases, out);
         }
     }
 }
