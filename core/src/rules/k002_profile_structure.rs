@@ -29,7 +29,11 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for d in ctx.profile_findings().iter().filter(|d| d.code == "K002") {
+    for d in ctx
+        .kubernetes_findings()
+        .iter()
+        .filter(|d| d.code == "K002")
+    {
         sink.push(d.clone());
     }
 }

@@ -32,7 +32,11 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for d in ctx.k8s_findings().iter().filter(|d| d.code == "K003") {
+    for d in ctx
+        .kubernetes_findings()
+        .iter()
+        .filter(|d| d.code == "K003")
+    {
         sink.push(d.clone());
     }
 }

@@ -68,10 +68,8 @@ pub struct Context<'a> {
     image_refs: std::cell::OnceCell<Vec<FileImageRefs<'a>>>,
     /// The P rules' findings, from one parse of every Python snippet.
     python: std::cell::OnceCell<Vec<Diagnostic>>,
-    /// The K rules' findings, from one walk of every profileList.
-    profiles: std::cell::OnceCell<Vec<Diagnostic>>,
-    /// K003/K004: the Kubernetes objects in values, walked once.
-    k8s_objects: std::cell::OnceCell<Vec<Diagnostic>>,
+    /// The K rules' findings, from one walk of the values files hubs use.
+    kubernetes: std::cell::OnceCell<Vec<Diagnostic>>,
 }
 
 /// A values file and the image references in it.
@@ -85,8 +83,7 @@ impl<'a> Context<'a> {
             config,
             image_refs: std::cell::OnceCell::new(),
             python: std::cell::OnceCell::new(),
-            profiles: std::cell::OnceCell::new(),
-            k8s_objects: std::cell::OnceCell::new(),
+            kubernetes: std::cell::OnceCell::new(),
         }
     }
 
@@ -100,14 +97,13 @@ impl<'a> Context<'a> {
                 .collect()
         })
     }
-}
 
-impl Context<'_> {
     /// Diagnostics of the Python snippets in every values file (P001, P002), parsed once.
     pub(crate) fn python_findings(&self) -> &[Diagnostic] {
         self.python.get_or_init(|| {
             let mut out = Vec::new();
-            for file in common::values_files(self.ws, self.model) {
+            // The same values files the I rules walk (found once per check).
+            for (file, _) in self.values_image_refs() {
                 if let Some(root) = file.yaml_root() {
                     crate::schema::python::check_file(
                         &file.path,
@@ -121,18 +117,9 @@ impl Context<'_> {
         })
     }
 
-    /// Diagnostics of the Kubernetes objects in values (K003, K004), walked once.
-    pub(crate) fn k8s_findings(&self) -> &[Diagnostic] {
-        self.k8s_objects.get_or_init(|| {
-            let mut out = Vec::new();
-            crate::schema::k8s::check_workspace(self.ws, self.model, self.config, &mut out);
-            out
-        })
-    }
-
-    /// Diagnostics of every `singleuser.profileList` (K001, K002), walked once.
-    pub(crate) fn profile_findings(&self) -> &[Diagnostic] {
-        self.profiles.get_or_init(|| {
+    /// Diagnostics of profiles and Kubernetes objects in values (K001–K004), walked once.
+    pub(crate) fn kubernetes_findings(&self) -> &[Diagnostic] {
+        self.kubernetes.get_or_init(|| {
             let mut out = Vec::new();
             crate::schema::profiles::check_workspace(self.ws, self.model, self.config, &mut out);
             out

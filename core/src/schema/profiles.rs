@@ -130,16 +130,16 @@ const UNLISTED_KEYS: &[&str] = &[
 
 /// A values file, the keys above the jupyterhub chart's values in it, and the kubespawner
 /// releases of the hubs that use it there.
-pub(super) struct ValuesUse {
-    pub path: String,
-    pub nesting: Vec<String>,
-    pub releases: Vec<Option<usize>>,
+struct ValuesUse {
+    path: String,
+    nesting: Vec<String>,
+    releases: Vec<Option<usize>>,
 }
 
 /// Every values file a hub uses (or a plain values file mapped to a chart), with the
 /// wrapping charts' own `values.yaml` on the way down to the jupyterhub chart, once per file
 /// and nesting.
-pub(super) fn values_uses(
+fn values_uses(
     ws: &crate::workspace::Workspace,
     model: &crate::model::RepoModel,
     config: &crate::Config,
@@ -174,8 +174,9 @@ pub(super) fn values_uses(
     uses
 }
 
-/// Every `singleuser.profileList` written in a values file, checked once per file and
-/// nesting for the kubespawner releases of all the hubs that use it.
+/// The K rules over every values file a hub uses, each once per file and nesting: its
+/// `singleuser.profileList` for the kubespawner releases of all the hubs that use it (K001,
+/// K002), and the Kubernetes objects in it (K003, K004).
 pub fn check_workspace(
     ws: &crate::workspace::Workspace,
     model: &crate::model::RepoModel,
@@ -186,14 +187,14 @@ pub fn check_workspace(
         let Some(file) = ws.get(&u.path) else {
             continue;
         };
-        let Some(root) = file.yaml_root() else {
+        let nesting: Vec<&str> = u.nesting.iter().map(String::as_str).collect();
+        let Some(j) = file.yaml_root().and_then(|r| r.get_path(&nesting)) else {
             continue;
         };
-        let mut at: Vec<&str> = u.nesting.iter().map(String::as_str).collect();
-        at.extend(["singleuser", "profileList"]);
-        if let Some(list) = root.get_path(&at) {
+        if let Some(list) = j.get_path(&["singleuser", "profileList"]) {
             check_profile_list(&file.path, list, &u.releases, out);
         }
+        super::k8s::check_values(&file.path, j, out);
     }
 }
 
