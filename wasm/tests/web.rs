@@ -221,7 +221,7 @@ fn a_map_is_accepted_and_bad_input_is_an_error() {
 }
 
 #[wasm_bindgen_test]
-fn python_overrides_and_cluster_schema_in_the_browser() {
+fn overrides_kubernetes_objects_and_cluster_schema_in_the_browser() {
     let values = "jupyterhub:\n  hub:\n    extraConfig:\n      01-x: |\n        if True:\n        c.KubeSpawner.mem_limit = '2G'\n  singleuser:\n    profileList:\n      - display_name: Small\n        kubespawner_override:\n          mem_limt: 1G\n    storage:\n      extraVolumes:\n        - name: shared\n          persistentVolumeClaim: {claimname: x}\n";
     let cluster = "name: demo\nprovider: gpc\nhubs:\n  - name: staging\n    domain: staging.example.org\n    helm_chart: basehub\n    helm_chart_values_files:\n      - staging.values.yaml\n";
     let schema = "type: object\nproperties:\n  provider: {type: string, enum: [gcp, kubeconfig, aws, azure]}\n";
@@ -249,9 +249,8 @@ fn python_overrides_and_cluster_schema_in_the_browser() {
             .cloned()
             .unwrap_or_else(|| panic!("no {code} in {diags}"))
     };
-    let p = find("P001");
-    assert_eq!(p["filename"], "config/clusters/demo/staging.values.yaml");
-    assert_eq!(p["location"], serde_json::json!({"row": 6, "column": 9}));
+    // The playground is built without the Python parser (module size; core/Cargo.toml).
+    assert!(!codes(&diags).contains(&"P001".to_string()), "{diags}");
     let k = find("K001");
     assert_eq!(k["location"], serde_json::json!({"row": 11, "column": 11}));
     assert!(k["message"].as_str().unwrap().contains("mem_limit"), "{k}");

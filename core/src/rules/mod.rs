@@ -101,18 +101,25 @@ impl<'a> Context<'a> {
     /// Diagnostics of the Python snippets in every values file (P001, P002), parsed once.
     pub(crate) fn python_findings(&self) -> &[Diagnostic] {
         self.python.get_or_init(|| {
-            let mut out = Vec::new();
-            // The same values files the I rules walk (found once per check).
-            for (file, _) in self.values_image_refs() {
-                if let Some(root) = file.yaml_root() {
-                    crate::schema::python::check_file(
-                        &file.path,
-                        file.text_or_empty(),
-                        root,
-                        &mut out,
-                    );
+            // Without the `python` feature (the playground) the P rules find nothing.
+            #[cfg(not(feature = "python"))]
+            let out = Vec::new();
+            #[cfg(feature = "python")]
+            let out = {
+                let mut out = Vec::new();
+                // The same values files the I rules walk (found once per check).
+                for (file, _) in self.values_image_refs() {
+                    if let Some(root) = file.yaml_root() {
+                        crate::schema::python::check_file(
+                            &file.path,
+                            file.text_or_empty(),
+                            root,
+                            &mut out,
+                        );
+                    }
                 }
-            }
+                out
+            };
             out
         })
     }

@@ -6,7 +6,9 @@ declare_rule! {
     /// and column in the YAML file (the block scalar's indentation accounted for). Checked:
     /// every entry of `hub.extraConfig` (and the older single-string form), the
     /// `extraConfig` of charts next to it (binderhub, dask-gateway's `gateway.extraConfig`),
-    /// and `extraFiles.<name>.stringData` mounted at a `.py` path.
+    /// and `extraFiles.<name>.stringData` mounted at a `.py` path. (The browser playground
+    /// is built without the Python parser, to keep its module small; the CLI and the
+    /// language server have it.)
     ///
     /// ## Why
     /// helm accepts any string there. The hub runs each snippet with `exec()` when it

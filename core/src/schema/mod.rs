@@ -24,6 +24,7 @@ pub mod hubs;
 mod instance;
 pub mod k8s;
 pub mod profiles;
+#[cfg(feature = "python")]
 pub mod python;
 mod suggest;
 pub mod traits;
