@@ -30,7 +30,8 @@ fn every_rule_has_a_complete_doc() {
     }
     for family in [
         "Y001", "Y002", "Y003", "R001", "R003", "D001", "V001", "V002", "V003", "C001", "C002",
-        "C003", "I001", "I002", "I003", "S001", "S002", "S003", "S004", "S005",
+        "C003", "I001", "I002", "I003", "S001", "S002", "S003", "S004", "S005", "P001", "P002",
+        "K001", "K002", "K003", "K004", "S008",
     ] {
         assert!(rules::by_code(family).is_some(), "{family} missing");
     }

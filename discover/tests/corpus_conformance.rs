@@ -79,6 +79,25 @@ const EXPECTED_WARNINGS: &[(&str, &str, u32, &str)] = &[
     ("I001", "config/clusters/openscapeshub/common.values.yaml", 78, "profile option image :latest"),
     ("I001", "config/clusters/opensci/sciencecore.values.yaml", 79, "profile option image :latest"),
     ("I001", "config/clusters/opensci/sciencecore.values.yaml", 89, "profile option image :latest"),
+    // Profile overrides: `default: true` indented into `kubespawner_override`, so KubeSpawner
+    // sets a meaningless attribute and the profile (or choice) is not preselected; the
+    // cloudbank files share one copy-pasted profile. All true findings.
+    ("K001", "config/clusters/cloudbank/berea.values.yaml", 41, "default: true inside the profile's kubespawner_override"),
+    ("K001", "config/clusters/cloudbank/clarku.values.yaml", 45, "default: true inside the profile's kubespawner_override"),
+    ("K001", "config/clusters/cloudbank/emich.values.yaml", 58, "default: true inside the profile's kubespawner_override"),
+    ("K001", "config/clusters/cloudbank/epcc.values.yaml", 58, "default: true inside the profile's kubespawner_override"),
+    ("K001", "config/clusters/cloudbank/gpu-demo.values.yaml", 82, "default: true inside the profile's kubespawner_override"),
+    ("K001", "config/clusters/cloudbank/monmouth.values.yaml", 61, "default: true inside the profile's kubespawner_override"),
+    ("K001", "config/clusters/cloudbank/oit.values.yaml", 55, "default: true inside the profile's kubespawner_override"),
+    ("K001", "config/clusters/cloudbank/smc.values.yaml", 61, "default: true inside the profile's kubespawner_override"),
+    ("K001", "config/clusters/cloudbank/sou.values.yaml", 63, "default: true inside the profile's kubespawner_override"),
+    ("K001", "config/clusters/cloudbank/tntech.values.yaml", 61, "default: true inside the profile's kubespawner_override"),
+    ("K001", "config/clusters/cloudbank/uams.values.yaml", 61, "default: true inside the profile's kubespawner_override"),
+    ("K001", "config/clusters/cloudbank/wcu.values.yaml", 61, "default: true inside the profile's kubespawner_override"),
+    ("K001", "config/clusters/cloudbank/york.values.yaml", 60, "default: true inside the profile's kubespawner_override"),
+    ("K001", "config/clusters/reflective/common.values.yaml", 137, "default: true inside a choice's kubespawner_override"),
+    ("K001", "config/clusters/uw-escience/common.values.yaml", 122, "default: true inside a choice's kubespawner_override"),
+    ("K002", "config/clusters/2i2c-aws-us/orcid-demo.values.yaml", 161, "two image choices marked default: true (02-community-base-image and 04-cryo); KubeSpawner preselects the first"),
     // Schema rules (core/tests/schema_corpus.rs lists the same with reasons): both true findings.
     ("S005", "config/clusters/aimatx-2i2c-hub/common.values.yaml", 174, "Authenticator nested under GitHubOAuthenticator: its admin_users are ignored"),
     ("S005", "config/clusters/maap/common.values.yaml", 63, "authenticator_class is a JupyterHub trait, ignored under Authenticator"),

@@ -178,6 +178,12 @@ const HISTORY: &[(&str, Expected)] = &[
             ("S001", "values/jupyterhub-vae.yaml", 11, "auth"),
             ("S001", "values/minikube/jupyterhub-elixir.yaml", 6, "auth"),
             ("S001", "values/minikube/jupyterhub-github.yaml", 6, "auth"),
+            ("K001", "values/jupyterhub-github.yaml", 65, "chart-style `cpu:` inside a profile's kubespawner_override: KubeSpawner has no such trait and ignores it"),
+            ("K001", "values/jupyterhub-github.yaml", 68, "chart-style `memory:` in an override, same"),
+            ("K001", "values/jupyterhub-github.yaml", 74, "same, second profile"),
+            ("K001", "values/jupyterhub-github.yaml", 77, "same"),
+            ("K001", "values/jupyterhub-github.yaml", 83, "same, third profile"),
+            ("K001", "values/jupyterhub-github.yaml", 86, "same"),
             (
                 "S002",
                 "values/jupyterhub-config.yaml",

@@ -464,3 +464,25 @@ async def test_workspace_folders_can_be_added(client: LanguageClient, repo: Path
     await wait_until(lambda: uri in client.diagnostics, what="diagnostics in the added folder")
     await asyncio.sleep(0.5)
     assert diag(client, uri, "V001") is None, "the added folder's own Chart.yaml applies"
+
+
+async def test_python_and_profile_overrides(client: LanguageClient, repo: Path):
+    """P001 at the unindented line inside the block scalar; K001's rename fix clears it."""
+    uri, text = open_doc(client, repo, STAGING)
+    profiles = ("    profileList:\n      - display_name: Small\n"
+                "        kubespawner_override:\n          mem_limt: 1G\n")
+    python = "    extraConfig:\n      01-limits: |\n        if True:\n        c.KubeSpawner.mem_limit = '2G'\n"
+    new_text = text.replace("  singleuser:\n", "  singleuser:\n" + profiles, 1).replace("  hub:\n", "  hub:\n" + python, 1)
+    replace_text(client, uri, 2, new_text)
+    p = await wait_until(lambda: diag(client, uri, "P001"), what="P001")
+    assert p.severity == types.DiagnosticSeverity.Error
+    assert p.range.start == position(new_text, "c.KubeSpawner.mem_limit")
+    k = await wait_until(lambda: diag(client, uri, "K001"), what="K001")
+    assert k.range.start == position(new_text, "mem_limt")
+    assert k.range.end == position(new_text, "mem_limt", 8)
+    actions = await actions_for(client, uri, k)
+    rename = next(a for a in actions if "Rename `mem_limt` to `mem_limit`" in a.title)
+    fixed = apply_edits(new_text, edits_for(rename, uri)).replace("        if True:\n", "")
+    replace_text(client, uri, 3, fixed)
+    await wait_until(lambda: diag(client, uri, "K001") is None and diag(client, uri, "P001") is None
+                     and diag(client, uri, "S005"), what="P001 and K001 gone")

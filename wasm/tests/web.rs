@@ -219,3 +219,48 @@ fn a_map_is_accepted_and_bad_input_is_an_error() {
     Reflect::set(&bad, &"a.yaml".into(), &JsValue::from_f64(1.0)).unwrap();
     assert!(check(bad.into()).is_err());
 }
+
+#[wasm_bindgen_test]
+fn overrides_kubernetes_objects_and_cluster_schema_in_the_browser() {
+    let values = "jupyterhub:\n  hub:\n    extraConfig:\n      01-x: |\n        if True:\n        c.KubeSpawner.mem_limit = '2G'\n  singleuser:\n    profileList:\n      - display_name: Small\n        kubespawner_override:\n          mem_limt: 1G\n    storage:\n      extraVolumes:\n        - name: shared\n          persistentVolumeClaim: {claimname: x}\n";
+    let cluster = "name: demo\nprovider: gpc\nhubs:\n  - name: staging\n    domain: staging.example.org\n    helm_chart: basehub\n    helm_chart_values_files:\n      - staging.values.yaml\n";
+    let schema = "type: object\nproperties:\n  provider: {type: string, enum: [gcp, kubeconfig, aws, azure]}\n";
+    let mut all = repo("4.3.3");
+    all.push(("config/clusters/demo/cluster.yaml", cluster.to_string()));
+    all.push((
+        "config/clusters/demo/staging.values.yaml",
+        values.to_string(),
+    ));
+    all.push(("src/deployer/cluster.schema.yaml", schema.to_string()));
+    let diags = json(
+        &check(files(
+            &all.iter()
+                .map(|(p, t)| (*p, t.as_str()))
+                .collect::<Vec<_>>(),
+        ))
+        .unwrap(),
+    );
+    let find = |code: &str| {
+        diags
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == code)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {code} in {diags}"))
+    };
+    // The playground is built without the Python parser (module size; core/Cargo.toml).
+    assert!(!codes(&diags).contains(&"P001".to_string()), "{diags}");
+    let k = find("K001");
+    assert_eq!(k["location"], serde_json::json!({"row": 11, "column": 11}));
+    assert!(k["message"].as_str().unwrap().contains("mem_limit"), "{k}");
+    let k8s = find("K003");
+    assert_eq!(k8s["location"]["row"], 15);
+    assert!(
+        k8s["message"].as_str().unwrap().contains("claimName"),
+        "{k8s}"
+    );
+    let s = find("S008");
+    assert_eq!(s["filename"], "config/clusters/demo/cluster.yaml");
+    assert_eq!(s["location"]["row"], 2);
+}

@@ -66,6 +66,10 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// Found once per check, shared by the rules that read them.
     image_refs: std::cell::OnceCell<Vec<FileImageRefs<'a>>>,
+    /// The P rules' findings, from one parse of every Python snippet.
+    python: std::cell::OnceCell<Vec<Diagnostic>>,
+    /// The K rules' findings, from one walk of the values files hubs use.
+    kubernetes: std::cell::OnceCell<Vec<Diagnostic>>,
 }
 
 /// A values file and the image references in it.
@@ -78,6 +82,8 @@ impl<'a> Context<'a> {
             model,
             config,
             image_refs: std::cell::OnceCell::new(),
+            python: std::cell::OnceCell::new(),
+            kubernetes: std::cell::OnceCell::new(),
         }
     }
 
@@ -96,6 +102,41 @@ impl<'a> Context<'a> {
                 .into_iter()
                 .filter_map(|file| Some((file, common::image_refs(file.yaml_root()?))))
                 .collect()
+        })
+    }
+
+    /// Diagnostics of the Python snippets in every values file (P001, P002), parsed once.
+    pub(crate) fn python_findings(&self) -> &[Diagnostic] {
+        self.python.get_or_init(|| {
+            // Without the `python` feature (the playground) the P rules find nothing.
+            #[cfg(not(feature = "python"))]
+            let out = Vec::new();
+            #[cfg(feature = "python")]
+            let out = {
+                let mut out = Vec::new();
+                // The same values files the I rules walk (found once per check).
+                for (file, _) in self.values_image_refs() {
+                    if let Some(root) = file.yaml_root() {
+                        crate::schema::python::check_file(
+                            &file.path,
+                            file.text_or_empty(),
+                            root,
+                            &mut out,
+                        );
+                    }
+                }
+                out
+            };
+            out
+        })
+    }
+
+    /// Diagnostics of profiles and Kubernetes objects in values (K001–K004), walked once.
+    pub(crate) fn kubernetes_findings(&self) -> &[Diagnostic] {
+        self.kubernetes.get_or_init(|| {
+            let mut out = Vec::new();
+            crate::schema::profiles::check_workspace(self.ws, self.model, self.config, &mut out);
+            out
         })
     }
 }
@@ -150,6 +191,12 @@ mod h001_config_error;
 mod i001_image_without_tag;
 mod i002_stale_image;
 mod i003_malformed_chartpress_tag;
+mod k001_unknown_override;
+mod k002_profile_structure;
+mod k003_k8s_unknown_field;
+mod k004_k8s_invalid_object;
+mod p001_python_syntax;
+mod p002_python_unknown_trait;
 mod r001_requirement_syntax;
 mod r002_vcs_without_ref;
 mod r003_vcs_ref_not_commit;
@@ -164,6 +211,7 @@ mod s004_missing_required;
 mod s005_unknown_trait;
 mod s006_schema_version;
 mod s007_unreadable_schema;
+mod s008_cluster_schema;
 mod v001_from_tag_disagrees_with_chart;
 mod v002_chart_version_range;
 mod v003_hub_chart_disagrees_with_image;
@@ -184,6 +232,12 @@ static RULES: &[&Rule] = &[
     &i001_image_without_tag::RULE,
     &i002_stale_image::RULE,
     &i003_malformed_chartpress_tag::RULE,
+    &k001_unknown_override::RULE,
+    &k002_profile_structure::RULE,
+    &k003_k8s_unknown_field::RULE,
+    &k004_k8s_invalid_object::RULE,
+    &p001_python_syntax::RULE,
+    &p002_python_unknown_trait::RULE,
     &r001_requirement_syntax::RULE,
     &r002_vcs_without_ref::RULE,
     &r003_vcs_ref_not_commit::RULE,
@@ -198,6 +252,7 @@ static RULES: &[&Rule] = &[
     &s005_unknown_trait::RULE,
     &s006_schema_version::RULE,
     &s007_unreadable_schema::RULE,
+    &s008_cluster_schema::RULE,
     &v001_from_tag_disagrees_with_chart::RULE,
     &v002_chart_version_range::RULE,
     &v003_hub_chart_disagrees_with_image::RULE,

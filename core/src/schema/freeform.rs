@@ -343,33 +343,7 @@ fn check_traits<'m, 'a: 'm>(
                 let Some(range) = value.key_range() else {
                     continue;
                 };
-                // A section applies to subclasses too, so a base class is checked against
-                // every subclass hublint knows; say so.
-                let subclasses = if traits::has_known_subclasses(class) {
-                    ", nor does any subclass hublint knows"
-                } else {
-                    ""
-                };
-                let mut message = format!(
-                    "`{class}` has no configurable trait `{name}`{subclasses}: JupyterHub ignores it (traitlets only logs a warning)"
-                );
-                let better = did_you_mean(name, known.iter().copied());
-                if let Some(b) = better {
-                    let owner = traits::defined_on(class, b).unwrap_or(class);
-                    if owner == class {
-                        message.push_str(&format!("; did you mean `{b}`?"));
-                    } else {
-                        message.push_str(&format!("; did you mean `{b}` (from {owner})?"));
-                    }
-                } else if let Some(owner) = {
-                    // The class that introduces it (not one that merely inherits it).
-                    traits::known_classes()
-                        .iter()
-                        .copied()
-                        .find(|c| *c != class && traits::defined_on(c, name) == Some(*c))
-                } {
-                    message.push_str(&format!("; `{name}` is a trait of `{owner}`"));
-                }
+                let (message, better) = unknown_trait(class, name, known);
                 let mut d =
                     Diagnostic::new("S005", Severity::Warning, value.file(), range, message);
                 if let Some(b) = better {
@@ -405,7 +379,45 @@ fn nested_section(outer: &str, inner: &str, value: Inst, out: &mut Vec<Diagnosti
     ));
 }
 
-fn rename_fix(file: &str, range: crate::text::TextRange, from: &str, to: &str) -> Fix {
+/// What to say about `name`, which `class` (settable traits `known`) does not have, and the
+/// trait it is probably a typo of. Shared by `hub.config` (S005) and `c.Class.trait` in
+/// Python snippets (P002).
+pub(super) fn unknown_trait(
+    class: &str,
+    name: &str,
+    known: &'static [&'static str],
+) -> (String, Option<&'static str>) {
+    // A section applies to subclasses too, so a base class is checked against every
+    // subclass hublint knows; say so.
+    let subclasses = if traits::has_known_subclasses(class) {
+        ", nor does any subclass hublint knows"
+    } else {
+        ""
+    };
+    let mut message = format!(
+        "`{class}` has no configurable trait `{name}`{subclasses}: JupyterHub ignores it (traitlets only logs a warning)"
+    );
+    let better = did_you_mean(name, known.iter().copied());
+    if let Some(b) = better {
+        let owner = traits::defined_on(class, b).unwrap_or(class);
+        if owner == class {
+            message.push_str(&format!("; did you mean `{b}`?"));
+        } else {
+            message.push_str(&format!("; did you mean `{b}` (from {owner})?"));
+        }
+    } else if let Some(owner) = {
+        // The class that introduces it (not one that merely inherits it).
+        traits::known_classes()
+            .iter()
+            .copied()
+            .find(|c| *c != class && traits::defined_on(c, name) == Some(*c))
+    } {
+        message.push_str(&format!("; `{name}` is a trait of `{owner}`"));
+    }
+    (message, better)
+}
+
+pub(super) fn rename_fix(file: &str, range: crate::text::TextRange, from: &str, to: &str) -> Fix {
     Fix::unsafe_(
         format!("Rename `{from}` to `{to}`"),
         vec![Edit {

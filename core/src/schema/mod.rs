@@ -18,10 +18,15 @@
 //! A wrapping chart's own `values.schema.yaml`/`.json` (2i2c's basehub) is applied to its
 //! part of the values as well.
 
+pub mod cluster;
 mod format;
 mod freeform;
 pub mod hubs;
 mod instance;
+pub mod k8s;
+pub mod profiles;
+#[cfg(feature = "python")]
+pub mod python;
 mod suggest;
 pub mod traits;
 mod tree;

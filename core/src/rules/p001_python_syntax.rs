@@ -1,0 +1,36 @@
+use super::{Context, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Parses the Python written in values files and reports a syntax error at its line
+    /// and column in the YAML file (the block scalar's indentation accounted for). Checked:
+    /// every entry of `hub.extraConfig` (and the older single-string form), the
+    /// `extraConfig` of charts next to it (binderhub, dask-gateway's `gateway.extraConfig`),
+    /// and `extraFiles.<name>.stringData` mounted at a `.py` path. (The browser playground
+    /// is built without the Python parser, to keep its module small; the CLI and the
+    /// language server have it.)
+    ///
+    /// ## Why
+    /// helm accepts any string there. The hub runs each snippet with `exec()` when it
+    /// starts, so a stray indent or an unclosed bracket crash-loops the hub pod after the
+    /// deploy has "succeeded", and every user is locked out until someone reads its log.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// hub:
+    ///   extraConfig:
+    ///     01-resources: |
+    ///       if True:
+    ///       c.KubeSpawner.mem_limit = "2G"   # expected an indented block
+    /// ```
+    ///
+    /// ## Fix
+    /// Correct the Python; the message gives the line and column inside the snippet too.
+    P001, "python-syntax", Error, fixable: false, check
+}
+
+fn check(ctx: &Context, sink: &mut Sink) {
+    for d in ctx.python_findings().iter().filter(|d| d.code == "P001") {
+        sink.push(d.clone());
+    }
+}
