@@ -167,6 +167,16 @@ impl ValuesRef {
         }
     }
 
+    /// A values file named where a hub is declared; marked missing when the repository does
+    /// not hold it (decrypted at deploy time, generated, or a dangling name).
+    pub fn named(ws: &Workspace, path: &str, written: Spanned<String>) -> ValuesRef {
+        let mut v = ValuesRef::file(path, written);
+        if !ws.contains(path) {
+            v.not_yaml = Some(NotYaml::Missing);
+        }
+        v
+    }
+
     /// The mapping helm merges for this entry, when it is readable YAML data.
     pub fn node<'a>(&self, ws: &'a Workspace) -> Option<&'a Node> {
         if self.not_yaml.is_some() {
@@ -310,6 +320,12 @@ impl Hub {
             nesting: Vec::new(),
             has_hidden_values: false,
         }
+    }
+
+    /// Add a values source in merge order; one the repository cannot show hides values.
+    pub fn push_values(&mut self, v: ValuesRef) {
+        self.has_hidden_values |= v.not_yaml.is_some();
+        self.values_files.push(v);
     }
 
     /// The values files helm reads for it, in order, that the repository holds as YAML.

@@ -11,7 +11,7 @@
 
 use crate::config::{Config, CONFIG_FILE};
 use crate::model::{
-    spanned_str, FoundBy, Hub, JupyterhubVersion, NotYaml, RemoteChart, RepoModel, ValuesRef,
+    spanned_str, FoundBy, Hub, JupyterhubVersion, RemoteChart, RepoModel, ValuesRef,
 };
 use crate::workspace::{join, Workspace};
 use crate::yaml::Node;
@@ -72,12 +72,7 @@ pub fn find(ws: &Workspace, _model: &RepoModel, _config: &Config) -> Vec<Hub> {
                 continue;
             };
             let path = join("", &written.value);
-            let mut v = ValuesRef::file(&path, written);
-            if !ws.contains(&path) {
-                v.not_yaml = Some(NotYaml::Missing);
-                hub.has_hidden_values = true;
-            }
-            hub.values_files.push(v);
+            hub.push_values(ValuesRef::named(ws, &path, written));
         }
         if let Some(p) = entry.get("values-path").and_then(Node::as_str) {
             hub.nesting = p

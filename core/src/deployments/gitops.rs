@@ -3,9 +3,7 @@
 //! + `targetRevision`, or a `path` in this repository; `helm.valueFiles`, `helm.valuesObject`).
 
 use crate::files::FileKind;
-use crate::model::{
-    spanned_str, FoundBy, Hub, Inline, NotYaml, RemoteChart, RepoModel, Spanned, ValuesRef,
-};
+use crate::model::{spanned_str, FoundBy, Hub, Inline, RemoteChart, RepoModel, Spanned, ValuesRef};
 use crate::workspace::{join, SourceFile, Workspace};
 use crate::yaml::Node;
 
@@ -134,12 +132,7 @@ fn argo(ws: &Workspace, file: &SourceFile, doc_index: usize, doc: &Node) -> Vec<
                 Some(r) => r.split_once('/').map_or("", |(_, p)| p).to_string(),
                 None => join(chart_dir.as_deref().unwrap_or(""), &written.value),
             };
-            let mut r = ValuesRef::file(&rel, written);
-            if !ws.contains(&rel) {
-                r.not_yaml = Some(NotYaml::Missing);
-                hub.has_hidden_values = true;
-            }
-            hub.values_files.push(r);
+            hub.push_values(ValuesRef::named(ws, &rel, written));
         }
         if helm.and_then(|h| h.get("values")).is_some()
             || helm.and_then(|h| h.get("parameters")).is_some()

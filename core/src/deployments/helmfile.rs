@@ -82,12 +82,7 @@ fn helmfile_releases(ws: &Workspace, file: &SourceFile) -> Vec<Hub> {
                 .enumerate()
             {
                 if let Some(path) = spanned_str(v, &file.path) {
-                    hub.values_files.push(values_ref(
-                        ws,
-                        file.dir(),
-                        path,
-                        &mut hub.has_hidden_values,
-                    ));
+                    hub.push_values(values_ref(ws, file.dir(), path));
                 } else if v.as_mapping().is_some() {
                     let written = Spanned::new("(inline values)".into(), &file.path, v.range);
                     let mut r = ValuesRef::file(&file.path, written);
@@ -112,16 +107,10 @@ fn helmfile_releases(ws: &Workspace, file: &SourceFile) -> Vec<Hub> {
     hubs
 }
 
-/// A values path relative to the declaring file's folder; one not in the repository (or a
-/// template such as `values/{{ .Environment.Name }}.yaml`) is marked missing.
-fn values_ref(ws: &Workspace, dir: &str, written: Spanned<String>, hidden: &mut bool) -> ValuesRef {
-    let path = join(dir, &written.value);
-    let mut v = ValuesRef::file(&path, written);
-    if !ws.contains(&path) {
-        v.not_yaml = Some(crate::model::NotYaml::Missing);
-        *hidden = true;
-    }
-    v
+/// A values path relative to the declaring file's folder (a template such as
+/// `values/{{ .Environment.Name }}.yaml` is not in the repository: missing).
+fn values_ref(ws: &Workspace, dir: &str, written: Spanned<String>) -> ValuesRef {
+    ValuesRef::named(ws, &join(dir, &written.value), written)
 }
 
 /// A helmsman file that declares apps with their charts (others only override them).
@@ -197,22 +186,12 @@ fn helmsman_apps(ws: &Workspace, base: &SourceFile, all: &[&SourceFile]) -> Vec<
             if let Some((f, files)) = field("valuesFiles") {
                 for v in files.as_sequence().unwrap_or_default() {
                     if let Some(path) = spanned_str(v, &f.path) {
-                        hub.values_files.push(values_ref(
-                            ws,
-                            f.dir(),
-                            path,
-                            &mut hub.has_hidden_values,
-                        ));
+                        hub.push_values(values_ref(ws, f.dir(), path));
                     }
                 }
             } else if let Some((f, v)) = field("valuesFile") {
                 if let Some(path) = spanned_str(v, &f.path) {
-                    hub.values_files.push(values_ref(
-                        ws,
-                        f.dir(),
-                        path,
-                        &mut hub.has_hidden_values,
-                    ));
+                    hub.push_values(values_ref(ws, f.dir(), path));
                 }
             }
             if field("set").is_some()

@@ -2,7 +2,7 @@
 //! [file("…"), templatefile("…", {…})], set { … } }` in `.tf` files. Relative paths are the
 //! module folder's.
 
-use crate::model::{FoundBy, Hub, NotYaml, RemoteChart, RepoModel, Spanned, ValuesRef};
+use crate::model::{FoundBy, Hub, RemoteChart, RepoModel, Spanned, ValuesRef};
 use crate::text::TextRange;
 use crate::workspace::{join, Workspace};
 
@@ -68,15 +68,8 @@ pub fn find(ws: &Workspace, _model: &RepoModel) -> Vec<Hub> {
                         let range =
                             TextRange::new(range.start + s + open + 1, range.end + s + open + 1);
                         let resolved = join(dir, path.trim_start_matches("${path.module}/"));
-                        let mut v = ValuesRef::file(
-                            &resolved,
-                            Spanned::new(path.clone(), &file.path, range),
-                        );
-                        if !ws.contains(&resolved) {
-                            v.not_yaml = Some(NotYaml::Missing);
-                            hub.has_hidden_values = true;
-                        }
-                        hub.values_files.push(v);
+                        let written = Spanned::new(path.clone(), &file.path, range);
+                        hub.push_values(ValuesRef::named(ws, &resolved, written));
                     }
                 }
             }
