@@ -146,6 +146,7 @@ repos:
       - id: hublint-reset
         args: [--config, helm-charts]
 EOF
+git -C "$reset" commit -q -am "the reset hook"
 status=0
 (cd "$reset" && "$VENV/bin/pre-commit" run hublint-reset --all-files --color never) >"$OUT/reset.log" 2>&1 || status=$?
 values=$reset/helm-charts/basehub/values.yaml
