@@ -171,16 +171,22 @@ pub fn template_syntax(text: &str) -> Option<NotData> {
         return None;
     }
     let mut block_indent: Option<usize> = None;
+    // A quoted scalar may go on over several lines.
+    let mut quote: Option<char> = None;
     for line in text.lines() {
         let indent = line.len() - line.trim_start_matches(' ').len();
         let content = line.trim();
+        if quote.is_some() {
+            strip_comment_and_quotes(content, &mut quote);
+            continue;
+        }
         if let Some(b) = block_indent {
             if content.is_empty() || indent > b {
                 continue;
             }
             block_indent = None;
         }
-        let data = strip_comment_and_quotes(content);
+        let data = strip_comment_and_quotes(content, &mut quote);
         // An action opens and closes on its line; a run of braces alone is broken YAML.
         // `${{ … }}` is a GitHub Actions expression inside a plain scalar: data.
         let action = [("{%", "%}"), ("{{", "}}")]
@@ -248,15 +254,19 @@ fn template_flavour(action: &str) -> NotData {
 
 /// A line with its comment cut and its quoted scalars blanked, so `{{` inside `"…"` or
 /// after `#` does not count.
-fn strip_comment_and_quotes(line: &str) -> String {
+fn strip_comment_and_quotes(line: &str, quote: &mut Option<char>) -> String {
     let mut out = String::with_capacity(line.len());
-    let mut quote: Option<char> = None;
     let mut prev = ' ';
+    let mut escaped = false;
     for c in line.chars() {
-        match quote {
+        match *quote {
             Some(q) => {
-                if c == q {
-                    quote = None;
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    *quote = None;
                 }
                 out.push(' ');
             }
@@ -267,7 +277,7 @@ fn strip_comment_and_quotes(line: &str) -> String {
                 if (c == '"' || c == '\'')
                     && (prev.is_whitespace() || matches!(prev, ':' | '-' | '[' | '{' | ','))
                 {
-                    quote = Some(c);
+                    *quote = Some(c);
                     out.push(' ');
                 } else {
                     out.push(c);
@@ -350,6 +360,11 @@ mod tests {
         );
         assert_eq!(
             template_syntax("env:\n  TOKEN: ${{ secrets.TOKEN }}\n"),
+            None
+        );
+        // A double-quoted scalar over several lines, with escaped quotes, is one string.
+        assert_eq!(
+            template_syntax("a: \"x = f\\\"{y}\\\"\n  f\\\"{{ z }}\\\"\"\nb: 1\n"),
             None
         );
         // Unclosed braces are broken YAML (Y001), not a template.

@@ -183,7 +183,25 @@ def _helm_only_where_hublint_lacks_defaults(helm, hub, text, raw, mode):
         kind == "missing" or by_path.get(path, "").startswith("got null") for kind, path in lacking)
 
 
+# hublint's checks of what runs after helm accepts the values (issue 17): Python in values (P),
+# KubeSpawner overrides and Kubernetes objects (K), a cluster.yaml against its schema (S008).
+AFTER_HELM = ("P", "K", "S008")
+
+
+def _without_after_helm(errs):
+    return frozenset(e for e in errs if not e[0].startswith(AFTER_HELM))
+
+
 INTENDED = [
+    (
+        "checks after helm says yes",
+        lambda helm, hub, text, raw, mode: isinstance(hub, frozenset)
+        and any(k.startswith(AFTER_HELM) for k, _ in hub)
+        and _without_after_helm(hub) == helm,
+        "hublint also checks what helm passes and the hub or the API server then refuses: "
+        "Kubernetes objects of the wrong type (K004), Python that does not parse (P001), "
+        "KubeSpawner overrides; the rest of the verdict agrees with helm's",
+    ),
     (
         "no chart defaults (compiled mode)",
         _helm_only_where_hublint_lacks_defaults,
