@@ -136,12 +136,6 @@ fn jupyterhub_parent<'m>(model: &'m RepoModel, chart_file: &str) -> Option<(&'m 
     None
 }
 
-/// The jupyterhub chart version a job deploys (from the Chart.yaml, or `chart_override`,
-/// that depends on it), when a chart says.
-pub fn jupyterhub_version(_model: &RepoModel, job: &Job) -> Option<String> {
-    job.jupyterhub.as_ref().map(|j| j.version.clone())
-}
-
 /// An unpacked `charts/jupyterhub/` folder whose Chart.yaml (if any) has `version`.
 fn unpacked_jupyterhub(ws: &Workspace, chart_dir: &str, version: &str) -> Option<String> {
     let dir = join(chart_dir, "charts/jupyterhub");

@@ -157,8 +157,10 @@ fn values_uses(
         }),
     };
     for job in super::hubs::jobs(ws, model, config) {
-        let release = super::hubs::jupyterhub_version(model, &job)
-            .as_deref()
+        let release = job
+            .jupyterhub
+            .as_ref()
+            .map(|j| j.version.as_str())
             .and_then(kubespawner_for_chart);
         if let Some(chart_file) = &job.chart_file {
             for (prefix, defaults) in
