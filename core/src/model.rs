@@ -348,8 +348,6 @@ pub struct RepoModel {
     /// Dockerfile (the subset of `requirements_files` that pinning rules apply to).
     pub image_requirements_files: Vec<String>,
     pub dockerfiles: Vec<String>,
-    /// Schema validation results of this model's check run (computed once for S001–S006, Y003).
-    pub schema_cache: crate::schema::Cache,
 }
 
 impl RepoModel {

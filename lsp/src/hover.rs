@@ -179,7 +179,7 @@ fn yaml_hover(
     let path = cursor.path.join(".");
     let mut md = format!("**`{path}`**");
     let schemas = snapshot
-        .map(|s| hublint_core::schema::for_values_file(ws, &s.model, &s.config, rel))
+        .map(|s| hublint_core::schema::for_values_file(ws, &s.model, rel))
         .unwrap_or_default();
     let segments: Vec<String> = cursor.path.iter().map(|p| schema_segment(p)).collect();
     // The innermost schema that covers the path (basehub's own, then z2jh's under `jupyterhub`).

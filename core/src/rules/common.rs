@@ -2,7 +2,7 @@
 
 use crate::dockerfile::From;
 use crate::model::{Chart, Hub, Image, RepoModel};
-use crate::values::{hub_values, Merged};
+use crate::values::Merged;
 use crate::workspace::{join, SourceFile, Workspace};
 
 /// `jupyterhub/k8s-hub` or `k8s-hub-slim` on any registry (quay.io is the default since 3.2.0).
@@ -58,11 +58,6 @@ pub fn hub_image<'m, 'a>(
 ) -> Option<(&'m Merged<'a>, Option<&'m Merged<'a>>)> {
     let image = merged.get_path(&hub.nesting)?.get("hub")?.get("image")?;
     Some((image.get("name")?, image.get("tag")))
-}
-
-/// A hub's merged values with chart defaults.
-pub fn merged_hub_values<'a>(ws: &'a Workspace, model: &RepoModel, hub: &Hub) -> Merged<'a> {
-    hub_values(ws, model, hub, true)
 }
 
 use crate::text::TextRange;

@@ -70,6 +70,10 @@ pub struct Context<'a> {
     python: std::cell::OnceCell<Vec<Diagnostic>>,
     /// The K rules' findings, from one walk of the values files hubs use.
     kubernetes: std::cell::OnceCell<Vec<Diagnostic>>,
+    /// Every hub's schemas and merged values, merged once for all the rules that read them.
+    hub_values: std::cell::OnceCell<crate::schema::hubs::HubValues<'a>>,
+    /// The schema rules' findings (S001–S006, Y003), from one validation of every hub.
+    schema: std::cell::OnceCell<Vec<Diagnostic>>,
 }
 
 /// A values file and the image references in it.
@@ -84,7 +88,21 @@ impl<'a> Context<'a> {
             image_refs: std::cell::OnceCell::new(),
             python: std::cell::OnceCell::new(),
             kubernetes: std::cell::OnceCell::new(),
+            hub_values: std::cell::OnceCell::new(),
+            schema: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Every hub's merged values (and the schemas that apply), in `model.hubs` order.
+    pub fn hub_values(&self) -> &crate::schema::hubs::HubValues<'a> {
+        self.hub_values
+            .get_or_init(|| crate::schema::hubs::HubValues::build(self.ws, self.model))
+    }
+
+    /// Diagnostics of every hub's values against its schemas (S001–S006, Y003).
+    pub fn schema_findings(&self) -> &[Diagnostic] {
+        self.schema
+            .get_or_init(|| crate::schema::hubs::run(self.hub_values()))
     }
 
     /// The YAML files that are data: every YAML file but templates and ciphertext.
@@ -135,7 +153,7 @@ impl<'a> Context<'a> {
     pub(crate) fn kubernetes_findings(&self) -> &[Diagnostic] {
         self.kubernetes.get_or_init(|| {
             let mut out = Vec::new();
-            crate::schema::profiles::check_workspace(self.ws, self.model, self.config, &mut out);
+            crate::schema::profiles::check_workspace(self.ws, self.model, &mut out);
             out
         })
     }

@@ -26,5 +26,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    crate::schema::hubs::report(ctx, sink, "S006");
+    for d in ctx.schema_findings().iter().filter(|d| d.code == "S006") {
+        sink.push(d.clone());
+    }
 }

@@ -3,7 +3,7 @@
 //! not have (S005).
 
 use super::instance::{Inst, ScalarValue, Shape};
-use super::suggest::did_you_mean;
+use super::suggest::{did_you_mean, within_one_edit};
 use super::traits;
 use super::validate::{describe_resolved, path_string, quote_fix, Seg};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
@@ -18,8 +18,9 @@ const FREE_FORM: &[&[&str]] = &[
     &["custom"],
 ];
 
-/// Check the jupyterhub subtree `j` (at `nesting` in the merged values).
-pub fn check(j: &Merged, nesting: &[String], out: &mut Vec<Diagnostic>) {
+/// Check the jupyterhub subtree `j` (at `nesting` in the merged values); `hub.config`
+/// trait names only when `traits` (the trait lists fit the hub's JupyterHub).
+pub fn check(j: &Merged, nesting: &[String], traits: bool, out: &mut Vec<Diagnostic>) {
     let base: Vec<Seg> = nesting.iter().map(|k| Seg::Key(k.as_str())).collect();
     for area in FREE_FORM {
         if let Some(m) = j.get_path(area) {
@@ -35,7 +36,7 @@ pub fn check(j: &Merged, nesting: &[String], out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    if let Some(config) = j.get_path(&["hub", "config"]) {
+    if let Some(config) = j.get_path(&["hub", "config"]).filter(|_| traits) {
         let mut path = base.clone();
         path.extend([Seg::Key("hub"), Seg::Key("config")]);
         check_traits(config, &mut path, out);
@@ -228,7 +229,7 @@ fn find_env<'m, 'a: 'm>(
 ) {
     // extraEnv sits at most three levels down (`proxy.chp.extraEnv`); the free-form areas
     // and lists are not searched.
-    if depth > 3 || !matches!(inst.shape(), Shape::Object) {
+    if depth > 3 || !inst.is_object() {
         return;
     }
     for (k, child) in inst.entries() {
@@ -309,7 +310,7 @@ fn check_traits<'m, 'a: 'm>(
             // Classes from other packages are fine; a near miss of a known one is a typo.
             let near = traits::known_classes().iter().copied().filter(|c| {
                 c.len().abs_diff(class.len()) <= 1
-                    && (c.eq_ignore_ascii_case(class) || strsim::osa_distance(c, class) <= 1)
+                    && (c.eq_ignore_ascii_case(class) || within_one_edit(c, class))
             });
             let near: Vec<&str> = near.collect();
             if let (Some(better), Some(range)) = (near.first(), section.key_range()) {

@@ -9,39 +9,11 @@ use super::version::Match;
 use super::{compiled_for_version, SchemaRef};
 use crate::diagnostic::{Diagnostic, Related, Severity};
 use crate::model::{Chart, FoundBy, Hub, JupyterhubVersion, RepoModel, ValuesRef};
-use crate::rules::Context;
 use crate::text::TextRange;
 use crate::values::{self, chart_default_values, Merged};
 use crate::workspace::{join, parent, Workspace};
 use crate::yaml::Node;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
-
-/// The schema diagnostics of one check run, computed once for all the S/Y003 rules.
-#[derive(Default)]
-pub struct Cache(OnceLock<Arc<Vec<Diagnostic>>>);
-
-impl std::fmt::Debug for Cache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("schema::Cache")
-    }
-}
-
-/// All schema diagnostics for the workspace (S001–S006, Y003), computed on first use.
-pub fn diagnostics(ctx: &Context) -> Arc<Vec<Diagnostic>> {
-    ctx.model
-        .schema_cache
-        .0
-        .get_or_init(|| Arc::new(run(ctx.ws, ctx.model, ctx.config)))
-        .clone()
-}
-
-/// Push the cached diagnostics of one rule code into its sink.
-pub(crate) fn report(ctx: &Context, sink: &mut crate::rules::Sink, code: &str) {
-    for d in diagnostics(ctx).iter().filter(|d| d.code == code) {
-        sink.push(d.clone());
-    }
-}
 
 /// One set of values helm would render together: a hub.
 pub struct Job {
@@ -75,8 +47,47 @@ impl Job {
     }
 }
 
-pub fn jobs(_ws: &Workspace, model: &RepoModel, _config: &crate::Config) -> Vec<Job> {
+/// One job per hub, in `model.hubs` order.
+pub fn jobs(model: &RepoModel) -> Vec<Job> {
     model.hubs.iter().map(Job::for_hub).collect()
+}
+
+/// Every hub's schemas and merged values, computed once per check and shared by the rules
+/// that read a hub's values as helm sees them (S001–S006, Y003, V003).
+pub struct HubValues<'a> {
+    pub jobs: Vec<Job>,
+    pub prepared: Vec<Prepared>,
+    /// Each hub's values merged as helm merges them ([`merged_values`]), in job order.
+    pub merged: Vec<Merged<'a>>,
+}
+
+impl<'a> HubValues<'a> {
+    pub fn build(ws: &'a Workspace, model: &RepoModel) -> HubValues<'a> {
+        let jobs = jobs(model);
+        // Schema files are compiled once, before the jobs are merged (possibly in parallel).
+        let mut files = FileSchemas::default();
+        let prepared: Vec<Prepared> = jobs
+            .iter()
+            .map(|job| schemas_for(ws, model, job, &mut files))
+            .collect();
+        let merge_one =
+            |(job, p): (&Job, &Prepared)| merged_values(ws, model, job, p.2.as_deref());
+        #[cfg(feature = "parallel")]
+        let merged = {
+            use rayon::prelude::*;
+            jobs.par_iter()
+                .zip(prepared.par_iter())
+                .map(merge_one)
+                .collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let merged = jobs.iter().zip(prepared.iter()).map(merge_one).collect();
+        HubValues {
+            jobs,
+            prepared,
+            merged,
+        }
+    }
 }
 
 /// A schema applied to a subtree of a job's merged values.
@@ -406,14 +417,11 @@ fn is_vendored(path: &str) -> bool {
 
 /// One job's diagnostics, each place and code once.
 fn check_job(
-    ws: &Workspace,
-    model: &RepoModel,
     job: &Job,
     applied: &[Applied],
     note: Option<&VersionNote>,
-    z2jh_defaults: Option<&str>,
+    merged: &Merged,
 ) -> Vec<Diagnostic> {
-    let merged = merged_values(ws, model, job, z2jh_defaults);
     let mut found: Vec<Finding> = Vec::new();
     // The jupyterhub schema first: its findings win over a wrapper's at the same place.
     for a in applied.iter().rev() {
@@ -446,20 +454,15 @@ fn check_job(
         all.push(d);
     }
     if let Some(sub) = merged.get_path(&job.nesting) {
-        let mut free = Vec::new();
-        freeform::check(sub, &job.nesting, &mut free);
         // The trait lists are the JupyterHub generation of the charts hublint has schemas
         // for (3.0.0 on): an older chart's hub ran other authenticator versions.
         let older_chart = job.jupyterhub.as_ref().is_some_and(|j| {
             matches!(
-                super::version::nearest_release(&j.version, &super::releases()),
+                super::nearest_compiled_release(&j.version),
                 Match::TooOld | Match::Unparsable
             )
         });
-        all.extend(
-            free.into_iter()
-                .filter(|d| !(older_chart && d.code == "S005")),
-        );
+        freeform::check(sub, &job.nesting, !older_chart, &mut all);
         if !applied.iter().any(|a| a.is_jupyterhub) {
             image_tags_without_schema(sub, &mut all);
         }
@@ -535,37 +538,30 @@ fn image_tags_without_schema(z2jh: &crate::values::Merged, out: &mut Vec<Diagnos
 }
 
 /// Validate every job; one diagnostic per problem and place.
-pub fn run(ws: &Workspace, model: &RepoModel, config: &crate::Config) -> Vec<Diagnostic> {
-    let jobs = jobs(ws, model, config);
-    // Schema files are compiled once, before the jobs run (possibly in parallel).
-    let mut files = FileSchemas::default();
-    let prepared: Vec<_> = jobs
-        .iter()
-        .map(|job| schemas_for(ws, model, job, &mut files))
-        .collect();
-    let check_one = |(job, (applied, note, z2jh_defaults)): (&Job, &Prepared)| {
-        check_job(
-            ws,
-            model,
-            job,
-            applied,
-            note.as_ref(),
-            z2jh_defaults.as_deref(),
-        )
+pub fn run(hubs: &HubValues) -> Vec<Diagnostic> {
+    let jobs = &hubs.jobs;
+    let check_one = |((job, (applied, note, _)), merged): ((&Job, &Prepared), &Merged)| {
+        check_job(job, applied, note.as_ref(), merged)
     };
     #[cfg(feature = "parallel")]
     let per_job: Vec<Vec<Diagnostic>> = {
         use rayon::prelude::*;
         jobs.par_iter()
-            .zip(prepared.par_iter())
+            .zip(hubs.prepared.par_iter())
+            .zip(hubs.merged.par_iter())
             .map(check_one)
             .collect()
     };
     #[cfg(not(feature = "parallel"))]
-    let per_job: Vec<Vec<Diagnostic>> = jobs.iter().zip(prepared.iter()).map(check_one).collect();
+    let per_job: Vec<Vec<Diagnostic>> = jobs
+        .iter()
+        .zip(hubs.prepared.iter())
+        .zip(hubs.merged.iter())
+        .map(check_one)
+        .collect();
 
     let mut users: HashMap<&str, usize> = HashMap::new();
-    for job in &jobs {
+    for job in jobs {
         for f in &job.values_files {
             *users.entry(f.path.as_str()).or_default() += 1;
         }

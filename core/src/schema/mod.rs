@@ -33,7 +33,6 @@ mod tree;
 mod validate;
 pub mod version;
 
-pub use hubs::{diagnostics, Cache};
 pub use tree::{yaml_to_json, Additional, NodeId, Schema, SchemaNode, Types};
 pub use version::Match;
 
@@ -46,6 +45,8 @@ static COMPILED_JSON: &str = include_str!("../../data/schemas/jupyterhub.json");
 struct Compiled {
     schema: Arc<Schema>,
     releases: Vec<(String, NodeId)>,
+    /// The same releases parsed, for picking one per hub.
+    parsed: version::Releases,
 }
 
 fn compiled() -> &'static Compiled {
@@ -58,7 +59,7 @@ fn compiled() -> &'static Compiled {
             .map(Vec::as_slice)
             .unwrap_or_default();
         let schema = Schema::from_rows(rows);
-        let releases = doc
+        let releases: Vec<(String, NodeId)> = doc
             .get("releases")
             .and_then(Json::as_array)
             .map(|a| {
@@ -72,9 +73,11 @@ fn compiled() -> &'static Compiled {
                     .collect()
             })
             .unwrap_or_default();
+        let parsed = version::Releases::parse(releases.iter().map(|(r, _)| r.as_str()));
         Compiled {
             schema: Arc::new(schema),
             releases,
+            parsed,
         }
     })
 }
@@ -86,6 +89,11 @@ pub fn releases() -> Vec<&'static str> {
         .iter()
         .map(|(r, _)| r.as_str())
         .collect()
+}
+
+/// The compiled-in release whose schema applies to a jupyterhub chart version.
+pub fn nearest_compiled_release(version: &str) -> Match<'static> {
+    compiled().parsed.nearest(version)
 }
 
 /// Where a schema came from.
@@ -115,8 +123,7 @@ pub fn for_chart_version(version: &str) -> Option<SchemaRef> {
 /// Like [`for_chart_version`], also saying how the version was matched.
 pub fn compiled_for_version(version: &str) -> (Option<SchemaRef>, Match<'static>) {
     let c = compiled();
-    let names: Vec<&'static str> = c.releases.iter().map(|(r, _)| r.as_str()).collect();
-    let m = version::nearest_release(version, &names);
+    let m = nearest_compiled_release(version);
     let release = match &m {
         Match::Exact(r) | Match::Older(r) => *r,
         _ => return (None, m),
@@ -324,10 +331,9 @@ impl SchemaRef {
 pub fn for_values_file(
     ws: &Workspace,
     model: &crate::model::RepoModel,
-    config: &crate::Config,
     path: &str,
 ) -> Vec<(Vec<String>, SchemaRef)> {
-    let jobs = hubs::jobs(ws, model, config);
+    let jobs = hubs::jobs(model);
     let Some(job) = jobs
         .iter()
         .find(|j| j.values_files.iter().any(|f| f.path == path))
