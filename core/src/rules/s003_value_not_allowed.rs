@@ -24,7 +24,5 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for d in ctx.schema_findings().iter().filter(|d| d.code == "S003") {
-        sink.push(d.clone());
-    }
+    ctx.report_hub_findings(sink);
 }

@@ -36,7 +36,5 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for d in ctx.schema_findings().iter().filter(|d| d.code == "Y003") {
-        sink.push(d.clone());
-    }
+    ctx.report_hub_findings(sink);
 }

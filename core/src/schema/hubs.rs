@@ -2,12 +2,13 @@
 //! wrapping charts' own and the jupyterhub chart's for the version it depends on), validate,
 //! and report each problem once, at the line that wrote it, naming the hubs it affects.
 
+use super::finding::{Check, HubFinding};
 use super::freeform;
 use super::instance::Inst;
 use super::validate::{Finding, Kind, Seg, Validator};
 use super::version::Match;
 use super::{compiled_for_version, SchemaRef};
-use crate::diagnostic::{Diagnostic, Related, Severity};
+use crate::diagnostic::{Related, Severity};
 use crate::model::{Chart, FoundBy, Hub, JupyterhubVersion, RepoModel, ValuesRef};
 use crate::text::TextRange;
 use crate::values::{self, chart_default_values, Merged};
@@ -70,8 +71,7 @@ impl<'a> HubValues<'a> {
             .iter()
             .map(|job| schemas_for(ws, model, job, &mut files))
             .collect();
-        let merge_one =
-            |(job, p): (&Job, &Prepared)| merged_values(ws, model, job, p.2.as_deref());
+        let merge_one = |(job, p): (&Job, &Prepared)| merged_values(ws, model, job, p.2.as_deref());
         #[cfg(feature = "parallel")]
         let merged = {
             use rayon::prelude::*;
@@ -394,19 +394,22 @@ fn hand_down_globals<'a>(
     }
 }
 
-/// A diagnostic before it is known which hubs share it.
+/// A finding before it is known which hubs share it.
 struct Pending {
-    diagnostic: Diagnostic,
+    finding: HubFinding,
     hubs: Vec<usize>,
 }
 
-pub(crate) fn code_of(kind: Kind) -> (&'static str, Severity) {
+/// The hub check a validator finding belongs to, and its severity where it is not the
+/// rule's default.
+pub(crate) fn check_of(kind: Kind) -> (Check, Option<Severity>) {
     match kind {
-        Kind::UnknownKey => ("S001", Severity::Error),
-        Kind::WrongType => ("S002", Severity::Error),
-        Kind::NotAllowed => ("S003", Severity::Error),
-        Kind::Missing => ("S004", Severity::Error),
-        Kind::Coerced => ("Y003", Severity::Error),
+        Kind::UnknownKey => (Check::UnknownKey, None),
+        Kind::WrongType => (Check::WrongType, None),
+        Kind::NotAllowed => (Check::NotAllowed, None),
+        Kind::Missing => (Check::MissingRequired, None),
+        // Where the schema asks for a string, helm's reading makes the values invalid.
+        Kind::Coerced => (Check::NonString, Some(Severity::Error)),
     }
 }
 
@@ -421,7 +424,7 @@ fn check_job(
     applied: &[Applied],
     note: Option<&VersionNote>,
     merged: &Merged,
-) -> Vec<Diagnostic> {
+) -> Vec<HubFinding> {
     let mut found: Vec<Finding> = Vec::new();
     // The jupyterhub schema first: its findings win over a wrapper's at the same place.
     for a in applied.iter().rev() {
@@ -437,9 +440,9 @@ fn check_job(
         let mut path: Vec<Seg> = a.prefix.iter().map(|k| Seg::Key(k.as_str())).collect();
         v.validate(Inst::Merged(sub), a.schema.root_id(), &mut path, &mut found);
     }
-    let mut all: Vec<Diagnostic> = Vec::new();
+    let mut all: Vec<HubFinding> = Vec::new();
     for f in found {
-        let (code, severity) = code_of(f.kind);
+        let (check, severity) = check_of(f.kind);
         // The merged root belongs to no file: a missing top-level key is shown at the
         // start of the hub's first values file.
         let file = match f.file {
@@ -449,7 +452,8 @@ fn check_job(
             },
             file => file,
         };
-        let mut d = Diagnostic::new(code, severity, file, f.range, f.message);
+        let mut d = HubFinding::new(check, file, f.range, f.message);
+        d.severity = severity;
         d.fixes = f.fixes;
         all.push(d);
     }
@@ -468,27 +472,26 @@ fn check_job(
         }
     }
     if let Some(n) = note {
-        all.push(Diagnostic::new(
-            "S006",
-            Severity::Info,
+        all.push(HubFinding::new(
+            Check::VersionFallback,
             &n.file,
             n.range,
             n.message.clone(),
         ));
     }
-    let mut seen: Vec<(String, TextRange, &'static str)> = Vec::new();
+    let mut seen: Vec<(String, TextRange, Check)> = Vec::new();
     all.retain(|d| {
         if is_vendored(&d.file) {
             return false;
         }
         // One report per place and code, whichever schema found it first.
-        let here = (d.file.clone(), d.range, d.code);
+        let here = (d.file.clone(), d.range, d.check);
         if seen.contains(&here) {
             return false;
         }
         // A schema finding on a value makes a free-form Y003 warning on it redundant.
-        if d.code == "Y003"
-            && d.severity == Severity::Warning
+        if d.check == Check::NonString
+            && d.severity.is_none()
             && seen.iter().any(|(f, r, _)| *f == d.file && *r == d.range)
         {
             return false;
@@ -501,7 +504,7 @@ fn check_job(
 
 /// Without a schema for the hub's chart version, one fact still holds for every z2jh release:
 /// an image's `tag` is a string. A plain `tag: 1.10` is the number 1.1 to helm.
-fn image_tags_without_schema(z2jh: &crate::values::Merged, out: &mut Vec<Diagnostic>) {
+fn image_tags_without_schema(z2jh: &crate::values::Merged, out: &mut Vec<HubFinding>) {
     use crate::yaml::helm::{resolve_yaml11, Resolved};
     let mut path = Vec::new();
     z2jh.walk(&mut path, &mut |keys, m| {
@@ -519,9 +522,8 @@ fn image_tags_without_schema(z2jh: &crate::values::Merged, out: &mut Vec<Diagnos
         if matches!(resolved, Resolved::String | Resolved::Null) {
             return;
         }
-        let mut d = Diagnostic::new(
-            "Y003",
-            Severity::Error,
+        let mut d = HubFinding::new(
+            Check::NonString,
             m.file,
             node.range,
             format!(
@@ -530,7 +532,8 @@ fn image_tags_without_schema(z2jh: &crate::values::Merged, out: &mut Vec<Diagnos
                 super::validate::describe_resolved(&resolved),
                 keys.join(".")
             ),
-        );
+        )
+        .at(Severity::Error);
         d.fixes
             .push(super::validate::quote_fix(m.file, node.range, &scalar.text));
         out.push(d);
@@ -538,13 +541,13 @@ fn image_tags_without_schema(z2jh: &crate::values::Merged, out: &mut Vec<Diagnos
 }
 
 /// Validate every job; one diagnostic per problem and place.
-pub fn run(hubs: &HubValues) -> Vec<Diagnostic> {
+pub fn run(hubs: &HubValues) -> Vec<HubFinding> {
     let jobs = &hubs.jobs;
     let check_one = |((job, (applied, note, _)), merged): ((&Job, &Prepared), &Merged)| {
         check_job(job, applied, note.as_ref(), merged)
     };
     #[cfg(feature = "parallel")]
-    let per_job: Vec<Vec<Diagnostic>> = {
+    let per_job: Vec<Vec<HubFinding>> = {
         use rayon::prelude::*;
         jobs.par_iter()
             .zip(hubs.prepared.par_iter())
@@ -553,7 +556,7 @@ pub fn run(hubs: &HubValues) -> Vec<Diagnostic> {
             .collect()
     };
     #[cfg(not(feature = "parallel"))]
-    let per_job: Vec<Vec<Diagnostic>> = jobs
+    let per_job: Vec<Vec<HubFinding>> = jobs
         .iter()
         .zip(hubs.prepared.iter())
         .zip(hubs.merged.iter())
@@ -566,13 +569,13 @@ pub fn run(hubs: &HubValues) -> Vec<Diagnostic> {
             *users.entry(f.path.as_str()).or_default() += 1;
         }
     }
-    // One diagnostic per place and code; hubs on other chart versions that hit the same
+    // One finding per place and check; hubs on other chart versions that hit the same
     // problem only add their names.
     let mut pending: Vec<Pending> = Vec::new();
-    let mut index: HashMap<(String, usize, usize, &'static str), usize> = HashMap::new();
+    let mut index: HashMap<(String, usize, usize, Check), usize> = HashMap::new();
     for (j, diags) in per_job.into_iter().enumerate() {
         for d in diags {
-            let key = (d.file.clone(), d.range.start, d.range.end, d.code);
+            let key = (d.file.clone(), d.range.start, d.range.end, d.check);
             match index.get(&key) {
                 Some(&i) => {
                     if !pending[i].hubs.contains(&j) {
@@ -582,7 +585,7 @@ pub fn run(hubs: &HubValues) -> Vec<Diagnostic> {
                 None => {
                     index.insert(key, pending.len());
                     pending.push(Pending {
-                        diagnostic: d,
+                        finding: d,
                         hubs: vec![j],
                     });
                 }
@@ -591,9 +594,9 @@ pub fn run(hubs: &HubValues) -> Vec<Diagnostic> {
     }
     let mut out = Vec::with_capacity(pending.len());
     for p in pending {
-        let mut d = p.diagnostic;
+        let mut d = p.finding;
         let shared = users.get(d.file.as_str()).copied().unwrap_or(0) > 1;
-        if shared && d.code != "S006" {
+        if shared && d.check != Check::VersionFallback {
             let names: Vec<&str> = p.hubs.iter().map(|&j| jobs[j].label.as_str()).collect();
             let shown = names.iter().take(6).copied().collect::<Vec<_>>().join(", ");
             let more = names.len().saturating_sub(6);

@@ -19,6 +19,7 @@
 //! part of the values as well.
 
 pub mod cluster;
+mod finding;
 mod format;
 mod freeform;
 pub mod hubs;
@@ -33,6 +34,7 @@ mod tree;
 mod validate;
 pub mod version;
 
+pub use finding::{Check, HubFinding};
 pub use tree::{yaml_to_json, Additional, NodeId, Schema, SchemaNode, Types};
 pub use version::Match;
 
@@ -346,10 +348,10 @@ pub fn for_values_file(
 }
 
 /// One values document checked against a JSON schema (draft-07) the way hublint checks a
-/// hub's merged values, with nothing hidden and nothing merged in: each problem as its rule
-/// code (S001–S004, Y003) and message. For comparing with helm's validator
+/// hub's merged values, with nothing hidden and nothing merged in: each problem as its check
+/// (`rules::rule_of` gives the rule: S001–S004, Y003) and message. For comparing with helm's validator
 /// (`core/examples/schema_verdicts.rs`, `tests/oracle/schemas.py`).
-pub fn check_document(schema: &Json, doc: &crate::yaml::Node) -> Vec<(&'static str, String)> {
+pub fn check_document(schema: &Json, doc: &crate::yaml::Node) -> Vec<(Check, String)> {
     let (compiled, root) = Schema::from_json(schema);
     let v = validate::Validator {
         schema: &compiled,
@@ -370,7 +372,7 @@ pub fn check_document(schema: &Json, doc: &crate::yaml::Node) -> Vec<(&'static s
     );
     found
         .into_iter()
-        .map(|f| (hubs::code_of(f.kind).0, f.message))
+        .map(|f| (hubs::check_of(f.kind).0, f.message))
         .collect()
 }
 

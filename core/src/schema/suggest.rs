@@ -42,11 +42,19 @@ pub fn did_you_mean<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -
 /// or two neighbours swapped): `strsim::osa_distance(a, b) <= 1` without its table.
 pub fn within_one_edit(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
     if long.len() - short.len() > 1 {
         return false;
     }
-    let prefix = short.iter().zip(long.iter()).take_while(|(x, y)| x == y).count();
+    let prefix = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
     if short.len() == long.len() {
         if prefix == short.len() {
             return true;
@@ -87,9 +95,27 @@ mod tests {
     #[test]
     fn one_edit_agrees_with_osa_distance() {
         let words = [
-            "", "a", "ab", "ba", "abc", "acb", "abd", "abcd", "bacd", "KubeSpawner",
-            "KubeSpawnr", "KubeSpanwer", "KubeSpawners", "kubeSpawner", "Authenticator",
-            "Authentcator", "JupyterHub", "JupyterHbu", "é", "éa", "aé",
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "abd",
+            "abcd",
+            "bacd",
+            "KubeSpawner",
+            "KubeSpawnr",
+            "KubeSpanwer",
+            "KubeSpawners",
+            "kubeSpawner",
+            "Authenticator",
+            "Authentcator",
+            "JupyterHub",
+            "JupyterHbu",
+            "é",
+            "éa",
+            "aé",
         ];
         for a in words {
             for b in words {
