@@ -2,7 +2,7 @@
 //!
 //! Rules walk a small node tree (mappings, sequences, scalars with their decoded text and
 //! style) that keeps the byte range of every key and value. Two readers build it:
-//! - [`fast`] reads the block-style YAML that values files are written in straight into the
+//! - [`direct`] reads the block-style YAML that values files are written in straight into the
 //!   tree, in one pass over the lines (about 10× quicker than the path below);
 //! - for everything else (and every syntax error), `yaml_parser` gives a lossless rowan tree
 //!   that the `Builder` here walks.
@@ -13,7 +13,7 @@
 //! make the parser recurse too deep or take too long are refused up front with an error.
 
 mod convert;
-mod fast;
+mod direct;
 pub mod helm;
 mod scalar;
 mod strict;
@@ -262,7 +262,7 @@ fn with_helm_refusal(mut file: YamlFile, text: &str) -> YamlFile {
 /// Which reader [`parse_with`] may use.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Path {
-    /// The direct reader of [`fast`], falling back to `yaml_parser` for what it does not read.
+    /// The direct reader of [`direct`], falling back to `yaml_parser` for what it does not read.
     DirectFirst,
     DirectOnly,
     YamlParserOnly,
@@ -278,7 +278,7 @@ fn empty_file() -> YamlFile {
     }
 }
 
-/// Only the direct reader of [`fast`]: `None` when the input is outside its part of YAML.
+/// Only the direct reader of [`direct`]: `None` when the input is outside its part of YAML.
 /// For tests and the fuzz target, which compare it with [`parse_with_yaml_parser`].
 #[doc(hidden)]
 pub fn parse_direct_only(text: &str) -> Option<YamlFile> {
@@ -324,7 +324,7 @@ fn read(text: &str, path: Path) -> Option<YamlFile> {
     }
     // The direct reader keeps within the nesting and indentation limits below by itself.
     if path != Path::YamlParserOnly && !text.starts_with('\u{feff}') {
-        if let Some(direct) = fast::parse(text) {
+        if let Some(direct) = direct::parse(text) {
             return Some(direct);
         }
     }
