@@ -6,33 +6,16 @@ mod schema_common;
 use hublint_core::rules;
 use hublint_core::schema::Check;
 use hublint_core::{Config, Workspace};
-use schema_common::corpus;
+use schema_common::{corpus, load_files};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Every text file below `root` (no `history/`, nothing over 1 MB), so that every rule
-/// family (Dockerfiles, requirements, chartpress, values) has its input.
+/// Every file below `root` under 1 MB, so that every rule family (Dockerfiles,
+/// requirements, chartpress, values) has its input.
 fn load_all(root: &Path) -> Workspace {
-    let mut ws = Workspace::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            let rel = path
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            if path.is_dir() {
-                if rel != "history" && !rel.ends_with(".git") {
-                    stack.push(path);
-                }
-            } else if std::fs::metadata(&path).is_ok_and(|m| m.len() < 1 << 20) {
-                ws.insert_bytes(&rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    ws
+    load_files(root, |_, path| {
+        std::fs::metadata(path).is_ok_and(|m| m.len() < 1 << 20)
+    })
 }
 
 /// A values file with one planted defect per schema rule, most of them with a fix.

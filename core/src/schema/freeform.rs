@@ -152,6 +152,17 @@ fn yaml_versions_differ(inst: Inst, path: &[Seg], out: &mut Vec<HubFinding>) {
     out.push(d);
 }
 
+/// How helm reads a plain scalar that is no string to it and prints as other text than was
+/// written (`yes` → true, `0123` → 83), with that printed form.
+fn printed_otherwise(text: &str) -> Option<(Resolved, String)> {
+    let r = helm::resolve_yaml11(text);
+    if matches!(r, Resolved::String | Resolved::Null) {
+        return None;
+    }
+    let rendered = r.helm_rendering()?;
+    (rendered != text).then_some((r, rendered))
+}
+
 /// Mapping keys become strings in helm's JSON round trip: a plain key that YAML 1.1 reads as
 /// a boolean or number turns into its printed form (`on:` → `"true"`, helm#32504), so the
 /// key the author wrote does not exist.
@@ -162,16 +173,9 @@ fn key_changes(entry: Inst, path: &[Seg], out: &mut Vec<HubFinding>) {
         return;
     }
     let text = s.text.as_str();
-    let r = helm::resolve_yaml11(text);
-    if matches!(r, Resolved::String | Resolved::Null) {
-        return;
-    }
-    let Some(rendered) = r.helm_rendering() else {
+    let Some((r, rendered)) = printed_otherwise(text) else {
         return;
     };
-    if rendered == text {
-        return;
-    }
     let mut d = HubFinding::new(
         Check::NonString,
         entry.file(),
@@ -192,16 +196,9 @@ fn env_value(inst: Inst, path: &[Seg], name: &str, out: &mut Vec<HubFinding>) {
     let Some(text) = inst.plain_scalar() else {
         return;
     };
-    let r = helm::resolve_yaml11(text);
-    if matches!(r, Resolved::String | Resolved::Null) {
-        return;
-    }
-    let Some(rendered) = r.helm_rendering() else {
+    let Some((r, rendered)) = printed_otherwise(text) else {
         return;
     };
-    if rendered == text {
-        return;
-    }
     let Some(range) = inst.value_range() else {
         return;
     };

@@ -102,6 +102,19 @@ pub struct Applied {
     pub is_jupyterhub: bool,
 }
 
+impl Applied {
+    /// The jupyterhub chart's schema, applied at the job's nesting.
+    fn jupyterhub(job: &Job, schema: SchemaRef, label: String, defaults_known: bool) -> Applied {
+        Applied {
+            prefix: job.nesting.clone(),
+            schema,
+            label,
+            defaults_known,
+            is_jupyterhub: true,
+        }
+    }
+}
+
 /// A note about which schema was picked (unknown or development chart version).
 pub struct VersionNote {
     pub file: String,
@@ -212,13 +225,9 @@ pub fn schemas_for(
         let c = chart.expect("checked");
         if let Some(path) = schema_file_in(ws, &c.dir) {
             if let Some(schema) = files.get(ws, &path) {
-                applied.push(Applied {
-                    prefix: job.nesting.clone(),
-                    schema,
-                    label: format!("schema {path}"),
-                    defaults_known: ws.contains(&join(&c.dir, "values.yaml")),
-                    is_jupyterhub: true,
-                });
+                let label = format!("schema {path}");
+                let known = ws.contains(&join(&c.dir, "values.yaml"));
+                applied.push(Applied::jupyterhub(job, schema, label, known));
                 z2jh_defaults = Some(join(&c.dir, "values.yaml")).filter(|p| ws.contains(p));
                 return (applied, note, z2jh_defaults);
             }
@@ -239,13 +248,7 @@ pub fn schemas_for(
                     ),
                 });
             }
-            applied.push(Applied {
-                prefix: job.nesting.clone(),
-                schema,
-                label,
-                defaults_known: false,
-                is_jupyterhub: true,
-            });
+            applied.push(Applied::jupyterhub(job, schema, label, false));
         }
         return (applied, note, z2jh_defaults);
     };
@@ -263,13 +266,8 @@ pub fn schemas_for(
             if let Some(schema) = files.get(ws, &path) {
                 let defaults = join(&dir, "values.yaml");
                 let known = ws.contains(&defaults);
-                applied.push(Applied {
-                    prefix: job.nesting.clone(),
-                    schema,
-                    label: format!("jupyterhub chart {wanted} schema ({path})"),
-                    defaults_known: known,
-                    is_jupyterhub: true,
-                });
+                let label = format!("jupyterhub chart {wanted} schema ({path})");
+                applied.push(Applied::jupyterhub(job, schema, label, known));
                 z2jh_defaults = known.then_some(defaults);
                 return (applied, note, z2jh_defaults);
             }
@@ -314,13 +312,7 @@ pub fn schemas_for(
     }
     if let Some(schema) = schema {
         let label = schema.label();
-        applied.push(Applied {
-            prefix: job.nesting.clone(),
-            schema,
-            label,
-            defaults_known: false,
-            is_jupyterhub: true,
-        });
+        applied.push(Applied::jupyterhub(job, schema, label, false));
     }
     (applied, note, z2jh_defaults)
 }
