@@ -125,7 +125,8 @@ impl<'a> Context<'a> {
     /// for the I rules and X001 (a language server re-checks on every keystroke).
     pub fn values_image_refs(&self) -> &[FileImageRefs<'a>] {
         self.image_refs.get_or_init(|| {
-            common::values_files(self.ws, self.model)
+            self.model
+                .values_files(self.ws)
                 .into_iter()
                 .filter_map(|file| Some((file, common::image_refs(file.yaml_root()?))))
                 .collect()
@@ -249,7 +250,6 @@ pub fn rule_of(check: crate::schema::Check) -> &'static Rule {
 }
 
 mod common;
-mod common_text;
 
 // Keep this list sorted by code.
 mod c001_chartpress_missing_file;

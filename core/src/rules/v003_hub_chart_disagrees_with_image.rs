@@ -1,4 +1,4 @@
-use super::common::{hub_image, image_chart, k8s_hub_base};
+use super::common::{hub_image, k8s_hub_base};
 use super::{Context, Sink};
 use crate::diagnostic::Severity;
 use crate::version::{compare_image_to_chart, Agreement};
@@ -63,7 +63,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         let Some(image) = ctx.model.image_named(name_text) else {
             continue;
         };
-        let default_chart = image_chart(ctx.model, image).map(|c| c.file.as_str());
+        let default_chart = ctx.model.image_chart(image).map(|c| c.file.as_str());
         // A hub on its chart's own main image is V001's business.
         let is_main_image =
             !image.values_paths.is_empty() && default_chart == Some(chart_file.as_str());
