@@ -6,6 +6,7 @@ use crate::document::Lines;
 use crate::hover::schema_segment;
 use crate::state::Snapshot;
 use crate::yaml_nav::{completion_spot, CompletionSpot};
+use hublint_core::config::CONFIG_FILE;
 use hublint_core::schema::{self, traits, SchemaRef};
 use hublint_core::{TextRange, Workspace};
 use tower_lsp_server::ls_types::{
@@ -37,6 +38,7 @@ pub fn complete(
                 .split('\n')
                 .next()
                 .is_none_or(|rest| rest.trim().is_empty());
+            let mut item_values: Vec<(String, Option<String>)> = Vec::new();
             let mut push = |name: &str, kind, detail: Option<String>, doc: Option<String>| {
                 if !prefix.is_empty() && !name.to_lowercase().starts_with(&prefix.to_lowercase()) {
                     return;
@@ -98,6 +100,30 @@ pub fn complete(
                         key.description.clone(),
                     );
                 }
+                // `- ` starts a list item that may be a scalar: the values it may take.
+                if parent.last().is_some_and(|p| p.parse::<usize>().is_ok()) {
+                    if let Some(node) = schema.node_at(&rest) {
+                        let description = node.description().map(str::to_string);
+                        item_values.extend(
+                            node.allowed_values().into_iter().filter_map(|v| {
+                                Some((v.as_str()?.to_string(), description.clone()))
+                            }),
+                        );
+                    }
+                }
+            }
+            for (v, description) in item_values {
+                let matches = v.to_lowercase().starts_with(&prefix.to_lowercase());
+                if matches && !items.iter().any(|i| i.label == v) {
+                    let insert = edit(lines, replace, yaml_string(&v));
+                    items.push(item(
+                        &v,
+                        CompletionItemKind::ENUM_MEMBER,
+                        description,
+                        None,
+                        insert,
+                    ));
+                }
             }
         }
         CompletionSpot::Value {
@@ -118,7 +144,7 @@ pub fn complete(
                     continue;
                 };
                 let mut values: Vec<String> = node
-                    .enum_values()
+                    .allowed_values()
                     .iter()
                     .map(|v| match v {
                         // Quote strings helm would read as something else (`"yes"`, `"1.10"`).
@@ -155,13 +181,17 @@ pub fn complete(
     Some(items)
 }
 
-/// The schemas that apply to this values file, with the key path each starts at. A values
-/// file no hub or config names, but named like one, gets the newest jupyterhub schema.
-fn schemas_for(
+/// The schemas that apply to this file, with the key path each starts at: hublint's own
+/// for `.hublint.yaml`; for values files, those of the hubs that read it. A values file no
+/// hub or config names, but named like one, gets the newest jupyterhub schema.
+pub fn schemas_for(
     text: &str,
     rel: &str,
     snapshot: Option<&Snapshot>,
 ) -> Vec<(Vec<String>, SchemaRef)> {
+    if rel == CONFIG_FILE {
+        return vec![(Vec::new(), hublint_core::config_schema::compiled())];
+    }
     let mut found = Vec::new();
     if let Some(s) = snapshot {
         let mut ws: Workspace = s.ws.clone();
@@ -225,8 +255,12 @@ mod tests {
     use crate::document::Encoding;
 
     fn labels(text: &str, at: usize) -> Vec<String> {
+        labels_in("values.yaml", text, at)
+    }
+
+    fn labels_in(rel: &str, text: &str, at: usize) -> Vec<String> {
         let lines = Lines::new(text, Encoding::default());
-        complete(text, "values.yaml", at, None, &lines)
+        complete(text, rel, at, None, &lines)
             .unwrap_or_default()
             .into_iter()
             .map(|i| i.label)
@@ -258,5 +292,31 @@ mod tests {
         let text = "hub:\n  config:\n    KubeSpawner:\n      start_t\n";
         let got = labels(text, text.find("start_t").unwrap() + 7);
         assert!(got.contains(&"start_timeout".to_string()), "{got:?}");
+    }
+
+    #[test]
+    fn hublint_yaml_keys_codes_and_severities() {
+        let text = "sel\n";
+        assert_eq!(labels_in(CONFIG_FILE, text, 3), ["select"]);
+        let text = "select: [V]\n\n";
+        let got = labels_in(CONFIG_FILE, text, text.len() - 1);
+        assert!(
+            got.contains(&"per-path-ignores".to_string())
+                && got.contains(&"cluster-schema".to_string()),
+            "{got:?}"
+        );
+        let text = "ignore:\n  - R00\n";
+        let got = labels_in(CONFIG_FILE, text, text.find("R00").unwrap() + 3);
+        assert!(got.contains(&"R004".to_string()), "{got:?}");
+        assert!(got.iter().all(|l| l.starts_with("R00")), "{got:?}");
+        let text = "severity:\n  S00\n";
+        let got = labels_in(CONFIG_FILE, text, text.find("S00").unwrap() + 3);
+        assert!(got.contains(&"S008".to_string()), "{got:?}");
+        let text = "severity:\n  R004: \n";
+        let got = labels_in(CONFIG_FILE, text, text.find(": ").unwrap() + 2);
+        assert!(
+            got.contains(&"error".to_string()) && got.contains(&"info".to_string()),
+            "{got:?}"
+        );
     }
 }
