@@ -6,6 +6,7 @@ use crate::git::CommitStatus;
 use crate::state::Snapshot;
 use crate::yaml_nav;
 use hublint_core::config::CONFIG_FILE;
+use hublint_core::files::FileKind;
 use hublint_core::model::RepoModel;
 use hublint_core::version::parse_chartpress_tag;
 use hublint_core::yaml::helm::{self, HelmType};
@@ -25,7 +26,6 @@ pub fn hover(
     offset: usize,
     snapshot: Option<&Snapshot>,
 ) -> Option<HoverResult> {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
     // The last check's workspace and model, with this file's current text.
     let mut ws = snapshot.map(|s| s.ws.clone()).unwrap_or_default();
     ws.insert_text(rel, text);
@@ -34,7 +34,7 @@ pub fn hover(
         let root = file.yaml_root()?;
         return yaml_hover(&ws, root, rel, offset, snapshot);
     }
-    if is_dockerfile(name) {
+    if FileKind::of(rel) == FileKind::Dockerfile {
         let df = file.dockerfile()?;
         let from = df
             .froms
@@ -57,7 +57,7 @@ pub fn hover(
     }
     let snapshot = snapshot?;
     if snapshot.model.requirements_files.iter().any(|r| r == rel)
-        || hublint_core::model::is_requirements_name(name)
+        || FileKind::of(rel) == FileKind::Requirements
     {
         let (markdown, range) =
             hublint_core::k8s_hub::requirement_hover(&ws, &snapshot.model, rel, offset)?;
@@ -77,14 +77,6 @@ fn release_markdown(image: &str, r: &hublint_core::k8s_hub::Release) -> String {
         md.push_str(&format!("- {name} `{version}`\n"));
     }
     md
-}
-
-fn is_dockerfile(name: &str) -> bool {
-    name == "Dockerfile"
-        || name.starts_with("Dockerfile.")
-        || name.starts_with("Dockerfile-")
-        || name.ends_with(".Dockerfile")
-        || name.ends_with(".dockerfile")
 }
 
 /// The tag part of an image reference (`repo/name:tag`), or the whole text.
