@@ -326,7 +326,6 @@ pub fn json_schema() -> Json {
     }
     json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": "https://github.com/hublint/hublint/schemas/hublint-config.schema.json",
         "title": ".hublint.yaml",
         "description": "hublint's configuration: rule selection and severities, per-path ignores, hubs and files discovery cannot find.",
         "type": ["object", "null"],

@@ -26,8 +26,13 @@ fn check(ctx: &Context, sink: &mut Sink) {
     if !ctx.ws.contains(CONFIG_FILE) {
         return;
     }
-    // A named cluster schema that cannot be used (S008 then checks nothing).
-    let cluster_schema = crate::schema::cluster::schema(ctx.ws, ctx.config).err();
+    // A named cluster schema that cannot be used (S008 then checks nothing). Only asked when
+    // one is named: otherwise this would compile the discovered schema a second time.
+    let cluster_schema = ctx
+        .config
+        .cluster_schema
+        .as_ref()
+        .and_then(|_| crate::schema::cluster::schema(ctx.ws, ctx.config).err());
     for e in ctx.config.errors.iter().chain(&cluster_schema) {
         let message = e
             .message
