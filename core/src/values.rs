@@ -196,8 +196,9 @@ pub fn chart_levels(
     let mut levels: Vec<ChartLevel> = Vec::new();
     let mut chart = chart_file.and_then(|f| model.chart(f));
     for (depth, key) in nesting.iter().enumerate() {
-        let real = chart.map(|c| c.name().and_then(|n| model.chart_named(n)).unwrap_or(c));
-        let mut subcharts: Vec<String> = real
+        // An override file gives the dependencies; its chart's folder, the rest.
+        let home = chart.map(|c| model.chart_home(c));
+        let mut subcharts: Vec<String> = chart
             .map(|c| {
                 c.dependencies
                     .iter()
@@ -210,13 +211,13 @@ pub fn chart_levels(
         }
         levels.push(ChartLevel {
             prefix: nesting[..depth].to_vec(),
-            defaults: real.map(|c| join(&c.dir, "values.yaml")),
+            defaults: home.map(|c| join(&c.dir, "values.yaml")),
             subcharts,
         });
-        chart = real.and_then(|c| {
+        chart = chart.zip(home).and_then(|(c, home)| {
             let d = c.dependencies.iter().find(|d| d.values_key() == key)?;
             let repo = d.repository.as_deref()?.strip_prefix("file://")?;
-            model.chart(&join(&join(&c.dir, repo), "Chart.yaml"))
+            model.chart(&join(&join(&home.dir, repo), "Chart.yaml"))
         });
     }
     levels.push(ChartLevel {
@@ -270,20 +271,55 @@ pub fn helm_values<'a, 'v>(
     merged
 }
 
-/// helm's `coalesce` of one chart (`levels[0]`, its defaults `defaults[0]`) and, down the
-/// path, its subchart: the chart's defaults under the values, then the parent's `global`
-/// into the subchart's values, then the subchart the same way.
+/// The values a chart renders with: helm's install first gives each chart that has
+/// subcharts, innermost first, its subcharts' defaults merged into its own (`ProcessDependencies`:
+/// nulls kept, `global` handed down), then coalesces the values with those ([`coalesce_level`]).
+/// So a null among the jupyterhub chart's own defaults stays when a wrapping chart holds it,
+/// as its templates and its schema see it.
 pub fn coalesce_chart<'a>(
     values: &mut Merged<'a>,
     levels: &[ChartLevel],
+    defaults: Vec<Option<Merged<'a>>>,
+) {
+    let processed = process_dependencies(levels, defaults);
+    coalesce_level(values, levels, processed, false);
+}
+
+/// helm's `ProcessDependencies` along the path: each chart above the last, innermost first,
+/// gets as defaults its own merged (`MergeValues`) with its subchart's processed ones.
+fn process_dependencies<'a>(
+    levels: &[ChartLevel],
     mut defaults: Vec<Option<Merged<'a>>>,
+) -> Vec<Option<Merged<'a>>> {
+    defaults.resize(levels.len(), None);
+    for k in (0..levels.len().saturating_sub(1)).rev() {
+        let mut own = defaults[k].take().unwrap_or_else(empty);
+        // Its own defaults are already in `own`; its subcharts' come below.
+        let below: Vec<Option<Merged<'a>>> = std::iter::once(None)
+            .chain(defaults[k + 1..].iter().cloned())
+            .collect();
+        coalesce_level(&mut own, &levels[k..], below, true);
+        defaults[k] = Some(own);
+    }
+    defaults
+}
+
+/// helm's `coalesce` of one chart (`levels[0]`, its defaults `defaults[0]`) and, down the
+/// path, its subchart: the chart's defaults under the values, then the parent's `global`
+/// into the subchart's values, then the subchart the same way. `merge` (helm's
+/// `MergeValues`) keeps every null.
+fn coalesce_level<'a>(
+    values: &mut Merged<'a>,
+    levels: &[ChartLevel],
+    mut defaults: Vec<Option<Merged<'a>>>,
+    merge: bool,
 ) {
     let Some(level) = levels.first() else { return };
     if defaults.is_empty() {
         return;
     }
     if let Some(d) = defaults.remove(0) {
-        coalesce_values(values, d, &level.subcharts);
+        coalesce_values(values, d, &level.subcharts, merge);
     }
     let Some(next) = levels.get(1) else { return };
     let Some(key) = next.prefix.last() else {
@@ -304,26 +340,33 @@ pub fn coalesce_chart<'a>(
         return;
     }
     coalesce_globals(sub, global);
-    coalesce_chart(sub, &levels[1..], defaults);
+    coalesce_level(sub, &levels[1..], defaults, merge);
 }
 
 /// helm's `coalesceValues`: a chart's defaults under the values given for it.
-fn coalesce_values<'a>(values: &mut Merged<'a>, defaults: Merged<'a>, subcharts: &[String]) {
+fn coalesce_values<'a>(
+    values: &mut Merged<'a>,
+    defaults: Merged<'a>,
+    subcharts: &[String],
+    merge: bool,
+) {
     let MergedKind::Map(defaults) = defaults.kind else {
         return;
     };
     for (key, mut default) in defaults {
         match values.position(&key) {
             Some(i) if values.entries()[i].1.is_null() => {
-                // A null over a default deletes the key.
-                values.map_entries().remove(i);
+                // A null over a default deletes the key (merging, it stays).
+                if !merge {
+                    values.map_entries().remove(i);
+                }
             }
             Some(i) => {
                 let given = &mut values.map_entries()[i].1;
                 if given.is_map() && default.is_map() {
                     // A parent's defaults for a subchart are merged, nulls kept; anything
                     // else is coalesced, the defaults' own nulls dropped first.
-                    let merge = subcharts.iter().any(|s| *s == key);
+                    let merge = merge || subcharts.iter().any(|s| *s == key);
                     if !merge {
                         drop_nulls(&mut default);
                     }
@@ -331,10 +374,12 @@ fn coalesce_values<'a>(values: &mut Merged<'a>, defaults: Merged<'a>, subcharts:
                 }
             }
             None => {
-                if default.is_null() {
-                    continue;
+                if !merge {
+                    if default.is_null() {
+                        continue;
+                    }
+                    drop_nulls(&mut default);
                 }
-                drop_nulls(&mut default);
                 values.map_entries().push((key, default));
             }
         }
@@ -554,22 +599,18 @@ mod tests {
             Some(Merged::from_node("z2jh/values.yaml", None, &z2jh.docs[0])),
         ];
         coalesce_chart(&mut m, &levels, defaults);
+        // What the jupyterhub chart's templates see (Helm's render of this very tree).
         assert_eq!(
-            json(&m),
+            json(m.get("jupyterhub").unwrap()),
             serde_json::json!({
-                "jupyterhub": {
-                    // A parent's defaults for its subchart keep their nulls (`nul`, `keep`);
-                    // the subchart's own defaults lose theirs (`nn`); a user's null over a
-                    // default deletes it (`del`, `proxy`) and over nothing stays (`fresh`).
-                    "hub": {"a": 5, "fresh": null, "nul": null, "keep": null, "b": 2},
-                    "dropme": null,
-                    // The parent's global wins over the subchart's.
-                    "global": {"u": 1, "g": "parent-default"},
-                },
-                "global": {"u": 1, "g": "parent-default"},
-                // Anything but a subchart: the defaults' nulls dropped, the user's null
-                // over a default deletes it.
-                "other": {},
+                // Every null among the defaults stays (`nul`, `keep`, `nn`: helm's install
+                // merges the subchart's defaults into its parent's first, nulls kept); a
+                // user's null over a default deletes it (`del`, `proxy`) and over nothing
+                // stays (`fresh`).
+                "hub": {"a": 5, "fresh": null, "nul": null, "keep": null, "b": 2, "nn": null},
+                "dropme": null,
+                // The parent's global wins over the subchart's, its nulls kept too.
+                "global": {"u": 1, "g": "parent-default", "gn": null},
             })
         );
         // The origin of a default is the chart's values file.

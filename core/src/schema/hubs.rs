@@ -115,17 +115,10 @@ impl FileSchemas {
 fn jupyterhub_parent<'m>(model: &'m RepoModel, chart_file: &str) -> Option<(&'m Chart, String)> {
     let mut chart = model.chart(chart_file)?;
     for _ in 0..8 {
-        let real_dir = chart
-            .name()
-            .and_then(|n| model.chart_named(n))
-            .map_or(chart.dir.clone(), |c| c.dir.clone());
+        let real = model.chart_home(chart);
         if chart.jupyterhub().is_some() {
-            return Some((chart, real_dir));
+            return Some((chart, real.dir.clone()));
         }
-        let real = chart
-            .name()
-            .and_then(|n| model.chart_named(n))
-            .unwrap_or(chart);
         let next = real.dependencies.iter().find_map(|d| {
             let repo = d.repository.as_deref()?.strip_prefix("file://")?;
             model.chart(&join(&join(&real.dir, repo), "Chart.yaml"))
