@@ -412,6 +412,63 @@ fn hubs_values_prints_merged_values_with_their_origin() {
 }
 
 #[test]
+fn hubs_values_with_the_chart_defaults() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/demo-deployment");
+    let chart = tempfile::tempdir().unwrap();
+    std::fs::write(
+        chart.path().join("values.yaml"),
+        "hub:\n  from_defaults: 1\n  nulled: null\nsingleuser:\n  image: {pullPolicy: IfNotPresent}\n",
+    )
+    .unwrap();
+    let chart_dir = chart.path().to_str().unwrap();
+    let out = hublint(
+        &[
+            "hubs",
+            "--values",
+            "demo/staging",
+            "--with-defaults",
+            "--jupyterhub-chart",
+            chart_dir,
+            "--output-format",
+            "json",
+        ],
+        &example,
+    );
+    assert!(out.status.success(), "{out:?}");
+    let merged: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The chart's defaults under the files' values; its null kept, as helm's install keeps
+    // the nulls of a chart wrapped by basehub; the staging file's image name beside them.
+    assert_eq!(merged["hub"]["from_defaults"], 1, "{merged}");
+    assert!(merged["hub"]["nulled"].is_null() && merged["hub"].get("nulled").is_some());
+    assert_eq!(merged["singleuser"]["image"]["pullPolicy"], "IfNotPresent");
+    assert_eq!(
+        merged["singleuser"]["image"]["name"],
+        "quay.io/example-org/staging-notebook"
+    );
+    // The secret file is left out, and said so.
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("enc-staging.secret.values.yaml left out")
+    );
+    // YAML output, each leaf with its origin.
+    let yaml = stdout(&hublint(
+        &[
+            "hubs",
+            "--values",
+            "demo/staging",
+            "--with-defaults",
+            "--jupyterhub-chart",
+            chart_dir,
+            "--output-format",
+            "yaml",
+            "--show-origin",
+        ],
+        &example,
+    ));
+    assert!(yaml.contains("  from_defaults: 1  # "), "{yaml}");
+    assert!(yaml.contains("values.yaml:2"), "{yaml}");
+}
+
+#[test]
 fn fix_of_one_file_changes_that_file_only() {
     let dir = tempfile::tempdir().unwrap();
     let values = |tag: &str| {
