@@ -129,22 +129,29 @@ class ChartTrees:
         self.workdir = workdir
         self.loaded: dict[str, object] = {}
 
-    def get(self, repo: Path, hub: dict, z2jh: Path):
+    def get(self, repo: Path, hub: dict, z2jh: Path, schema: Path | None = None):
+        """The loaded chart; with `schema`, the jupyterhub chart validates against it."""
+        return self.oracle.helm.Chart.load(str(self.folder(repo, hub, z2jh, schema)))
+
+    def folder(self, repo: Path, hub: dict, z2jh: Path, schema: Path | None = None) -> Path:
         nesting = [k for k in hub["values_path"].split(".") if k]
-        key = json.dumps([str(repo), hub.get("chart"), nesting, str(z2jh)])
+        key = json.dumps([str(repo), hub.get("chart"), nesting, str(z2jh), str(schema)])
         if key not in self.loaded:
             top = self.workdir / f"chart-{len(self.loaded)}"
             chart_file, chart_dir = locate_chart(repo, hub.get("chart"))
-            self._write(top, chart_file, chart_dir, "hub-chart", "0.1.0", nesting, z2jh)
-            self.loaded[key] = self.oracle.helm.Chart.load(str(top))
+            self._write(top, chart_file, chart_dir, "hub-chart", "0.1.0", nesting, z2jh, schema)
+            self.loaded[key] = top
         return self.loaded[key]
 
-    def _write(self, d: Path, chart_file, chart_dir, name: str, version: str, nesting, z2jh: Path):
+    def _write(self, d: Path, chart_file, chart_dir, name: str, version: str, nesting, z2jh: Path,
+               schema: Path | None):
         d.mkdir(parents=True)
         if not nesting:
             # The jupyterhub chart (it has no dependencies).
             (d / "Chart.yaml").write_text(f"apiVersion: v2\nname: {name}\nversion: {version}\n")
             (d / "values.yaml").write_text((z2jh / "values.yaml").read_text())
+            if schema is not None:
+                (d / "values.schema.json").write_text(json.dumps(helm_oracle.schema_as_json(schema)))
             (d / "templates").mkdir()
             (d / "templates" / "values.json").write_text(TEMPLATE)
             return
@@ -172,9 +179,9 @@ class ChartTrees:
             sub_file = sub_dir / "Chart.yaml"
             if len(nesting) > 1:
                 self._write(sub, sub_file if sub_file.is_file() else None, sub_dir, str(dep["name"]),
-                            sub_version, nesting[1:], z2jh)
+                            sub_version, nesting[1:], z2jh, schema)
                 return
-        self._write(sub, None, None, str(dep["name"]), sub_version, nesting[1:], z2jh)
+        self._write(sub, None, None, str(dep["name"]), sub_version, nesting[1:], z2jh, schema)
 
     @staticmethod
     def rendered(chart, values: dict) -> dict:
@@ -382,7 +389,8 @@ def main() -> int:
                     continue
                 hubs_compared += 1
                 releases[z2jh.name] = releases.get(z2jh.name, 0) + 1
-                helm_rendered = ChartTrees.rendered(trees.get(repo, hub, z2jh), user)
+                with trees.get(repo, hub, z2jh) as chart:
+                    helm_rendered = ChartTrees.rendered(chart, user)
                 equal = True
                 failed = False
                 for what, helm, ours in (("user values", at(user, nesting), mine["values"]),
