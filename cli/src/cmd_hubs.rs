@@ -34,9 +34,10 @@ pub struct HubsArgs {
     /// With --values: give each value's origin (file:line).
     #[arg(long, requires = "values")]
     show_origin: bool,
-    /// With --values: the values the chart renders with (`helm get values --all`): every
-    /// chart's defaults coalesced as helm does, `global` handed down. Without it: what the
-    /// hub's values files give, merged in order (`helm get values`).
+    /// With --values: the values the jupyterhub chart renders with (what its templates and
+    /// its schema see on `helm install`): every chart's defaults coalesced as helm does,
+    /// `global` handed down. Without it: what the hub's values files give, merged in order
+    /// (`helm get values`).
     #[arg(long, requires = "values")]
     with_defaults: bool,
     /// With --with-defaults: the jupyterhub chart folder whose `values.yaml` holds its

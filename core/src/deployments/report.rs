@@ -255,7 +255,7 @@ pub struct HubValues {
 
 /// A hub's values at the jupyterhub chart's level. Without `with_defaults`: what the hub's
 /// values files give it, merged in order as helm merges `-f` files (a `null` kept), like
-/// `helm get values`. With it: what the chart renders with, like `helm get values --all` —
+/// `helm get values`. With it: what the chart renders with (its templates' `.Values`) —
 /// every wrapping chart's defaults, `global` handed down, and the jupyterhub chart's own
 /// defaults from `z2jh_defaults` (a `values.yaml` in the workspace) or, when that is `None`,
 /// from the chart archive unpacked beside the hub's chart.
