@@ -4,7 +4,8 @@ use crate::config::CONFIG_FILE;
 declare_rule! {
     /// ## What it does
     /// Reports what hublint cannot use in its own `.hublint.yaml`: a YAML error, an unknown
-    /// setting, an unknown severity, a `hubs:` entry without a name. Shown at its line in
+    /// setting, an unknown severity, a `hubs:` entry without a name, a glob that cannot be
+    /// compiled (`exclude`, `per-path-ignores`, `values`). Shown at its line in
     /// every front end (CLI, language server, playground).
     ///
     /// ## Why
