@@ -1292,6 +1292,13 @@ fn build_and_push(
             ));
             continue;
         }
+        let step = Step {
+            index: i + 1,
+            total,
+            key: &p.key,
+            dry_run: opts.dry_run,
+            top,
+        };
         if !opts.skip_build {
             let req = BuildRequest {
                 reference: &p.reference,
@@ -1303,13 +1310,7 @@ fn build_and_push(
                 push: opts.push,
             };
             let cmd = b.build_command(&req);
-            let step = Step {
-                name: "build",
-                index: i + 1,
-                total,
-                key: &p.key,
-            };
-            if let Err(tail) = step.run(&cmd, opts.dry_run, &mut p.record.build, top, ui) {
+            if let Err(tail) = step.run("build", &cmd, &mut p.record.build, ui) {
                 let pushing = b.pushes_in_build() && opts.push;
                 let hint = if pushing {
                     credentials_hint(b, &tail, &p.name)
@@ -1333,13 +1334,7 @@ fn build_and_push(
             };
             continue;
         };
-        let step = Step {
-            name: "push",
-            index: i + 1,
-            total,
-            key: &p.key,
-        };
-        if let Err(tail) = step.run(&cmd, opts.dry_run, &mut p.record.push, top, ui) {
+        if let Err(tail) = step.run("push", &cmd, &mut p.record.push, ui) {
             let hint = credentials_hint(b, &tail, &p.name);
             return Some(stop(
                 "push",
@@ -1350,36 +1345,37 @@ fn build_and_push(
     None
 }
 
-/// One build or push of one image, as the progress display numbers it.
+/// The build and push steps of one image, as the progress display numbers them.
 struct Step<'a> {
-    name: &'static str,
     index: usize,
     total: usize,
     key: &'a str,
+    dry_run: bool,
+    /// Where the commands run.
+    top: &'a Path,
 }
 
 impl Step<'_> {
-    /// Runs the step (or says what it would run) and records it; on failure shows the
-    /// output's last lines and returns them.
+    /// Runs the `name` step (or says what it would run) and records it; on failure shows
+    /// the output's last lines and returns them.
     fn run(
         &self,
+        name: &str,
         cmd: &CommandLine,
-        dry_run: bool,
         record: &mut StepRecord,
-        top: &Path,
         ui: &mut dyn Ui,
     ) -> Result<(), Vec<String>> {
         record.command = Some(cmd.display());
-        if dry_run {
+        if self.dry_run {
             record.status = "planned".into();
             ui.info(&format!("would run: {}", cmd.display()));
             return Ok(());
         }
-        ui.step_start(self.index, self.total, self.key, self.name, &cmd.display());
-        let (ok, elapsed, tail) = run_streaming(cmd, top, ui);
+        ui.step_start(self.index, self.total, self.key, name, &cmd.display());
+        let (ok, elapsed, tail) = run_streaming(cmd, self.top, ui);
         record.seconds = Some(elapsed.as_secs_f64());
         record.status = if ok { "ok" } else { "failed" }.into();
-        ui.step_end(self.key, self.name, ok, elapsed);
+        ui.step_end(self.key, name, ok, elapsed);
         if ok {
             return Ok(());
         }

@@ -397,27 +397,28 @@ mod tests {
 
     #[test]
     fn chartpress_versions() {
-        assert_eq!(
-            chartpress_version("0.0.1-0.dev", 2, "537f709", false),
-            "0.0.1-0.dev.git.2.h537f709"
-        );
-        assert_eq!(
-            chartpress_version("0.1.0", 5, "3e7e978", false),
-            "0.1.0-0.dev.git.5.h3e7e978"
-        );
-        assert_eq!(
-            chartpress_version("1.0.0-alpha.1", 5, "abc1234", false),
-            "1.0.0-alpha.1.git.5.habc1234"
-        );
-        assert_eq!(chartpress_version("0.1.0", 0, "549a8a9", false), "0.1.0");
-        assert_eq!(
-            chartpress_version("0.1.0", 4, "549a8a9", true),
-            "0.1.0-0.dev.git.4.h549a8a9"
-        );
-        assert_eq!(
-            chartpress_version("0.1.0", 0, "549a8a9", true),
-            "0.1.0-0.dev.git.0.h549a8a9"
-        );
+        for (base, n, commit, long, want) in [
+            (
+                "0.0.1-0.dev",
+                2,
+                "537f709",
+                false,
+                "0.0.1-0.dev.git.2.h537f709",
+            ),
+            ("0.1.0", 5, "3e7e978", false, "0.1.0-0.dev.git.5.h3e7e978"),
+            (
+                "1.0.0-alpha.1",
+                5,
+                "abc1234",
+                false,
+                "1.0.0-alpha.1.git.5.habc1234",
+            ),
+            ("0.1.0", 0, "549a8a9", false, "0.1.0"),
+            ("0.1.0", 4, "549a8a9", true, "0.1.0-0.dev.git.4.h549a8a9"),
+            ("0.1.0", 0, "549a8a9", true, "0.1.0-0.dev.git.0.h549a8a9"),
+        ] {
+            assert_eq!(chartpress_version(base, n, commit, long), want);
+        }
         // What chartpress writes, core reads back.
         let t = parse_chartpress_tag(&chartpress_version("0.1.0", 5, "3e7e978", false)).unwrap();
         assert_eq!(
