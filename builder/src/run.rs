@@ -288,30 +288,8 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
         check_uncommitted(opts, status?, ui, record)?;
     }
 
-    // --- 6. What the registries already have, then the backend and credentials (neither
-    // when the registries have every image). ---
-    let uses_backend = !opts.skip_build || opts.push;
-    let asked = if uses_backend && !opts.dry_run {
-        Some(ask_registries(opts, &mut planned, ui)?)
-    } else {
-        None
-    };
-    let everything_present = asked.is_some() && planned.iter().all(|p| p.present);
-    let backend = if everything_present {
-        None
-    } else {
-        select_backend(opts, ui)?
-    };
-    record.backend = backend.as_ref().map(|b| b.kind.name().to_string());
-    if let (Some(b), Some(asked)) = (&backend, &asked) {
-        check_push_credentials(opts, b, &planned, asked, ui)?;
-    }
-    for p in planned.iter_mut().filter(|p| p.present) {
-        p.record.build = StepRecord::status("in-registry");
-        if opts.push {
-            p.record.push = StepRecord::status("in-registry");
-        }
-    }
+    // --- 6. What the registries already have, then the backend and credentials. ---
+    let backend = prepare_backend(opts, &mut planned, ui, record)?;
 
     // --- 7. Build and push. ---
     if let Some(f) = build_and_push(opts, backend.as_ref(), &mut planned, &loaded.top, ui) {
@@ -330,7 +308,53 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
         ui,
         record,
     )?;
-    for p in &planned {
+    report_done(opts, &planned, ui, record);
+    record.images = planned.into_iter().map(|p| p.record).collect();
+    Ok(())
+}
+
+/// Asks the registries which images they already have (marking those present), then picks
+/// the backend and checks push credentials — neither when the registries have every image.
+fn prepare_backend(
+    opts: &BuildOptions,
+    planned: &mut [Planned],
+    ui: &mut dyn Ui,
+    record: &mut BuildRecord,
+) -> Result<Option<Backend>, Stop> {
+    let uses_backend = !opts.skip_build || opts.push;
+    let asked = if uses_backend && !opts.dry_run {
+        Some(ask_registries(opts, planned, ui)?)
+    } else {
+        None
+    };
+    let everything_present = asked.is_some() && planned.iter().all(|p| p.present);
+    let backend = if everything_present {
+        None
+    } else {
+        select_backend(opts, ui)?
+    };
+    record.backend = backend.as_ref().map(|b| b.kind.name().to_string());
+    if let (Some(b), Some(asked)) = (&backend, &asked) {
+        check_push_credentials(opts, b, planned, asked, ui)?;
+    }
+    for p in planned.iter_mut().filter(|p| p.present) {
+        p.record.build = StepRecord::status("in-registry");
+        if opts.push {
+            p.record.push = StepRecord::status("in-registry");
+        }
+    }
+    Ok(backend)
+}
+
+/// After the writes: each experimental image's values snippet, and the `--skip-build`
+/// warning when tags were written for images nothing built.
+fn report_done(
+    opts: &BuildOptions,
+    planned: &[Planned],
+    ui: &mut dyn Ui,
+    record: &mut BuildRecord,
+) {
+    for p in planned {
         if let Some(snippet) = &p.record.snippet {
             if opts.push || opts.skip_build || opts.dry_run {
                 ui.result(&format!(
@@ -345,8 +369,6 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
         ui.warn(&msg);
         record.warnings.push(msg);
     }
-    record.images = planned.into_iter().map(|p| p.record).collect();
-    Ok(())
 }
 
 /// Flags checked before anything is read.
