@@ -259,7 +259,7 @@ pub fn schemas_for(
     let (schema, matched) = compiled_for_version(wanted);
     let text = match &matched {
         Match::Exact(_) => None,
-        Match::Older(r) => Some(if super::version::Version::parse(wanted)
+        Match::Older(r) => Some(if crate::version::SemVer::parse(wanted)
             .is_some_and(|v| !v.is_release())
         {
             format!(
