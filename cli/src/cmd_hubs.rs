@@ -6,7 +6,7 @@
 //! file:line).
 
 use anyhow::Result;
-use hublint_core::deployments::report::{
+use hublint_core::report::{
     merged_values, report, scope_line, values_as_yaml, HubValues,
 };
 use hublint_core::model::{Hub, RepoModel};

@@ -50,7 +50,7 @@ pub struct Config {
     pub experiment_days: Option<i64>,
     /// When values files started selecting experimental images, from git; set by front ends
     /// that read history (core reads no git).
-    pub experiment_history: Vec<crate::experiment_history::ExperimentStart>,
+    pub experiment_history: Vec<ExperimentStart>,
     /// `cluster-schema`: the cluster schema's path, and where it is written (a schema
     /// that cannot be used is reported there).
     pub cluster_schema: Option<(String, TextRange)>,
@@ -63,7 +63,23 @@ pub struct ExperimentalImage {
     pub since: Option<String>,
 }
 
-pub const CONFIG_FILE: &str = ".hublint.yaml";
+/// One values file's current run of selecting one experimental image: the oldest commit of
+/// the unbroken stretch of first-parent history, up to HEAD, in which the file names the
+/// image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExperimentStart {
+    /// Repository-relative path of the values file.
+    pub file: String,
+    /// The image name, as chartpress or `experimental-images` names it.
+    pub image: String,
+    /// The commit that made the file select it (abbreviated hash).
+    pub commit: String,
+    /// That commit's committer date, `YYYY-MM-DD` (UTC).
+    pub date: String,
+}
+
+/// The configuration file's name; `files` owns it, as it names every kind of file.
+pub use crate::files::CONFIG_FILE;
 
 /// A problem in `.hublint.yaml` (or the editor's settings), with where it is written.
 #[derive(Debug, Clone, PartialEq)]

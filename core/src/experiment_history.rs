@@ -2,20 +2,7 @@
 //! reads no git: front ends that can read the history (the CLI, the language server) fill
 //! [`crate::Config::experiment_history`], and X001 reads it. The playground has none.
 
-/// One values file's current run of selecting one experimental image: the oldest commit of
-/// the unbroken stretch of first-parent history, up to HEAD, in which the file names the
-/// image.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExperimentStart {
-    /// Repository-relative path of the values file.
-    pub file: String,
-    /// The image name, as chartpress or `experimental-images` names it.
-    pub image: String,
-    /// The commit that made the file select it (abbreviated hash).
-    pub commit: String,
-    /// That commit's committer date, `YYYY-MM-DD` (UTC).
-    pub date: String,
-}
+pub use crate::config::ExperimentStart;
 
 /// The experimental images of a repository: those `.hublint.yaml` lists under
 /// `experimental-images`, and those chartpress.yaml builds without a `valuesPath`.

@@ -25,6 +25,9 @@ pub enum FileKind {
     Other,
 }
 
+/// The name of hublint's configuration file, `.hublint.yaml`.
+pub const CONFIG_FILE: &str = ".hublint.yaml";
+
 impl FileKind {
     pub fn of(path: &str) -> FileKind {
         let name = path.rsplit('/').next().unwrap_or(path);
@@ -33,7 +36,7 @@ impl FileKind {
             "requirements.yaml" => return FileKind::ChartRequirements,
             "chartpress.yaml" => return FileKind::Chartpress,
             "cluster.yaml" => return FileKind::Cluster,
-            crate::config::CONFIG_FILE => return FileKind::HublintConfig,
+            CONFIG_FILE => return FileKind::HublintConfig,
             _ => {}
         }
         if is_dockerfile_name(name) {

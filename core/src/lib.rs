@@ -20,6 +20,7 @@ pub mod model;
 pub mod output;
 pub mod pip_install;
 pub mod project;
+pub mod report;
 pub mod requirements;
 pub mod rules;
 pub mod schema;

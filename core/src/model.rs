@@ -2,8 +2,6 @@
 //! deployment repository has, and how they point at each other. Every fact keeps the file
 //! and byte range it was read from, so a cross-file rule can point at both ends.
 
-use crate::config::Config;
-use crate::deployments;
 use crate::files::{FileKind, NotData};
 use crate::text::TextRange;
 use crate::workspace::{join, parent, Content, SourceFile, Workspace};
@@ -355,7 +353,10 @@ pub struct RepoModel {
 }
 
 impl RepoModel {
-    pub fn build(ws: &Workspace, config: &Config) -> RepoModel {
+    /// The model before its hubs are found: charts (with Helm 2 `requirements.yaml`
+    /// dependencies), chartpress images and the files that are not data.
+    /// [`RepoModel::build`] (in `deployments`, which reads this) finds the hubs in between.
+    pub(crate) fn read_charts_and_images(ws: &Workspace) -> RepoModel {
         let mut model = RepoModel::default();
         for file in ws.files() {
             match file.kind() {
@@ -375,45 +376,49 @@ impl RepoModel {
                 chart.dependencies.extend(read_dependencies(req));
             }
         }
-        deployments::find_hubs(ws, &mut model, config);
-        for file in ws.files().filter(|f| !model.not_data.contains_key(&f.path)) {
+        model
+    }
+
+    /// After the hubs are found: the requirements files and Dockerfiles, and which
+    /// requirements files an image installs.
+    pub(crate) fn read_requirements_and_dockerfiles(&mut self, ws: &Workspace) {
+        for file in ws.files().filter(|f| !self.not_data.contains_key(&f.path)) {
             match file.kind() {
-                FileKind::Requirements => model.requirements_files.push(file.path.clone()),
+                FileKind::Requirements => self.requirements_files.push(file.path.clone()),
                 // `Dockerfile.trailer` without a FROM is a fragment another build appends.
                 FileKind::Dockerfile
                     if file.file_name() == "Dockerfile"
                         || file.dockerfile().is_none_or(|d| !d.froms.is_empty()) =>
                 {
-                    model.dockerfiles.push(file.path.clone())
+                    self.dockerfiles.push(file.path.clone())
                 }
                 _ => {}
             }
         }
-        for img in &model.images {
+        for img in &self.images {
             for arg in img.requirements_files() {
                 if ws.contains(&arg.context_file)
-                    && !model.requirements_files.contains(&arg.context_file)
+                    && !self.requirements_files.contains(&arg.context_file)
                 {
-                    model.requirements_files.push(arg.context_file.clone());
+                    self.requirements_files.push(arg.context_file.clone());
                 }
             }
             if ws.contains(&img.dockerfile_path.value)
-                && !model.dockerfiles.contains(&img.dockerfile_path.value)
+                && !self.dockerfiles.contains(&img.dockerfile_path.value)
             {
-                model.dockerfiles.push(img.dockerfile_path.value.clone());
+                self.dockerfiles.push(img.dockerfile_path.value.clone());
             }
         }
-        let dockerfile_dirs: Vec<&str> = model.dockerfiles.iter().map(|d| parent(d)).collect();
-        let beside: Vec<String> = model
+        let dockerfile_dirs: Vec<&str> = self.dockerfiles.iter().map(|d| parent(d)).collect();
+        let beside: Vec<String> = self
             .requirements_files
             .iter()
             .filter(|r| {
-                dockerfile_dirs.contains(&parent(r)) && !model.image_requirements_files.contains(r)
+                dockerfile_dirs.contains(&parent(r)) && !self.image_requirements_files.contains(r)
             })
             .cloned()
             .collect();
-        model.image_requirements_files.extend(beside);
-        model
+        self.image_requirements_files.extend(beside);
     }
 
     /// Templates and ciphertext: files that are not data until rendered or decrypted.
@@ -535,12 +540,6 @@ impl RepoModel {
             .name()
             .and_then(|n| self.chart_named_near(n, &chart.file))
             .unwrap_or(chart)
-    }
-
-    /// Where the jupyterhub chart's values sit inside the values of `chart_file`
-    /// (`[jupyterhub]` when the chart does not lead to it).
-    pub fn nesting_of(&self, chart_file: &str) -> Vec<String> {
-        deployments::chart_nesting(self, chart_file).unwrap_or_else(|| vec!["jupyterhub".into()])
     }
 
     /// The images that a chart's values.yaml default comes from (chartpress entries whose

@@ -4,7 +4,7 @@
 //! with the reason it is true. `history/` folders (older commits) are checked on their own.
 //! Planted defects of each layout class are caught at their line.
 
-use hublint_core::deployments::report::report;
+use hublint_core::report::report;
 use hublint_core::model::RepoModel;
 use hublint_core::{check, Diagnostic, Severity};
 use hublint_discover::{load_with, LoadOptions};
@@ -447,7 +447,7 @@ fn templates_and_ciphertext_are_skipped_and_counted() {
     let wild = wild();
     let loaded = load(&wild.join("pangeo-data__pangeo-binder"), &[]);
     let model = RepoModel::build(&loaded.ws, &loaded.config);
-    let line = hublint_core::deployments::report::scope_line(&model);
+    let line = hublint_core::report::scope_line(&model);
     assert!(
         line.ends_with("skipped 2 templates, 2 encrypted files"),
         "{line}"

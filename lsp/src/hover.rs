@@ -149,7 +149,7 @@ fn yaml_hover(
     if let (Some(key), Some(s)) = (first_key, snapshot) {
         if key.start <= offset && offset <= key.end {
             if let Some(markdown) =
-                hublint_core::deployments::report::file_scope_markdown(ws, &s.model, rel)
+                hublint_core::report::file_scope_markdown(ws, &s.model, rel)
             {
                 return Some(HoverResult {
                     markdown,

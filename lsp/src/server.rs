@@ -91,7 +91,7 @@ impl Backend {
         };
         let rel = loc.rel.clone();
         let (text, tooltip) = run_blocking(move || {
-            use hublint_core::deployments::report::{
+            use hublint_core::report::{
                 file_scope_line, file_scope_markdown, scope_line,
             };
             let text = file_scope_line(&snapshot.model, &rel)

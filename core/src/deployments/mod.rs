@@ -12,13 +12,30 @@ mod gitops;
 mod helmfile;
 mod hubploy;
 mod local_charts;
-pub mod report;
 mod terraform;
 pub mod wrappers;
 
 use crate::config::Config;
 use crate::model::{Hub, JupyterhubVersion, RemoteChart, RepoModel, Spanned};
 use crate::workspace::{join, Workspace};
+
+impl RepoModel {
+    /// Reads the repository's charts, images and files, then finds its hubs. It lives here,
+    /// above `model`, because finding hubs reads the model's types: `model` imports nothing
+    /// from this module.
+    pub fn build(ws: &Workspace, config: &Config) -> RepoModel {
+        let mut model = RepoModel::read_charts_and_images(ws);
+        find_hubs(ws, &mut model, config);
+        model.read_requirements_and_dockerfiles(ws);
+        model
+    }
+
+    /// Where the jupyterhub chart's values sit inside the values of `chart_file`
+    /// (`[jupyterhub]` when the chart does not lead to it).
+    pub fn nesting_of(&self, chart_file: &str) -> Vec<String> {
+        chart_nesting(self, chart_file).unwrap_or_else(|| vec!["jupyterhub".into()])
+    }
+}
 
 /// Fill `model.hubs`. Charts and chartpress images must already be read.
 pub fn find_hubs(ws: &Workspace, model: &mut RepoModel, config: &Config) {
