@@ -8,10 +8,13 @@
 //! server completes and explains `.hublint.yaml` with it, and editors with a JSON Schema
 //! aware YAML extension can use the published file.
 
-use crate::config::{ConfigError, CONFIG_FILE};
+use crate::config::{strings, Config, ConfigError, ExperimentalImage, CONFIG_FILE};
+use crate::diagnostic::Severity;
+use crate::glob::{ExcludeSet, PathGlob};
 use crate::rules;
 use crate::schema::SchemaRef;
 use crate::text::TextRange;
+use crate::yaml;
 use crate::yaml::Node;
 use serde_json::{json, Map, Value as Json};
 use std::sync::OnceLock;
@@ -348,6 +351,176 @@ pub fn json_schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&json_schema()).expect("a JSON value prints");
     text.push('\n');
     text
+}
+
+impl Config {
+    /// Reads `.hublint.yaml`; every problem is a [`ConfigError`] at its line. It is written
+    /// here, beside the settings it dispatches on, because checking a value reads the rules
+    /// and the schema validator, which read `config`.
+    pub fn parse(text: &str) -> Config {
+        let mut config = Config::default();
+        let file = yaml::parse(text);
+        if let Some(err) = file.errors.first() {
+            config.errors.push(ConfigError::at(
+                err.range,
+                format!("{CONFIG_FILE}: {}", err.message),
+            ));
+            return config;
+        }
+        let Some(root) = file.docs.first() else {
+            return config;
+        };
+        if root.is_null() {
+            return config;
+        }
+        let Some(entries) = root.as_mapping() else {
+            config.errors.push(ConfigError::at(
+                root.range,
+                format!("{CONFIG_FILE}: expected a mapping at the top level"),
+            ));
+            return config;
+        };
+        for e in entries {
+            let key = e.key.as_str().unwrap_or_default();
+            let Some(setting) = Setting::from_key(key) else {
+                config.errors.push(ConfigError::at(
+                    e.key.range,
+                    format!("{CONFIG_FILE}: unknown setting `{key}`"),
+                ));
+                continue;
+            };
+            check_value(setting, &e.value, &mut config.errors);
+            match setting {
+                Setting::Select => config.select = strings(Some(&e.value)),
+                Setting::Ignore => config.ignore = strings(Some(&e.value)),
+                Setting::Severity => {
+                    for s in e.value.as_mapping().unwrap_or_default() {
+                        let code = s.key.as_str().unwrap_or_default().to_string();
+                        let v = s.value.as_str().unwrap_or_default();
+                        // `off` is a YAML 1.1 bool but we read the text, so both spellings work.
+                        let sev = if matches!(v, "off" | "false" | "none") {
+                            None
+                        } else {
+                            Severity::parse(v)
+                        };
+                        if sev.is_none() && !matches!(v, "off" | "false" | "none") {
+                            config.errors.push(ConfigError::at(
+                                s.value.range,
+                                format!("{CONFIG_FILE}: unknown severity `{v}` for {code}"),
+                            ));
+                            continue;
+                        }
+                        config.severity.insert(code.to_ascii_uppercase(), sev);
+                    }
+                }
+                Setting::PerPathIgnores => {
+                    for s in e.value.as_mapping().unwrap_or_default() {
+                        match PathGlob::new(s.key.as_str().unwrap_or_default()) {
+                            Ok(glob) => config
+                                .per_path_ignores
+                                .push((glob, strings(Some(&s.value)))),
+                            Err(err) => config.errors.push(ConfigError::glob(
+                                s.key.range,
+                                "per-path-ignores",
+                                err,
+                            )),
+                        }
+                    }
+                }
+                Setting::Values => {
+                    for s in e.value.as_mapping().unwrap_or_default() {
+                        let chart = s.value.as_str().unwrap_or("jupyterhub").to_string();
+                        match PathGlob::new(s.key.as_str().unwrap_or_default()) {
+                            Ok(glob) => config.values.push((glob, chart)),
+                            Err(err) => {
+                                config
+                                    .errors
+                                    .push(ConfigError::glob(s.key.range, "values", err))
+                            }
+                        }
+                    }
+                }
+                Setting::KnownImages => config.known_images = strings(Some(&e.value)),
+                Setting::Exclude => {
+                    config.exclude = exclude_patterns(&e.value, &mut config.errors)
+                }
+                // Read where hubs are found (core/src/deployments/configured.rs), with spans.
+                Setting::Hubs => {
+                    for (i, hub) in e.value.as_sequence().unwrap_or_default().iter().enumerate() {
+                        if hub.get("name").and_then(|n| n.as_str()).is_none() {
+                            config.errors.push(ConfigError::at(
+                                hub.range,
+                                format!("{CONFIG_FILE}: hubs[{i}] needs a `name` (and `files`, in helm's -f order)"),
+                            ));
+                        }
+                    }
+                }
+                Setting::ExperimentalImages => {
+                    if let Some(items) = e.value.as_sequence() {
+                        for i in items {
+                            if let Some(name) = i.as_str() {
+                                config.experimental_images.push(ExperimentalImage {
+                                    name: name.to_string(),
+                                    since: None,
+                                });
+                            }
+                        }
+                    } else {
+                        for s in e.value.as_mapping().unwrap_or_default() {
+                            let since = s
+                                .value
+                                .get("since")
+                                .and_then(|n| n.as_str())
+                                .map(str::to_string);
+                            config.experimental_images.push(ExperimentalImage {
+                                name: s.key.as_str().unwrap_or_default().to_string(),
+                                since,
+                            });
+                        }
+                    }
+                }
+                Setting::ExperimentDays => match e.value.as_str().and_then(|t| t.parse::<i64>().ok()) {
+                    Some(days) if days > 0 => config.experiment_days = Some(days),
+                    _ => config.errors.push(ConfigError::at(
+                        e.value.range,
+                        format!(
+                            "{CONFIG_FILE}: experiment-days must be a whole number of days above 0"
+                        ),
+                    )),
+                },
+                Setting::ClusterSchema => match e.value.as_str() {
+                    Some(path) if !path.trim().is_empty() => {
+                        config.cluster_schema = Some((path.trim().to_string(), e.value.range));
+                    }
+                    _ => config.errors.push(ConfigError::at(
+                        e.value.range,
+                        format!("{CONFIG_FILE}: cluster-schema must be a file path relative to the repository root"),
+                    )),
+                },
+            }
+        }
+        config
+    }
+}
+
+/// The `exclude:` patterns (a list or one string) that compile; each broken one is an error
+/// at its own line.
+fn exclude_patterns(node: &yaml::Node, errors: &mut Vec<ConfigError>) -> Vec<String> {
+    let items = match node.as_sequence() {
+        Some(items) => items.iter().collect(),
+        None => vec![node],
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let Some(pattern) = item.as_str() else {
+            continue;
+        };
+        match ExcludeSet::check(pattern) {
+            Ok(()) => out.push(pattern.to_string()),
+            Err(err) => errors.push(ConfigError::glob(item.range, "exclude", err)),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
