@@ -307,7 +307,6 @@ fn open_repository(top: &Path) -> Result<gix::Repository, Unsupported> {
             return unsupported(format!("{key} is on"));
         }
     }
-    drop(config);
     Ok(repo)
 }
 
