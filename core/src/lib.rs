@@ -6,12 +6,15 @@
 
 pub mod check;
 pub mod config;
+pub mod config_schema;
 pub mod deployments;
 pub mod diagnostic;
 pub mod dockerfile;
 pub mod experiment_history;
 pub mod files;
 pub mod fix;
+pub mod glob;
+pub mod image_ref;
 pub mod k8s_hub;
 pub mod model;
 pub mod output;
