@@ -141,6 +141,16 @@ impl<'a> Context<'a> {
     }
 }
 
+/// Whether a values file holds Python that the P rules parse (the values files they walk).
+/// Answered without the Python parser: a build without it (the playground's first module)
+/// asks, to load the module that has it.
+pub(crate) fn holds_python(ws: &Workspace, model: &RepoModel) -> bool {
+    common::values_files(ws, model).into_iter().any(|file| {
+        file.yaml_root()
+            .is_some_and(|root| !crate::schema::snippets::snippets(root).is_empty())
+    })
+}
+
 /// Where a rule reports; diagnostics get the rule's code and default severity.
 pub struct Sink {
     rule: &'static Rule,

@@ -27,6 +27,7 @@ pub mod k8s;
 pub mod profiles;
 #[cfg(feature = "python")]
 pub mod python;
+pub mod snippets;
 mod suggest;
 pub mod traits;
 mod tree;
