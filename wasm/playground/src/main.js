@@ -73,6 +73,8 @@ let generation = 0;
 let checkPending = false;
 /** A request to the checker is out (one at a time, so results come back in order). */
 let inFlight = false;
+/** The checker of Python in values: 'absent' (no Python seen), 'loading', 'ready', 'failed'. */
+let python = 'absent';
 /** The texts the shown diagnostics were computed for. */
 let checkedDocs = new Map();
 const checkTimes = [];
@@ -215,7 +217,7 @@ async function exampleResult() {
     && example.files.every(([path, text]) => tabs.get(path)?.doc.toString() === text);
   if (!same) return null;
   for (const [path, text] of example.files) sent.set(path, text);
-  return { diagnostics: example.diagnostics, configErrors: example.configErrors, wasmMs: 0 };
+  return { diagnostics: example.diagnostics, configErrors: example.configErrors, wasmMs: 0, python: example.python };
 }
 
 /** Send changed tabs to the checker, then show the result everywhere (unless the text moved on meanwhile). */
@@ -243,6 +245,7 @@ async function runCheck() {
   }
   diagnostics = result.diagnostics;
   configErrors = result.configErrors;
+  if (result.python) showPython(result.python);
   checkedDocs = docs;
   generation += 1;
   const key = JSON.stringify(diagnostics) + status + configErrors.join('\n');
@@ -265,6 +268,30 @@ async function runCheck() {
   document.body.dataset.checks = String(generation);
   scheduleUrlUpdate();
   requestDone();
+}
+
+const PYTHON_NOTES = {
+  loading: 'Loading the checker of Python in values (P rules)…',
+  failed: 'Python in values is not checked: its checker did not load.',
+};
+
+/** Say whether Python in values is being checked (its module loads when first needed). */
+function showPython(state) {
+  if (state === python) return;
+  python = state;
+  document.body.dataset.python = state;
+  const note = $('python-note');
+  note.textContent = PYTHON_NOTES[state] ?? '';
+  note.hidden = !PYTHON_NOTES[state];
+}
+
+/** The worker's module with the P rules took over: check again to show their findings. */
+function onCheckerEvent({ event, python: state }) {
+  if (event !== 'python-ready') return;
+  showPython(state);
+  // Whatever the last check found, this one runs the P rules too.
+  diagnosticsKey = null;
+  scheduleCheck();
 }
 
 function byFile() {
@@ -600,6 +627,7 @@ function exposeForTests() {
  * the rule docs. */
 async function loadChecker() {
   checker = new Checker(window.hublintWorker);
+  checker.onEvent = onCheckerEvent;
   checkerInit = checker.request('init');
   const { rules, version, steps, timeOrigin } = await checkerInit;
   rulesByCode = new Map(rules.map((r) => [r.code, r]));

@@ -3,9 +3,14 @@
 //
 // Messages in:  { id, op: 'init' | 'docsHtml' | 'check' | 'fixAll', codes?, set?: [[path,
 //               text]...], remove?: [path...], replace? }.
-// Messages out: { id, result } or { id, error }.
+// Messages out: { id, result } or { id, error }; and { event: 'python-ready' } once the module
+//               with the P rules has taken over (the page then checks again).
+//
+// The first module is built without the P rules' Python parser, which would triple its size
+// (BENCHMARKS.md). When a check finds Python in a values file (`hub.extraConfig`...), the
+// module built with it (the same checker plus the parser) is loaded and takes over every
+// check from then on, so the playground reports exactly what the CLI does.
 import init, { Workspace, rules, version } from 'hublint-wasm';
-import { marked } from 'marked';
 import { EXAMPLE_FILES } from './example.js';
 
 /** When each start-up step finished, in ms on this worker's clock plus its time origin (the
@@ -20,6 +25,10 @@ const WASM_URL = new URL('./hublint_wasm_bg.wasm', import.meta.url);
 const compiled = WebAssembly.compileStreaming(fetch(WASM_URL)).catch(() => null);
 
 let ws;
+/** path → text of every file in `ws`, to hand them to the Python module's workspace. */
+const texts = new Map();
+/** 'absent' (not needed yet), 'loading', 'ready' or 'failed'. */
+let python = 'absent';
 /** The example's diagnostics, checked at start-up: the page shows them without asking again
  * when it opens with the example (it most often does). */
 let example;
@@ -32,8 +41,11 @@ const ready = (async () => {
   mark('wasm-instantiated');
   // The first check also compiles the code a check runs (on first use) and fills caches.
   ws = new Workspace();
-  for (const [path, text] of EXAMPLE_FILES) ws.setFile(path, text);
-  example = { files: EXAMPLE_FILES, diagnostics: ws.check(), configErrors: ws.configErrors() };
+  for (const [path, text] of EXAMPLE_FILES) {
+    ws.setFile(path, text);
+    texts.set(path, text);
+  }
+  example = { files: EXAMPLE_FILES, diagnostics: ws.check(), configErrors: ws.configErrors(), python: pythonState() };
   mark('example-checked');
 })();
 
@@ -41,17 +53,55 @@ const ready = (async () => {
 function apply({ set = [], remove = [], replace = false }) {
   if (replace) {
     ws.setFiles(Object.fromEntries(set));
+    texts.clear();
+    for (const [path, text] of set) texts.set(path, text);
     return;
   }
-  for (const path of remove) ws.removeFile(path);
-  for (const [path, text] of set) ws.setFile(path, text);
+  for (const path of remove) {
+    ws.removeFile(path);
+    texts.delete(path);
+  }
+  for (const [path, text] of set) {
+    ws.setFile(path, text);
+    texts.set(path, text);
+  }
+}
+
+/** Load the module with the Python parser (once), give it the files, and let it take over. */
+async function loadPython() {
+  python = 'loading';
+  try {
+    // Not bundled into this script: fetched only by pages that hold Python.
+    const glue = await import(new URL('./hublint_wasm_python.js', import.meta.url).href);
+    const url = new URL('./hublint_wasm_python_bg.wasm', import.meta.url);
+    const module = await WebAssembly.compileStreaming(fetch(url)).catch(() => null);
+    await glue.default({ module_or_path: module ?? url });
+    const full = new glue.Workspace();
+    // The files as they are now (checks went on with the first module meanwhile).
+    full.setFiles(Object.fromEntries(texts));
+    ws.free();
+    ws = full;
+    python = 'ready';
+  } catch (e) {
+    python = 'failed';
+    console.error(`the Python checker did not load: ${e && e.message ? e.message : e}`);
+  }
+  self.postMessage({ event: 'python-ready', python });
+}
+
+/** After a check: start loading the Python module when the files hold Python it must check. */
+function pythonState() {
+  if (python === 'absent' && ws.pythonUnchecked()) loadPython();
+  return python;
 }
 
 const ops = {
   init: () => ({ rules: rules(), version: version(), steps, timeOrigin: performance.timeOrigin, example }),
   // Rule docs rendered on request: the Markdown renderer stays off the page's thread and out
   // of its script (the docs are hublint's own text, compiled into the wasm).
-  docsHtml: ({ codes }) => {
+  docsHtml: async ({ codes }) => {
+    // Loaded on first use: the Markdown renderer is not needed to start.
+    const { marked } = await import('marked');
     const byCode = new Map(rules().map((r) => [r.code, r]));
     return Object.fromEntries(codes.filter((c) => byCode.has(c)).map((c) => [c, marked.parse(byCode.get(c).doc)]));
   },
@@ -59,11 +109,13 @@ const ops = {
     const started = performance.now();
     apply(msg);
     const diagnostics = ws.check();
-    return { diagnostics, configErrors: ws.configErrors(), wasmMs: performance.now() - started };
+    const wasmMs = performance.now() - started;
+    return { diagnostics, configErrors: ws.configErrors(), wasmMs, python: pythonState() };
   },
   fixAll: (msg) => {
     apply(msg);
     const result = ws.fixAll();
+    for (const path of result.changed) texts.set(path, result.files[path]);
     return { ...result, configErrors: ws.configErrors() };
   },
 };
@@ -72,7 +124,7 @@ self.onmessage = async (event) => {
   const msg = event.data;
   try {
     await ready;
-    self.postMessage({ id: msg.id, result: ops[msg.op](msg) });
+    self.postMessage({ id: msg.id, result: await ops[msg.op](msg) });
   } catch (e) {
     self.postMessage({ id: msg.id, error: e && e.message ? e.message : String(e) });
   }
