@@ -23,17 +23,8 @@ for (const f of [join(pkgDir, 'hublint_wasm.js'), join(pkgDir, 'hublint_wasm_bg.
 }
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
-await build({
-  // The page, the worker that runs the wasm checker, and the bindings of the module with the
-  // Python parser (the worker imports them by URL when it needs them).
-  entryPoints: {
-    playground: join(here, 'src/main.js'),
-    worker: join(here, 'src/worker.js'),
-    hublint_wasm_python: join(pythonPkgDir, 'hublint_wasm_python.js'),
-  },
+const common = {
   bundle: true,
-  // No shared or lazily loaded chunks: a page without Python in values requests nothing
-  // after loading.
   format: 'esm',
   target: ['es2022'],
   minify: true,
@@ -42,6 +33,24 @@ await build({
   alias: { 'hublint-wasm': join(pkgDir, 'hublint_wasm.js') },
   outdir: outDir,
   logLevel: 'warning',
+};
+// The page: playground.js (checks and shows the first diagnostics) and editor.js (CodeMirror,
+// imported once they are painted; index.html preloads it). Nothing else is split off, so a
+// page without Python in values requests nothing after loading.
+await build({
+  ...common,
+  entryPoints: { playground: join(here, 'src/main.js') },
+  splitting: true,
+  chunkNames: '[name]',
+});
+// The worker that runs the wasm checker, and the bindings of the module with the Python
+// parser (the worker imports them by URL when it needs them): one file each.
+await build({
+  ...common,
+  entryPoints: {
+    worker: join(here, 'src/worker.js'),
+    hublint_wasm_python: join(pythonPkgDir, 'hublint_wasm_python.js'),
+  },
 });
 for (const f of ['index.html', 'rules.html', 'playground.css', 'boot.js']) copyFileSync(join(here, f), join(outDir, f));
 for (const f of ['hublint_wasm_bg.wasm', 'hublint_wasm.d.ts']) copyFileSync(join(pkgDir, f), join(outDir, f));

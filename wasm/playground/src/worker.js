@@ -1,7 +1,9 @@
-// The checker's thread: hublint's wasm lives here, so checking never holds up typing, and on
-// a machine with two cores the first check overlaps the editor's start-up.
+// The checker's thread: hublint's wasm lives here, so checking never holds up typing. The page
+// runs its first check itself (boot.js compiles the module; the worker takes a while to start),
+// then hands every check to this worker.
 //
-// Messages in:  { id, op: 'init' | 'docsHtml' | 'check' | 'fixAll', codes?, set?: [[path,
+// Messages in:  { op: 'module', module } first (boot.js: the compiled module, or null);
+//               then { id, op: 'init' | 'docsHtml' | 'check' | 'fixAll', codes?, set?: [[path,
 //               text]...], remove?: [path...], replace? }.
 // Messages out: { id, result } or { id, error }; and { event: 'python-ready' } once the module
 //               with the P rules has taken over (the page then checks again).
@@ -19,34 +21,32 @@ const steps = { 'worker-start': performance.now() };
 const mark = (name) => { steps[name] = performance.now(); };
 
 const WASM_URL = new URL('./hublint_wasm_bg.wasm', import.meta.url);
-// Fetched and compiled here, at once. (Compiling on the page's side, which starts earlier,
-// was tried: the compile ends sooner, but handing the module over waits for the page's thread,
-// busy evaluating the editor's script, and the worker got it later than compiling it itself.)
-const compiled = WebAssembly.compileStreaming(fetch(WASM_URL)).catch(() => null);
+/** The module boot.js compiled on the page's side (null if that failed). */
+const compiled = new Promise((resolve) => {
+  self.addEventListener('message', function takeModule(event) {
+    if (event.data.op !== 'module') return;
+    self.removeEventListener('message', takeModule);
+    resolve(event.data.module);
+  });
+});
 
 let ws;
 /** path → text of every file in `ws`, to hand them to the Python module's workspace. */
 const texts = new Map();
 /** 'absent' (not needed yet), 'loading', 'ready' or 'failed'. */
 let python = 'absent';
-/** The example's diagnostics, checked at start-up: the page shows them without asking again
- * when it opens with the example (it most often does). */
-let example;
 const ready = (async () => {
   const module = await compiled;
-  mark('wasm-compiled');
-  // No module (say, a server that does not send application/wasm): wasm-bindgen's loader
-  // fetches it its own way.
+  // No module: wasm-bindgen's loader fetches and compiles it here.
   await init({ module_or_path: module ?? WASM_URL });
-  mark('wasm-instantiated');
-  // The first check also compiles the code a check runs (on first use) and fills caches.
+  mark('worker-instantiated');
+  // Warm up while the page starts: a first check compiles the code a check runs (V8
+  // compiles wasm functions on first call) and fills caches, so the first check after an
+  // edit takes a millisecond. The page's first request replaces these files.
   ws = new Workspace();
-  for (const [path, text] of EXAMPLE_FILES) {
-    ws.setFile(path, text);
-    texts.set(path, text);
-  }
-  example = { files: EXAMPLE_FILES, diagnostics: ws.check(), configErrors: ws.configErrors(), python: pythonState() };
-  mark('example-checked');
+  ws.setFiles(Object.fromEntries(EXAMPLE_FILES));
+  ws.check();
+  mark('worker-ready');
 })();
 
 /** Bring the workspace to the page's texts; unchanged files keep their parse. */
@@ -96,7 +96,7 @@ function pythonState() {
 }
 
 const ops = {
-  init: () => ({ rules: rules(), version: version(), steps, timeOrigin: performance.timeOrigin, example }),
+  init: () => ({ rules: rules(), version: version(), steps, timeOrigin: performance.timeOrigin }),
   // Rule docs rendered on request: the Markdown renderer stays off the page's thread and out
   // of its script (the docs are hublint's own text, compiled into the wasm).
   docsHtml: async ({ codes }) => {
@@ -122,6 +122,7 @@ const ops = {
 
 self.onmessage = async (event) => {
   const msg = event.data;
+  if (msg.op === 'module') return;
   try {
     await ready;
     self.postMessage({ id: msg.id, result: await ops[msg.op](msg) });
