@@ -57,7 +57,7 @@ try {
     await page.waitForFunction(() => performance.getEntriesByName('hublint-first-diagnostics-painted').length > 0);
     const marks = await page.evaluate(() => Object.fromEntries(
       ['boot', 'page-script', 'wasm-compiled', 'first-check-start', 'wasm-instantiated', 'first-check', 'first-diagnostics', 'first-diagnostics-painted',
-        'editor-ready', 'worker-start', 'worker-instantiated', 'worker-ready', 'wasm-ready']
+        'editor-ready', 'worker-start', 'worker-ready', 'wasm-ready']
         .map((m) => [m, performance.getEntriesByName(`hublint-${m}`)[0]?.startTime])));
     // Counted until the diagnostics are painted, not just in the DOM.
     first.push(marks['first-diagnostics-painted']);
@@ -96,7 +96,7 @@ const result = {
   /** Median time after navigation of each step: boot.js started the compile and the worker,
    * the module was compiled, the page's script evaluated, the page's first check done, its
    * diagnostics in the DOM, then painted; then the editor built; the worker's steps (started,
-   * module instantiated, warmed up by a check) and its first answer to the page (wasm-ready). */
+   * module instantiated) and its first answer to the page (wasm-ready). */
   phasesMs: Object.fromEntries(Object.keys(phases[0]).map((k) => [k, median(phases.map((p) => p[k]))])),
   recheck,
   targets: TARGETS,

@@ -13,7 +13,6 @@
 // module built with it (the same checker plus the parser) is loaded and takes over every
 // check from then on, so the playground reports exactly what the CLI does.
 import init, { Workspace, rules, version } from 'hublint-wasm';
-import { EXAMPLE_FILES } from './example.js';
 
 /** When each start-up step finished, in ms on this worker's clock plus its time origin (the
  * page puts them on its own timeline for the benchmark). */
@@ -39,13 +38,9 @@ const ready = (async () => {
   const module = await compiled;
   // No module: wasm-bindgen's loader fetches and compiles it here.
   await init({ module_or_path: module ?? WASM_URL });
-  mark('worker-instantiated');
-  // Warm up while the page starts: a first check compiles the code a check runs (V8
-  // compiles wasm functions on first call) and fills caches, so the first check after an
-  // edit takes a millisecond. The page's first request replaces these files.
+  // No warm-up check here: it would take a core from the page's first check. The page's
+  // first request (all its files, sent once the editor is built) warms this instance up.
   ws = new Workspace();
-  ws.setFiles(Object.fromEntries(EXAMPLE_FILES));
-  ws.check();
   mark('worker-ready');
 })();
 
