@@ -108,7 +108,7 @@ impl<'a> Context<'a> {
     /// Diagnostics of the Python snippets in every values file (P001, P002), parsed once.
     pub(crate) fn python_findings(&self) -> &[Diagnostic] {
         self.python.get_or_init(|| {
-            // Without the `python` feature (the playground) the P rules find nothing.
+            // Without the `python` feature (the playground's first module) the P rules find nothing.
             #[cfg(not(feature = "python"))]
             let out = Vec::new();
             #[cfg(feature = "python")]
