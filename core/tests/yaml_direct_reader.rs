@@ -1,4 +1,4 @@
-//! The direct YAML reader (`core/src/yaml/fast.rs`) against the `yaml_parser` path: wherever
+//! The direct YAML reader (`core/src/yaml/direct.rs`) against the `yaml_parser` path: wherever
 //! the direct reader gives a tree, it must be the tree the `yaml_parser` path builds (spans,
 //! decoded text, styles, duplicates, comments), on every YAML file of the corpus (`history/`
 //! included) and the bundled example, on every prefix of those files cut at a line (the states

@@ -1,6 +1,6 @@
 //! YAML with spans: the parser, the helm YAML 1.1 resolver over every node, `.hublint.yaml`
 //! config parsing, and the YAML-only rules through a one-file check. Wherever the direct
-//! reader (`core/src/yaml/fast.rs`) gives a tree, it must equal the `yaml_parser` path's.
+//! reader (`core/src/yaml/direct.rs`) gives a tree, it must equal the `yaml_parser` path's.
 #![no_main]
 use hublint_core::yaml::{self, Node, Value};
 use libfuzzer_sys::fuzz_target;

@@ -115,22 +115,7 @@ fn is_date(s: &str) -> bool {
     else {
         return false;
     };
-    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    let days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    (1..=12).contains(&m) && d >= 1 && d <= days[m as usize - 1]
+    crate::yaml::is_calendar_date(y, m, d)
 }
 
 fn is_time(s: &str) -> bool {

@@ -187,6 +187,20 @@ fn json_error(doc: &Node) -> Option<YamlError> {
     None
 }
 
+/// Whether `year-month-day` is a day of the Gregorian calendar (leap years included): the
+/// range check of go-yaml's timestamps and of JSON Schema's `date` format alike.
+pub(crate) fn is_calendar_date(year: u32, month: u32, day: u32) -> bool {
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days_in_month).contains(&day)
+}
+
 /// go-yaml's timestamp forms: `2006-1-2`, optionally followed by `T`/`t`/blanks and
 /// `15:4:5`, a fraction, and `Z` or a numeric zone; with Go's range checks on the date.
 fn is_timestamp(s: &str) -> bool {
@@ -220,22 +234,7 @@ fn is_timestamp(s: &str) -> bool {
     let Some(day) = num(2, &mut i) else {
         return false;
     };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if !(1..=12).contains(&month) || day < 1 || day > days[month as usize - 1] {
+    if !is_calendar_date(year, month, day) {
         return false;
     }
     if i == b.len() {
@@ -301,7 +300,28 @@ fn is_base64(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_timestamp;
+    use super::{is_calendar_date, is_timestamp};
+
+    #[test]
+    fn calendar_dates_follow_the_gregorian_leap_rule() {
+        let cases = [
+            ((2000, 2, 29), true),
+            ((2024, 2, 29), true),
+            ((2023, 12, 31), true),
+            ((2023, 4, 30), true),
+            ((1, 1, 1), true),
+            ((1900, 2, 29), false),
+            ((2023, 2, 29), false),
+            ((2023, 4, 31), false),
+            ((2023, 0, 1), false),
+            ((2023, 13, 1), false),
+            ((2023, 1, 0), false),
+            ((2023, 1, 32), false),
+        ];
+        for ((y, m, d), valid) in cases {
+            assert_eq!(is_calendar_date(y, m, d), valid, "{y}-{m}-{d}");
+        }
+    }
 
     #[test]
     fn timestamps_as_go_yaml_reads_them() {

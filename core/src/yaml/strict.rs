@@ -4,7 +4,7 @@
 //! in this context", "block sequence entries are not allowed in this context", "found character
 //! that cannot start any token", "did not find expected key", "could not find expected ':'"),
 //! so a file with one fails at deploy time even though `yaml_parser` gives it a tree. The direct
-//! reader in [`super::fast`] refuses them too, and leaves such files to this path.
+//! reader in [`super::direct`] refuses them too, and leaves such files to this path.
 
 use super::YamlFix;
 use crate::text::TextRange;

@@ -1,6 +1,6 @@
 //! A direct, line-based reader for the block-style YAML that values files are written in.
 //!
-//! `yaml_parser` builds a lossless rowan tree that the builder in `mod.rs` then walks: exact,
+//! `yaml_parser` builds a lossless rowan tree that [`super::tree`] then walks: exact,
 //! but about 2.5 µs per line, too slow for a language server re-reading a 10,000-line values
 //! file on every keystroke or for a repository of thousands of hubs. Almost every file in a
 //! deployment repository uses a small part of YAML: block mappings and sequences, one-line
@@ -14,16 +14,16 @@
 //! tree, that tree is the one the `yaml_parser` path builds, byte for byte: the corpus test and
 //! the `yaml` fuzz target compare the two.
 
-use super::{
-    build_mapping, mark_aliased, scalar, DuplicateKey, Entry, Node, Scalar, ScalarStyle, Value,
-    YamlFile,
-};
+use super::limits::{ALIAS_BUDGET, MAX_DEPTH, MAX_INDENT};
+use super::node::{Entry, Node, Scalar, ScalarStyle, Value};
+use super::tree::{build_mapping, mark_aliased};
+use super::{scalar, DuplicateKey, YamlFile};
 use crate::text::TextRange;
 use compact_str::CompactString;
 use std::collections::HashMap;
 
 /// Nesting read here; deeper files go to the full path and its own checks.
-const MAX_NESTING: usize = super::MAX_DEPTH / 2;
+const MAX_NESTING: usize = MAX_DEPTH / 2;
 
 /// One line of the file, without its line break.
 #[derive(Clone, Copy)]
@@ -46,7 +46,8 @@ enum Step {
     GiveUp,
 }
 
-struct Reader<'a> {
+/// One pass over a file's lines, building the tree as it goes (the direct reader's state).
+struct DirectReader<'a> {
     text: &'a str,
     bytes: &'a [u8],
     lines: Vec<Line>,
@@ -116,7 +117,7 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
             indent == 0
                 && (bytes[start..end].starts_with(b"...") || bytes[start..end].starts_with(b"---")),
         );
-        deep_lines += usize::from(indent > super::MAX_INDENT && !blank && !comment);
+        deep_lines += usize::from(indent > MAX_INDENT && !blank && !comment);
         lines.push(Line {
             start,
             end,
@@ -126,7 +127,7 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
         });
         start = end + 1;
     }
-    let mut r = Reader {
+    let mut r = DirectReader {
         text,
         bytes,
         lines,
@@ -138,7 +139,7 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
         last_end: 0,
         root_start: usize::MAX,
         depth: 0,
-        budget: super::ALIAS_BUDGET,
+        budget: ALIAS_BUDGET,
         deep_lines,
     };
     r.skip_trivia();
@@ -220,7 +221,7 @@ fn is_indicator(b: u8) -> bool {
     )
 }
 
-impl Reader<'_> {
+impl DirectReader<'_> {
     /// Step over blank and comment lines, recording the comments.
     fn skip_trivia(&mut self) {
         while let Some(l) = self.lines.get(self.at) {
@@ -273,7 +274,7 @@ impl Reader<'_> {
     fn block_node(&mut self, p: usize, indent: usize) -> Option<Node> {
         // Far inside the limits `too_deep` enforces for the full parser, so that a file read
         // here is never one the full path would refuse.
-        if self.depth >= MAX_NESTING || indent > super::MAX_INDENT {
+        if self.depth >= MAX_NESTING || indent > MAX_INDENT {
             return None;
         }
         let line = self.lines[self.at];
@@ -409,7 +410,7 @@ impl Reader<'_> {
             }
             let after = self.skip_spaces(p + 1, line.end);
             // `too_deep` refuses whatever follows a dash past this column (a fuzz input).
-            if after - line.start > super::MAX_INDENT {
+            if after - line.start > MAX_INDENT {
                 return None;
             }
             let item = if after < line.end && self.is_dash(after, line.end)
@@ -776,7 +777,7 @@ impl Reader<'_> {
         }
         self.deep_lines -= self.lines[self.at + 1..next]
             .iter()
-            .filter(|l| l.indent > super::MAX_INDENT && !l.blank && !l.comment)
+            .filter(|l| l.indent > MAX_INDENT && !l.blank && !l.comment)
             .count();
         self.at = next;
         self.last_end = last_end;
