@@ -20,7 +20,7 @@ const SEVERITY = { error: 'error', warning: 'warning', info: 'info' };
 
 /** The wasm checker, in a worker (see worker.js). */
 let checker;
-/** The checker's answer to 'init' (rule docs, version, the example's diagnostics). */
+/** The checker's answer to 'init' (rule docs, version, its start-up steps). */
 let checkerInit;
 let hublintVersion = '';
 /** Problems in `.hublint.yaml`, from the latest check. */
@@ -97,7 +97,7 @@ function requestDone() {
 }
 
 /** The texts (and removals) the worker has not seen yet; marks them as sent. The first
- * request replaces whatever the worker holds (it starts with the example). */
+ * request sends every file (the page ran the first check itself). */
 function takeChanges() {
   if (sent.size === 0) {
     const set = [...tabs].map(([path, state]) => [path, state.doc.toString()]);
