@@ -13,8 +13,13 @@
 //! experimental-images:
 //!   quay.io/2i2c/pkce-experiment: { since: 2024-10-01 }
 //! experiment-days: 28        # X001's limit
+//! cluster-schema: deploy/cluster.schema.yaml   # S008's schema, when discovery finds none
 //! ```
+//!
+//! The settings are the [`Setting`] type; `schemas/hublint-config.schema.json` is generated
+//! from it (core/src/config_schema.rs).
 
+use crate::config_schema::Setting;
 use crate::diagnostic::Severity;
 use crate::text::TextRange;
 use crate::yaml;
@@ -44,6 +49,9 @@ pub struct Config {
     /// When values files started selecting experimental images, from git; set by front ends
     /// that read history (core reads no git).
     pub experiment_history: Vec<crate::experiment_history::ExperimentStart>,
+    /// `cluster-schema`: the cluster schema's path, and where it is written (a schema
+    /// that cannot be used is reported there).
+    pub cluster_schema: Option<(String, TextRange)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +77,7 @@ impl std::fmt::Display for ConfigError {
 }
 
 impl ConfigError {
-    fn at(range: TextRange, message: String) -> ConfigError {
+    pub(crate) fn at(range: TextRange, message: String) -> ConfigError {
         ConfigError { message, range }
     }
 }
@@ -147,10 +155,18 @@ impl Config {
         };
         for e in entries {
             let key = e.key.as_str().unwrap_or_default();
-            match key {
-                "select" => config.select = strings(Some(&e.value)),
-                "ignore" => config.ignore = strings(Some(&e.value)),
-                "severity" => {
+            let Some(setting) = Setting::from_key(key) else {
+                config.errors.push(ConfigError::at(
+                    e.key.range,
+                    format!("{CONFIG_FILE}: unknown setting `{key}`"),
+                ));
+                continue;
+            };
+            crate::config_schema::check_value(setting, &e.value, &mut config.errors);
+            match setting {
+                Setting::Select => config.select = strings(Some(&e.value)),
+                Setting::Ignore => config.ignore = strings(Some(&e.value)),
+                Setting::Severity => {
                     for s in e.value.as_mapping().unwrap_or_default() {
                         let code = s.key.as_str().unwrap_or_default().to_string();
                         let v = s.value.as_str().unwrap_or_default();
@@ -170,7 +186,7 @@ impl Config {
                         config.severity.insert(code.to_ascii_uppercase(), sev);
                     }
                 }
-                "per-path-ignores" => {
+                Setting::PerPathIgnores => {
                     for s in e.value.as_mapping().unwrap_or_default() {
                         config.per_path_ignores.push((
                             s.key.as_str().unwrap_or_default().to_string(),
@@ -178,7 +194,7 @@ impl Config {
                         ));
                     }
                 }
-                "values" => {
+                Setting::Values => {
                     for s in e.value.as_mapping().unwrap_or_default() {
                         let chart = s.value.as_str().unwrap_or("jupyterhub").to_string();
                         config
@@ -186,10 +202,10 @@ impl Config {
                             .push((s.key.as_str().unwrap_or_default().to_string(), chart));
                     }
                 }
-                "known-images" => config.known_images = strings(Some(&e.value)),
-                "exclude" => config.exclude = strings(Some(&e.value)),
+                Setting::KnownImages => config.known_images = strings(Some(&e.value)),
+                Setting::Exclude => config.exclude = strings(Some(&e.value)),
                 // Read where hubs are found (core/src/deployments/configured.rs), with spans.
-                "hubs" => {
+                Setting::Hubs => {
                     for (i, hub) in e.value.as_sequence().unwrap_or_default().iter().enumerate() {
                         if hub.get("name").and_then(|n| n.as_str()).is_none() {
                             config.errors.push(ConfigError::at(
@@ -199,7 +215,7 @@ impl Config {
                         }
                     }
                 }
-                "experimental-images" => {
+                Setting::ExperimentalImages => {
                     if let Some(items) = e.value.as_sequence() {
                         for i in items {
                             if let Some(name) = i.as_str() {
@@ -223,7 +239,7 @@ impl Config {
                         }
                     }
                 }
-                "experiment-days" => match e.value.as_str().and_then(|t| t.parse::<i64>().ok()) {
+                Setting::ExperimentDays => match e.value.as_str().and_then(|t| t.parse::<i64>().ok()) {
                     Some(days) if days > 0 => config.experiment_days = Some(days),
                     _ => config.errors.push(ConfigError::at(
                         e.value.range,
@@ -232,10 +248,15 @@ impl Config {
                         ),
                     )),
                 },
-                other => config.errors.push(ConfigError::at(
-                    e.key.range,
-                    format!("{CONFIG_FILE}: unknown setting `{other}`"),
-                )),
+                Setting::ClusterSchema => match e.value.as_str() {
+                    Some(path) if !path.trim().is_empty() => {
+                        config.cluster_schema = Some((path.trim().to_string(), e.value.range));
+                    }
+                    _ => config.errors.push(ConfigError::at(
+                        e.value.range,
+                        format!("{CONFIG_FILE}: cluster-schema must be a file path relative to the repository root"),
+                    )),
+                },
             }
         }
         config

@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod config;
+pub mod config_schema;
 pub mod deployments;
 pub mod diagnostic;
 pub mod dockerfile;

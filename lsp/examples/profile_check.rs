@@ -42,7 +42,7 @@ fn main() {
     if let Some(f) = &changed {
         for _ in 0..3 {
             let t = Instant::now();
-            let n = hublint_lsp::state::focused_check(&ws, &config, f).map(|d| d.len());
+            let n = hublint_lsp::worker::focused_check(&ws, &config, f).map(|d| d.len());
             println!(
                 "focused check of {f}: {:?} ({n:?} diagnostics)",
                 t.elapsed()

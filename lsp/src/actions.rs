@@ -5,6 +5,7 @@ use crate::convert;
 use crate::document::Encoding;
 use crate::state::Snapshot;
 use hublint_core::check::{suppressed_codes, suppression_comment};
+use hublint_core::files::FileKind;
 use hublint_core::workspace::SourceFile;
 use hublint_core::yaml::{Node, ScalarStyle, Value};
 use hublint_core::{Applicability, Diagnostic, Edit, TextRange};
@@ -148,14 +149,6 @@ fn fix_all_edit(req: &Request) -> Option<tower_lsp_server::ls_types::WorkspaceEd
     )
 }
 
-fn is_dockerfile(name: &str) -> bool {
-    name == "Dockerfile"
-        || name.starts_with("Dockerfile.")
-        || name.starts_with("Dockerfile-")
-        || name.ends_with(".Dockerfile")
-        || name.ends_with(".dockerfile")
-}
-
 /// The edit that adds `# hublint: ignore[CODE]` where `is_suppressed` will see it: into an
 /// existing suppression comment on the line (or the line above), at the end of the line, or
 /// on a comment line of its own above it where an end-of-line comment would change the file
@@ -200,7 +193,7 @@ pub fn suppress_edit(file: &SourceFile, d: &Diagnostic) -> Option<Edit> {
         range: TextRange::empty(end),
         replacement: format!("  {}", suppression_comment(code)),
     };
-    if is_dockerfile(file.file_name()) {
+    if FileKind::of(&file.path) == FileKind::Dockerfile {
         return Some(above);
     }
     if file.is_yaml() {

@@ -1,4 +1,4 @@
-//! Open documents: their text, kept in step with the editor by incremental edits, and the
+//! Open documents' text kept in step with the editor by incremental edits, and the
 //! conversion between LSP positions (in the negotiated encoding) and core's byte offsets.
 
 use hublint_core::{ColumnUnit, LineCol, LineIndex, TextRange};
@@ -87,28 +87,6 @@ impl<'a> Lines<'a> {
         let start = self.offset(range.start);
         let end = self.offset(range.end).max(start);
         TextRange::new(start, end)
-    }
-}
-
-/// An open document.
-#[derive(Debug, Clone)]
-pub struct Document {
-    pub version: i32,
-    pub text: String,
-}
-
-impl Document {
-    pub fn new(version: i32, text: String) -> Self {
-        Document { version, text }
-    }
-
-    /// Apply `didChange` events in order; each range refers to the text left by the previous one.
-    pub fn apply_changes(
-        &mut self,
-        changes: Vec<TextDocumentContentChangeEvent>,
-        encoding: Encoding,
-    ) {
-        apply_changes(&mut self.text, changes, encoding);
     }
 }
 
@@ -262,7 +240,7 @@ mod tests {
         ) {
             let unit = if utf8 { ColumnUnit::Utf8 } else { ColumnUnit::Utf16 };
             let encoding = Encoding(unit);
-            let mut doc = Document::new(1, initial.clone());
+            let mut doc = initial.clone();
             let mut expected = initial;
             let mut changes = Vec::new();
             for (a, b, new_text, overshoot) in edits {
@@ -271,8 +249,8 @@ mod tests {
                 expected = reference_apply(&expected, range, &new_text, unit);
                 changes.push(TextDocumentContentChangeEvent { range: Some(range), range_length: None, text: new_text });
             }
-            doc.apply_changes(changes, encoding);
-            prop_assert_eq!(doc.text, expected);
+            apply_changes(&mut doc, changes, encoding);
+            prop_assert_eq!(doc, expected);
         }
 
         #[test]
@@ -295,9 +273,10 @@ mod tests {
     #[test]
     fn utf16_columns_on_an_emoji_line() {
         // "😀" is two UTF-16 units and four UTF-8 bytes.
-        let mut doc = Document::new(1, "tag: 😀x\n".to_string());
+        let mut doc = "tag: 😀x\n".to_string();
         let x = Position::new(0, 7);
-        doc.apply_changes(
+        apply_changes(
+            &mut doc,
             vec![TextDocumentContentChangeEvent {
                 range: Some(Range::new(x, Position::new(0, 8))),
                 range_length: None,
@@ -305,8 +284,9 @@ mod tests {
             }],
             Encoding(ColumnUnit::Utf16),
         );
-        assert_eq!(doc.text, "tag: 😀y\n");
-        doc.apply_changes(
+        assert_eq!(doc, "tag: 😀y\n");
+        apply_changes(
+            &mut doc,
             vec![TextDocumentContentChangeEvent {
                 range: Some(Range::new(Position::new(0, 9), Position::new(0, 10))),
                 range_length: None,
@@ -314,7 +294,7 @@ mod tests {
             }],
             Encoding(ColumnUnit::Utf8),
         );
-        assert_eq!(doc.text, "tag: 😀z\n");
+        assert_eq!(doc, "tag: 😀z\n");
     }
 
     #[test]

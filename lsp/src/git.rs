@@ -64,27 +64,32 @@ impl GitCache {
     }
 }
 
+/// Test repositories: git with a fixed identity and clock, so commits are reproducible.
+#[cfg(test)]
+fn test_git(dir: &Path, args: &[&str], date: &str) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn git(dir: &Path, args: &[&str]) -> String {
-        let out = std::process::Command::new("git")
-            .arg("-C")
-            .arg(dir)
-            .args(args)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@e")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@e")
-            .output()
-            .expect("git runs");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
+        test_git(dir, args, "2024-01-01T00:00:00Z")
     }
 
     #[tokio::test]
@@ -182,26 +187,9 @@ impl ExperimentCache {
 #[cfg(test)]
 mod experiment_tests {
     use super::*;
-    use std::process::Command;
 
     fn git(dir: &Path, args: &[&str], date: &str) {
-        let ok = Command::new("git")
-            .current_dir(dir)
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@example.org",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .env("GIT_AUTHOR_DATE", date)
-            .env("GIT_COMMITTER_DATE", date)
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "git {args:?}");
+        test_git(dir, args, date);
     }
 
     #[test]

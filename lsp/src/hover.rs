@@ -5,6 +5,8 @@
 use crate::git::CommitStatus;
 use crate::state::Snapshot;
 use crate::yaml_nav;
+use hublint_core::config::CONFIG_FILE;
+use hublint_core::files::FileKind;
 use hublint_core::model::RepoModel;
 use hublint_core::version::parse_chartpress_tag;
 use hublint_core::yaml::helm::{self, HelmType};
@@ -24,7 +26,6 @@ pub fn hover(
     offset: usize,
     snapshot: Option<&Snapshot>,
 ) -> Option<HoverResult> {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
     // The last check's workspace and model, with this file's current text.
     let mut ws = snapshot.map(|s| s.ws.clone()).unwrap_or_default();
     ws.insert_text(rel, text);
@@ -33,7 +34,7 @@ pub fn hover(
         let root = file.yaml_root()?;
         return yaml_hover(&ws, root, rel, offset, snapshot);
     }
-    if is_dockerfile(name) {
+    if FileKind::of(rel) == FileKind::Dockerfile {
         let df = file.dockerfile()?;
         let from = df
             .froms
@@ -56,7 +57,7 @@ pub fn hover(
     }
     let snapshot = snapshot?;
     if snapshot.model.requirements_files.iter().any(|r| r == rel)
-        || hublint_core::model::is_requirements_name(name)
+        || FileKind::of(rel) == FileKind::Requirements
     {
         let (markdown, range) =
             hublint_core::k8s_hub::requirement_hover(&ws, &snapshot.model, rel, offset)?;
@@ -76,14 +77,6 @@ fn release_markdown(image: &str, r: &hublint_core::k8s_hub::Release) -> String {
         md.push_str(&format!("- {name} `{version}`\n"));
     }
     md
-}
-
-fn is_dockerfile(name: &str) -> bool {
-    name == "Dockerfile"
-        || name.starts_with("Dockerfile.")
-        || name.starts_with("Dockerfile-")
-        || name.ends_with(".Dockerfile")
-        || name.ends_with(".dockerfile")
 }
 
 /// The tag part of an image reference (`repo/name:tag`), or the whole text.
@@ -178,9 +171,14 @@ fn yaml_hover(
     }
     let path = cursor.path.join(".");
     let mut md = format!("**`{path}`**");
-    let schemas = snapshot
-        .map(|s| hublint_core::schema::for_values_file(ws, &s.model, &s.config, rel))
-        .unwrap_or_default();
+    let is_config = rel == CONFIG_FILE;
+    let schemas = if is_config {
+        vec![(Vec::new(), hublint_core::config_schema::compiled())]
+    } else {
+        snapshot
+            .map(|s| hublint_core::schema::for_values_file(ws, &s.model, &s.config, rel))
+            .unwrap_or_default()
+    };
     let segments: Vec<String> = cursor.path.iter().map(|p| schema_segment(p)).collect();
     // The innermost schema that covers the path (basehub's own, then z2jh's under `jupyterhub`).
     let found = schemas
@@ -208,7 +206,7 @@ fn yaml_hover(
                 if !types.is_empty() {
                     lines.push(format!("Schema type: `{}`", types.join(" | ")));
                 }
-                let enums = node.enum_values();
+                let enums = node.allowed_values();
                 if !enums.is_empty() {
                     let shown: Vec<String> =
                         enums.iter().take(20).map(|v| format!("`{v}`")).collect();
@@ -225,7 +223,23 @@ fn yaml_hover(
         }
     }
     md.push_str("\n\n");
-    md.push_str(&type_line(cursor.value));
+    if is_config {
+        // A rule code in `select`, `ignore`, `severity` or `per-path-ignores`: what it does.
+        let code = if cursor.on_key {
+            cursor.key.and_then(Node::as_str)
+        } else {
+            cursor.value.as_str()
+        };
+        if let Some(rule) = code.and_then(hublint_core::rules::by_code) {
+            lines.insert(
+                0,
+                format!("**{}** ({}): {}", rule.code, rule.name, rule.summary()),
+            );
+        }
+    } else {
+        // How helm reads the value; hublint reads its own configuration by the text.
+        md.push_str(&type_line(cursor.value));
+    }
     for l in lines {
         md.push('\n');
         md.push_str(&l);
@@ -337,5 +351,21 @@ mod tests {
         let at = text.find("1.10").unwrap();
         let h = hover(text, "values.yaml", at, None).unwrap();
         assert_eq!(h.range, Some(TextRange::new(at, at + 4)));
+    }
+
+    #[test]
+    fn hublint_yaml_keys_and_codes() {
+        let text = "experiment-days: 14\nignore: [R004]\n";
+        let at = text.find("days").unwrap();
+        let h = hover(text, CONFIG_FILE, at, None).unwrap();
+        assert!(
+            h.markdown.contains("before X001 reports it"),
+            "{}",
+            h.markdown
+        );
+        assert!(!h.markdown.contains("as helm reads it"), "{}", h.markdown);
+        let at = text.find("R004").unwrap() + 1;
+        let h = hover(text, CONFIG_FILE, at, None).unwrap();
+        assert!(h.markdown.contains("**R004** (unpinned"), "{}", h.markdown);
     }
 }

@@ -4,10 +4,11 @@
 //! - `transport`: stdio framing that skips garbage, a writer thread, and the message loop
 //!   around tower-lsp-server's `LspService` (notifications in order and inline, requests
 //!   concurrently, every handler under `catch_unwind`, `exit` ends the process).
-//! - `server`: the protocol handlers. `state`: roots (a core `Workspace` each, loaded with
-//!   `hublint_discover::load`), open documents, and each root's check worker with its two
-//!   lanes: a focused check that answers the edited document in milliseconds and the full
-//!   check that carries cross-file effects to every open document.
+//! - `server`: the protocol handlers. `state`: roots (a core `Project` each, loaded with
+//!   `hublint_discover::load`) and open documents. `worker`: each root's check worker with
+//!   its two lanes, a focused check that answers the edited document in milliseconds and the
+//!   full check that carries cross-file effects to every open document. `publish`: which
+//!   diagnostics are sent after a check.
 //! - `document`: incremental edits and LSP positions in the negotiated encoding (UTF-16, or
 //!   UTF-8 when offered). `convert`: core diagnostics and edits to LSP.
 //! - `actions` (quick fixes, disable-on-line, `source.fixAll.hublint`), `hover`, `completion`,
@@ -19,10 +20,12 @@ pub mod convert;
 pub mod document;
 pub mod git;
 pub mod hover;
+pub mod publish;
 pub mod server;
 pub mod settings;
 pub mod state;
 pub mod transport;
+pub mod worker;
 pub mod yaml_nav;
 
 use tower_lsp_server::LspService;

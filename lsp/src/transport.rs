@@ -220,21 +220,9 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-/// Serve the language server on `input`/`output` until `exit` or end of input. Returns the
-/// process exit code: 0 after `shutdown` then `exit`, 1 otherwise (as the LSP spec asks).
-pub async fn serve<S, R, W>(
-    input: R,
-    output: W,
-    service: LspService<S>,
-    socket: ClientSocket,
-) -> i32
-where
-    S: tower_lsp_server::LanguageServer,
-    R: Read + Send + 'static,
-    W: Write + Send + 'static,
-{
-    let mut service = service;
-    let (in_tx, mut in_rx) = tokio::sync::mpsc::channel::<Incoming>(64);
+/// The reader thread: frames decoded into messages, in order, until end of input.
+fn spawn_reader<R: Read + Send + 'static>(input: R) -> tokio::sync::mpsc::Receiver<Incoming> {
+    let (in_tx, in_rx) = tokio::sync::mpsc::channel::<Incoming>(64);
     std::thread::Builder::new()
         .name("lsp-reader".into())
         .spawn(move || {
@@ -255,7 +243,11 @@ where
             }
         })
         .expect("spawn reader thread");
+    in_rx
+}
 
+/// The writer thread: one frame at a time, so frames never interleave.
+fn spawn_writer<W: Write + Send + 'static>(output: W) -> (Outgoing, std::thread::JoinHandle<()>) {
     let (out_tx, out_rx) = std::sync::mpsc::channel::<Option<Vec<u8>>>();
     let writer = std::thread::Builder::new()
         .name("lsp-writer".into())
@@ -275,6 +267,52 @@ where
             let _ = output.flush();
         })
         .expect("spawn writer thread");
+    (out_tx, writer)
+}
+
+/// Run one handler and send its answer; a panic becomes an error answer, not a dead loop.
+async fn answer<F, E>(handler: F, id: Option<Id>, method: String, out: Outgoing)
+where
+    F: std::future::Future<Output = Result<Option<Response>, E>>,
+{
+    match AssertUnwindSafe(handler).catch_unwind().await {
+        Ok(Ok(Some(response))) => send_json(&out, &response),
+        // tower-lsp-server drops unknown `$/` requests unanswered; the spec asks for
+        // MethodNotFound, or the client waits for ever.
+        Ok(Ok(None)) => {
+            if let Some(id) = id {
+                send_json(&out, &Response::from_error(id, Error::method_not_found()));
+            }
+        }
+        Ok(Err(_exited)) => {}
+        Err(payload) => {
+            let msg = panic_message(payload.as_ref());
+            eprintln!("hublint lsp: {method} panicked: {msg}; still serving");
+            if let Some(id) = id {
+                let mut err = Error::internal_error();
+                err.message = format!("internal error in {method}: {msg}").into();
+                send_json(&out, &Response::from_error(id, err));
+            }
+        }
+    }
+}
+
+/// Serve the language server on `input`/`output` until `exit` or end of input. Returns the
+/// process exit code: 0 after `shutdown` then `exit`, 1 otherwise (as the LSP spec asks).
+pub async fn serve<S, R, W>(
+    input: R,
+    output: W,
+    service: LspService<S>,
+    socket: ClientSocket,
+) -> i32
+where
+    S: tower_lsp_server::LanguageServer,
+    R: Read + Send + 'static,
+    W: Write + Send + 'static,
+{
+    let mut service = service;
+    let mut in_rx = spawn_reader(input);
+    let (out_tx, writer) = spawn_writer(output);
 
     // Server-to-client messages (notifications, requests) go straight to the writer.
     let (mut client_requests, mut client_responses) = socket.split();
@@ -326,31 +364,7 @@ where
                 let fut = service.call(req);
                 let out = out_tx.clone();
                 let is_exit = method == "exit";
-                let guarded = async move {
-                    match AssertUnwindSafe(fut).catch_unwind().await {
-                        Ok(Ok(Some(response))) => send_json(&out, &response),
-                        // tower-lsp-server drops unknown `$/` requests unanswered; the spec
-                        // asks for MethodNotFound, or the client waits for ever.
-                        Ok(Ok(None)) => {
-                            if let Some(id) = id {
-                                send_json(
-                                    &out,
-                                    &Response::from_error(id, Error::method_not_found()),
-                                );
-                            }
-                        }
-                        Ok(Err(_exited)) => {}
-                        Err(payload) => {
-                            let msg = panic_message(payload.as_ref());
-                            eprintln!("hublint lsp: {method} panicked: {msg}; still serving");
-                            if let Some(id) = id {
-                                let mut err = Error::internal_error();
-                                err.message = format!("internal error in {method}: {msg}").into();
-                                send_json(&out, &Response::from_error(id, err));
-                            }
-                        }
-                    }
-                };
+                let guarded = answer(fut, id, method, out);
                 if is_exit {
                     guarded.await;
                     exit_code = Some(if shutdown_seen.load(Ordering::SeqCst) {

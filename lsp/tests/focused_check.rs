@@ -2,7 +2,7 @@
 //! clusters' hubs) must give exactly what the full check gives for that file, on the real
 //! 2i2c repository (`../shared/corpus/2i2c-infrastructure/`, read in place) and the example.
 
-use hublint_lsp::state::focused_check;
+use hublint_lsp::worker::focused_check;
 use std::path::Path;
 
 fn compare(root: &Path) -> usize {

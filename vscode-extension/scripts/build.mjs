@@ -1,6 +1,7 @@
 // Bundles the extension and vscode-languageclient into dist/extension.js (one file, no node_modules
 // in the .vsix). `--dev` keeps it readable with a source map.
 import { build } from 'esbuild';
+import { copyConfigSchema } from './config-schema.mjs';
 
 const dev = process.argv.includes('--dev');
 await build({
@@ -15,3 +16,5 @@ await build({
   sourcemap: dev ? 'linked' : false,
   logLevel: 'warning',
 });
+// The `.hublint.yaml` schema that package.json's yamlValidation names.
+copyConfigSchema();

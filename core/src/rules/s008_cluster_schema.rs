@@ -2,8 +2,9 @@ use super::{Context, Sink};
 
 declare_rule! {
     /// ## What it does
-    /// When the repository holds a cluster schema (a file named `cluster.schema.yaml`,
-    /// `.yml` or `.json`, such as 2i2c's `src/deployer/commands/validate/cluster.schema.yaml`),
+    /// When the repository holds a cluster schema (the file `.hublint.yaml` names with
+    /// `cluster-schema:`, else a file named `cluster.schema.yaml`, `.yml` or `.json`, such as
+    /// 2i2c's `src/deployer/commands/validate/cluster.schema.yaml`),
     /// validates every `cluster.yaml` against it with the same JSON Schema validator as
     /// values: unknown keys (with did-you-mean), wrong types, values outside an `enum`,
     /// missing required keys, each at the line that wrote it.
@@ -26,7 +27,7 @@ declare_rule! {
 
 fn check(ctx: &Context, sink: &mut Sink) {
     let mut out = Vec::new();
-    crate::schema::cluster::check(ctx.ws, &mut out);
+    crate::schema::cluster::check(ctx.ws, ctx.config, &mut out);
     for d in out {
         sink.push(d);
     }

@@ -5,8 +5,9 @@
 use super::instance::Inst;
 use super::validate::{Finding, Kind, Seg, Validator};
 use super::SchemaRef;
+use crate::config::{Config, ConfigError, CONFIG_FILE};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::workspace::Workspace;
+use crate::workspace::{join, Workspace};
 
 const SCHEMA_NAMES: &[&str] = &[
     "cluster.schema.yaml",
@@ -25,10 +26,31 @@ pub fn schema_file(ws: &Workspace) -> Option<&str> {
     found.first().copied()
 }
 
+/// The cluster schema and its path: the one `.hublint.yaml` names (`cluster-schema`), else
+/// the one discovery finds. A named schema that cannot be used is an error for H001 to
+/// report where it is named (and nothing is validated).
+pub fn schema(ws: &Workspace, config: &Config) -> Result<Option<(String, SchemaRef)>, ConfigError> {
+    let Some((written, range)) = &config.cluster_schema else {
+        return Ok(schema_file(ws)
+            .and_then(|path| Some((path.to_string(), SchemaRef::from_workspace_file(ws, path)?))));
+    };
+    let path = join("", written);
+    let problem = if !ws.contains(&path) {
+        "is not a file of the repository (or an exclude pattern leaves it out)"
+    } else if let Some(schema) = SchemaRef::from_workspace_file(ws, &path) {
+        return Ok(Some((path, schema)));
+    } else {
+        "cannot be read as a JSON Schema (a JSON or YAML mapping)"
+    };
+    Err(ConfigError {
+        message: format!("{CONFIG_FILE}: cluster-schema: `{written}` {problem}"),
+        range: *range,
+    })
+}
+
 /// Every `cluster.yaml` validated against the cluster schema, when the workspace has one.
-pub fn check(ws: &Workspace, out: &mut Vec<Diagnostic>) {
-    let Some(path) = schema_file(ws) else { return };
-    let Some(schema) = SchemaRef::from_workspace_file(ws, path) else {
+pub fn check(ws: &Workspace, config: &Config, out: &mut Vec<Diagnostic>) {
+    let Ok(Some((path, schema))) = schema(ws, config) else {
         return;
     };
     let label = format!("cluster schema {path}");
@@ -79,8 +101,54 @@ mod tests {
         ws.insert_text("src/deployer/commands/validate/cluster.schema.yaml", SCHEMA);
         ws.insert_text("config/clusters/a/cluster.yaml", cluster);
         let mut out = Vec::new();
-        check(&ws, &mut out);
+        check(&ws, &Config::default(), &mut out);
         out
+    }
+
+    /// A schema `.hublint.yaml` names is used where discovery finds none; one that is
+    /// missing or not a schema is an H001 at the path written.
+    #[test]
+    fn schema_named_in_the_config() {
+        let run = |config: &str| {
+            let mut ws = Workspace::new();
+            ws.insert_text("deploy/cluster-rules.yaml", SCHEMA);
+            ws.insert_text("deploy/broken.yaml", "- not\n- a mapping\n");
+            ws.insert_text("config/clusters/a/cluster.yaml", "name: a\nprovider: gpc\n");
+            ws.insert_text(CONFIG_FILE, config);
+            let diags = crate::check(&ws, &Config::parse(config));
+            let at: Vec<(String, String)> = diags
+                .iter()
+                .filter(|d| d.code == "S008" || d.code == "H001")
+                .map(|d| {
+                    let text = ws.get(&d.file).and_then(|f| f.text()).unwrap_or_default();
+                    (
+                        d.code.to_string(),
+                        text[d.range.start..d.range.end].to_string(),
+                    )
+                })
+                .collect();
+            at
+        };
+        assert_eq!(
+            run("cluster-schema: deploy/cluster-rules.yaml\n"),
+            [("S008".to_string(), "gpc".to_string())]
+        );
+        assert_eq!(
+            run("cluster-schema: ./deploy/missing.yaml\n"),
+            [("H001".to_string(), "./deploy/missing.yaml".to_string())]
+        );
+        assert_eq!(
+            run("cluster-schema: deploy/broken.yaml\n"),
+            [("H001".to_string(), "deploy/broken.yaml".to_string())]
+        );
+        let missing = Config::parse("cluster-schema: nope.yaml\n");
+        let err = schema(&Workspace::new(), &missing).unwrap_err();
+        assert!(
+            err.message
+                .contains("`nope.yaml` is not a file of the repository"),
+            "{err:?}"
+        );
+        assert_eq!(Config::parse("cluster-schema: [a]\n").errors.len(), 1);
     }
 
     #[test]
@@ -103,7 +171,7 @@ mod tests {
         let mut ws = Workspace::new();
         ws.insert_text("config/clusters/a/cluster.yaml", "provider: nope\n");
         let mut out = Vec::new();
-        check(&ws, &mut out);
+        check(&ws, &Config::default(), &mut out);
         assert!(out.is_empty());
     }
 }

@@ -28,7 +28,7 @@ pub mod profiles;
 #[cfg(feature = "python")]
 pub mod python;
 pub mod snippets;
-mod suggest;
+pub(crate) mod suggest;
 pub mod traits;
 mod tree;
 mod validate;
@@ -186,6 +186,20 @@ impl<'s> NodeRef<'s> {
         self.node().enum_values.as_deref().unwrap_or_default()
     }
 
+    /// The `enum` values of this node and of its branches (`anyOf: [{enum: …}, {pattern: …}]`
+    /// lists values to complete from while allowing others), first seen first.
+    pub fn allowed_values(&self) -> Vec<Json> {
+        let mut out: Vec<Json> = Vec::new();
+        for id in self.with_branches() {
+            for v in self.schema.node(id).enum_values.iter().flatten() {
+                if !out.contains(v) {
+                    out.push(v.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// This node and the branches (`allOf`, `anyOf`, `oneOf`, `then`, `else`) whose keys
     /// also apply to the value, depth first.
     fn with_branches(&self) -> Vec<NodeId> {
@@ -274,14 +288,19 @@ impl SchemaRef {
             tree::yaml_to_json(file.yaml_root()?)
         };
         doc.as_object()?;
-        let (schema, root) = Schema::from_json(&doc);
-        Some(SchemaRef {
+        Some(SchemaRef::from_json(&doc, path))
+    }
+
+    /// Compile a schema document that is (or is published as) the file at `path`.
+    pub fn from_json(doc: &Json, path: &str) -> SchemaRef {
+        let (schema, root) = Schema::from_json(doc);
+        SchemaRef {
             schema: Arc::new(schema),
             root,
             origin: Origin::File {
                 path: path.to_string(),
             },
-        })
+        }
     }
 
     pub fn schema(&self) -> &Schema {

@@ -1,0 +1,91 @@
+//! `.hublint.yaml` in the language server, through the real stdio loop: its errors are
+//! diagnostics at their line (and go when fixed), keys and rule codes complete from the
+//! published configuration schema, and hover explains a key.
+
+mod common;
+
+use common::Server;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// A misspelt code and key, and a severity left empty while it is being typed.
+const BROKEN: &str = "ignore: [V, R04]\nexperiment-dayz: 3\nseverity:\n  R004: \n";
+
+fn config_diagnostics(server: &Server, uri: &str, version: i64) -> Option<Vec<Value>> {
+    let m = server.wait_for(Duration::from_secs(60), |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri
+            && m["params"]["version"] == version
+    })?;
+    m["params"]["diagnostics"].as_array().cloned()
+}
+
+/// The labels of a completion answer.
+fn labels(items: &Value) -> Vec<&str> {
+    let items = items.as_array().map(Vec::as_slice).unwrap_or_default();
+    items.iter().filter_map(|i| i["label"].as_str()).collect()
+}
+
+#[test]
+fn hublint_yaml_diagnostics_completion_and_hover() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    std::fs::write(repo.path().join(".hublint.yaml"), BROKEN).unwrap();
+    let root = format!("file://{}", repo.path().display());
+    let uri = format!("{root}/.hublint.yaml");
+
+    let mut server = Server::start();
+    server.call(
+        1,
+        "initialize",
+        json!({"capabilities": {}, "rootUri": root}),
+    );
+    server.notify("initialized", json!({}));
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": BROKEN}}),
+    );
+
+    let diags = config_diagnostics(&server, &uri, 1).expect("diagnostics for .hublint.yaml");
+    let found: Vec<(u64, &str)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["range"]["start"]["line"].as_u64().unwrap(),
+                d["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [(0, "H001"), (1, "H001"), (3, "H001")], "{diags:#?}");
+    assert!(
+        diags[0]["message"].as_str().unwrap().contains("R004"),
+        "{diags:#?}"
+    );
+    assert_eq!(diags[0]["range"]["start"]["character"], 12);
+
+    // Keys at the top level, with their descriptions.
+    let at = |line: u32, character: u32| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
+    let items = server.call(2, "textDocument/completion", at(1, 3));
+    assert!(labels(&items).contains(&"experiment-days"), "{items:#}");
+    // Severities for a rule code.
+    let items = server.call(3, "textDocument/completion", at(3, 8));
+    let severities = labels(&items);
+    assert!(
+        severities.contains(&"error") && severities.contains(&"warning"),
+        "{items:#}"
+    );
+    // Hover: the key's description from the schema.
+    let hover = server.call(4, "textDocument/hover", at(2, 3));
+    let text = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(text.contains("A severity per rule code"), "{hover:#}");
+
+    // Fixed: the diagnostics go.
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2},
+               "contentChanges": [{"text": "ignore: [V, R004]\nexperiment-days: 3\n"}]}),
+    );
+    let diags = config_diagnostics(&server, &uri, 2).expect("diagnostics after the edit");
+    assert!(diags.is_empty(), "{diags:#?}");
+    assert_eq!(server.stop(), 0);
+}
