@@ -232,7 +232,7 @@ pub fn version() -> String {
 /// [`PlaygroundWorkspace::python_unchecked`] says there is Python to check.
 #[wasm_bindgen(js_name = checksPython)]
 pub fn checks_python() -> bool {
-    cfg!(feature = "python")
+    hublint_core::schema::snippets::PARSED
 }
 
 /// A workspace that lives across checks: set or remove files one at a time, then check.

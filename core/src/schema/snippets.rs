@@ -6,6 +6,11 @@
 
 use crate::yaml::{Node, ScalarStyle};
 
+/// Whether this build of core parses the snippets (the `python` feature; the P rules find
+/// nothing without it). Asked of core, not of a front end's own feature: cargo may build core
+/// with the feature for another crate of the same build (`cargo test --workspace`).
+pub const PARSED: bool = cfg!(feature = "python");
+
 /// A Python snippet in a values file.
 pub struct Snippet<'a> {
     /// Dotted key path, for messages (`jupyterhub.hub.extraConfig.01-auth`).
