@@ -262,7 +262,10 @@ fn overrides_kubernetes_objects_and_cluster_schema_in_the_browser() {
         for (path, text) in &all {
             ws.set_file(path, text.clone());
         }
-        assert!(ws.python_unchecked(), "the first module must ask for the Python one");
+        assert!(
+            ws.python_unchecked(),
+            "the first module must ask for the Python one"
+        );
     }
     let k = find("K001");
     assert_eq!(k["location"], serde_json::json!({"row": 11, "column": 11}));
