@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Helm itself (helm-python-sdk: Helm v4's Go SDK) reading, merging and validating every hub of
 # the 2i2c corpus (bench/helm_hubs.py), side by side with `hublint check` on the same corpus,
-# in one run. Then the differential test at scale: bench/helm-oracle.sh --documents N runs
+# in one run; then every hub of the whole corpus, 2i2c and wild/ (bench/helm_all_hubs.py).
+# Then the differential test at scale: bench/helm-oracle.sh --documents N runs
 # tests/oracle/differential.py over N generated documents (a million takes about an hour).
 # Usage: bash bench/helm-oracle.sh [--debug] [--documents N]
 set -euo pipefail
@@ -29,6 +30,9 @@ s=$(date +%s%N)
 "$BIN" check "$CORPUS/2i2c-infrastructure" --exclude 'history/**' -q >/dev/null || true
 e=$(date +%s%N)
 echo "hublint check (all rules, all files, same corpus): $(( (e - s) / 1000000 )) ms"
+# Every hub of the corpus (2i2c and wild/), Helm rendering each hub's chart with its values
+# (read, merge, coalesce, validate) vs `hublint check` on the same repositories, 3 runs.
+"$PY" bench/helm_all_hubs.py --hublint "$BIN" --runs 3 2>/dev/null
 if [ "$DOCS" -gt 0 ]; then
   "$PY" tests/oracle/differential.py --hublint "$BIN" --count "$DOCS" --mode chart --show 0 2>/dev/null
 fi

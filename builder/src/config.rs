@@ -4,6 +4,7 @@
 //! walking entries in the same order (and with the same skips) as the model, so entry `i`
 //! here is image `i` there.
 
+use hublint_core::config::strings;
 use hublint_core::model::{Image, RepoModel};
 use hublint_core::workspace::{join, parent, Workspace};
 use hublint_core::yaml::{helm, Node, ScalarStyle};
@@ -53,19 +54,6 @@ fn truthy(node: Option<&Node>) -> bool {
         helm::resolve_yaml12(&s.text),
         helm::Resolved::Null | helm::Resolved::Bool(false) | helm::Resolved::Int(0)
     ) && !s.text.is_empty()
-}
-
-fn strings(node: Option<&Node>) -> Vec<String> {
-    match node {
-        Some(n) => match n.as_sequence() {
-            Some(items) => items
-                .iter()
-                .filter_map(|i| i.as_str().map(str::to_string))
-                .collect(),
-            None => n.as_str().map(|s| vec![s.to_string()]).unwrap_or_default(),
-        },
-        None => Vec::new(),
-    }
 }
 
 /// A scalar setting as chartpress's `chart.get(KEY, default)` sees it: present means used,

@@ -3,7 +3,7 @@
 //! Tags are computed exactly as chartpress 2.4 computes them ([`tag`]); the repository is
 //! linted first and nothing is built while it has errors; images are built and pushed
 //! through a backend with argument vectors ([`backend`]); names and tags are checked against
-//! the OCI reference grammar before any process runs ([`reference`]); and values.yaml is
+//! the OCI reference grammar before any process runs (`hublint_core::image_ref`); and values.yaml is
 //! edited surgically, only after every push succeeded ([`values_edit`]).
 
 pub mod backend;
@@ -12,7 +12,6 @@ pub mod credentials;
 pub mod experiments;
 pub mod git;
 pub mod history;
-pub mod reference;
 pub mod registry;
 pub mod report;
 pub mod run;

@@ -6,8 +6,8 @@
 
 use crate::backend::Backend;
 use crate::credentials::{Credentials, Login};
-use crate::reference::{ImageName, DEFAULT_REGISTRY};
 use base64::Engine as _;
+use hublint_core::image_ref::{ImageName, DEFAULT_REGISTRY};
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::process::Stdio;
@@ -592,7 +592,7 @@ mod tests {
     #[test]
     fn the_token_dance_uses_stored_credentials() {
         let reg = token_registry();
-        let name = |n: &str| crate::reference::parse_name(&format!("{reg}/{n}")).unwrap();
+        let name = |n: &str| hublint_core::image_ref::parse_name(&format!("{reg}/{n}")).unwrap();
         let mut creds = Credentials::default();
         creds.add_file(&format!(
             r#"{{"auths": {{"{reg}": {{"auth": "dXNlcjpwYXNz"}}}}}}"#
@@ -627,7 +627,7 @@ mod tests {
             .local_addr()
             .unwrap()
             .to_string();
-        let down = crate::reference::parse_name(&format!("{free}/a/b")).unwrap();
+        let down = hublint_core::image_ref::parse_name(&format!("{free}/a/b")).unwrap();
         assert_eq!(anonymous.has_tag(&down, "1", &[]).state, TagState::Unknown);
     }
 }

@@ -20,12 +20,12 @@
 use crate::backend::{self, Backend, BackendKind, BuildRequest, CommandLine};
 use crate::config::{self, ChartSettings, ImageSettings};
 use crate::git::Git;
-use crate::reference;
 use crate::registry::{self, Access, TagState};
 use crate::report::*;
 use crate::tag::{self, Identifier};
 use crate::values_edit::{self, ImageValue, TextEdit};
 use anyhow::{bail, Context as _, Result};
+use hublint_core::image_ref;
 use hublint_core::model::RepoModel;
 use hublint_core::yaml::ScalarStyle;
 use hublint_core::{Config, Severity, Workspace};
@@ -119,7 +119,7 @@ struct Selected {
     /// Index into [`Loaded::charts`].
     chart: usize,
     settings: ImageSettings,
-    name: reference::ImageName,
+    name: image_ref::ImageName,
     /// The paths whose history decides its tag.
     paths: Vec<String>,
 }
@@ -129,7 +129,7 @@ struct Planned {
     model_index: usize,
     settings: ImageSettings,
     key: String,
-    name: reference::ImageName,
+    name: image_ref::ImageName,
     tag: String,
     reference: String,
     kind: ImageKind,
@@ -288,30 +288,8 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
         check_uncommitted(opts, status?, ui, record)?;
     }
 
-    // --- 6. What the registries already have, then the backend and credentials (neither
-    // when the registries have every image). ---
-    let uses_backend = !opts.skip_build || opts.push;
-    let asked = if uses_backend && !opts.dry_run {
-        Some(ask_registries(opts, &mut planned, ui)?)
-    } else {
-        None
-    };
-    let everything_present = asked.is_some() && planned.iter().all(|p| p.present);
-    let backend = if everything_present {
-        None
-    } else {
-        select_backend(opts, ui)?
-    };
-    record.backend = backend.as_ref().map(|b| b.kind.name().to_string());
-    if let (Some(b), Some(asked)) = (&backend, &asked) {
-        check_push_credentials(opts, b, &planned, asked, ui)?;
-    }
-    for p in planned.iter_mut().filter(|p| p.present) {
-        p.record.build = StepRecord::status("in-registry");
-        if opts.push {
-            p.record.push = StepRecord::status("in-registry");
-        }
-    }
+    // --- 6. What the registries already have, then the backend and credentials. ---
+    let backend = prepare_backend(opts, &mut planned, ui, record)?;
 
     // --- 7. Build and push. ---
     if let Some(f) = build_and_push(opts, backend.as_ref(), &mut planned, &loaded.top, ui) {
@@ -330,7 +308,53 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
         ui,
         record,
     )?;
-    for p in &planned {
+    report_done(opts, &planned, ui, record);
+    record.images = planned.into_iter().map(|p| p.record).collect();
+    Ok(())
+}
+
+/// Asks the registries which images they already have (marking those present), then picks
+/// the backend and checks push credentials — neither when the registries have every image.
+fn prepare_backend(
+    opts: &BuildOptions,
+    planned: &mut [Planned],
+    ui: &mut dyn Ui,
+    record: &mut BuildRecord,
+) -> Result<Option<Backend>, Stop> {
+    let uses_backend = !opts.skip_build || opts.push;
+    let asked = if uses_backend && !opts.dry_run {
+        Some(ask_registries(opts, planned, ui)?)
+    } else {
+        None
+    };
+    let everything_present = asked.is_some() && planned.iter().all(|p| p.present);
+    let backend = if everything_present {
+        None
+    } else {
+        select_backend(opts, ui)?
+    };
+    record.backend = backend.as_ref().map(|b| b.kind.name().to_string());
+    if let (Some(b), Some(asked)) = (&backend, &asked) {
+        check_push_credentials(opts, b, planned, asked, ui)?;
+    }
+    for p in planned.iter_mut().filter(|p| p.present) {
+        p.record.build = StepRecord::status("in-registry");
+        if opts.push {
+            p.record.push = StepRecord::status("in-registry");
+        }
+    }
+    Ok(backend)
+}
+
+/// After the writes: each experimental image's values snippet, and the `--skip-build`
+/// warning when tags were written for images nothing built.
+fn report_done(
+    opts: &BuildOptions,
+    planned: &[Planned],
+    ui: &mut dyn Ui,
+    record: &mut BuildRecord,
+) {
+    for p in planned {
         if let Some(snippet) = &p.record.snippet {
             if opts.push || opts.skip_build || opts.dry_run {
                 ui.result(&format!(
@@ -345,14 +369,12 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
         ui.warn(&msg);
         record.warnings.push(msg);
     }
-    record.images = planned.into_iter().map(|p| p.record).collect();
-    Ok(())
 }
 
 /// Flags checked before anything is read.
 fn check_flags(opts: &BuildOptions) -> Result<(), Stop> {
     if let Some(t) = &opts.tag {
-        reference::check_tag(t).map_err(|e| bad_input(format!("--tag: {e}")))?;
+        image_ref::check_tag(t).map_err(|e| bad_input(format!("--tag: {e}")))?;
     }
     for p in &opts.platforms {
         if p.is_empty()
@@ -500,7 +522,7 @@ fn select_images(opts: &BuildOptions, loaded: &Loaded) -> Result<Vec<Selected>, 
         if !opts.images.is_empty() && !opts.images.iter().any(|w| w == &s.key || w == &full) {
             continue;
         }
-        let name = reference::parse_name(&full)
+        let name = image_ref::parse_name(&full)
             .map_err(|e| bad_input(format!("image {}: {e}; nothing was run", s.key)))?;
         let img = &loaded.model.images[s.model_index];
         for p in [&img.context_path.value, &img.dockerfile_path.value] {
@@ -662,7 +684,7 @@ fn plan_images(
     for ((s, image_tag), identifier) in selected.into_iter().zip(tags).zip(identifiers) {
         let key = s.settings.key.clone();
         let img = &loaded.model.images[s.settings.model_index];
-        reference::check_tag(&image_tag).map_err(|e| stop("input", format!("image {key}: {e}")))?;
+        image_ref::check_tag(&image_tag).map_err(|e| stop("input", format!("image {key}: {e}")))?;
         let reference = format!("{}:{image_tag}", s.name.full);
         let experimental = loaded.hub_config.is_experimental(&s.name.full).is_some()
             || loaded.hub_config.is_experimental(&key).is_some();
@@ -1247,8 +1269,8 @@ fn write_files(
         if now != w.before {
             return Err(stop("write", format!("{} changed while building; not overwriting it (set the tag by hand or run again)", w.path)));
         }
-        values_edit::write_atomic(&top.join(&w.path), &w.after)
-            .map_err(|e| stop("write", format!("{}: {e:#}", w.path)))?;
+        hublint_discover::write_atomic(&top.join(&w.path), w.after.as_bytes())
+            .map_err(|e| stop("write", format!("cannot replace {}: {e}", w.path)))?;
         record.files_changed.push(w.path.clone());
         ui.info(&format!("updated {}", w.path));
     }
@@ -1292,6 +1314,13 @@ fn build_and_push(
             ));
             continue;
         }
+        let step = Step {
+            index: i + 1,
+            total,
+            key: &p.key,
+            dry_run: opts.dry_run,
+            top,
+        };
         if !opts.skip_build {
             let req = BuildRequest {
                 reference: &p.reference,
@@ -1303,33 +1332,17 @@ fn build_and_push(
                 push: opts.push,
             };
             let cmd = b.build_command(&req);
-            p.record.build.command = Some(cmd.display());
-            if opts.dry_run {
-                p.record.build.status = "planned".into();
-                ui.info(&format!("would run: {}", cmd.display()));
-            } else {
-                ui.step_start(i + 1, total, &p.key, "build", &cmd.display());
-                let (ok, elapsed, tail) = run_streaming(&cmd, top, ui);
-                p.record.build.seconds = Some(elapsed.as_secs_f64());
-                p.record.build.status = if ok { "ok" } else { "failed" }.into();
-                ui.step_end(&p.key, "build", ok, elapsed);
-                if !ok {
-                    show_tail(ui, &tail);
-                    let pushing = b.pushes_in_build() && opts.push;
-                    let hint = if pushing && backend::mentions_missing_credentials(&tail.join("\n"))
-                    {
-                        format!(
-                            " (the registry wants credentials: run `{}`)",
-                            b.login_hint(p.name.registry())
-                        )
-                    } else {
-                        String::new()
-                    };
-                    return Some(stop(
-                        if pushing { "push" } else { "build" },
-                        format!("building {} failed{hint}; no file was changed", p.reference),
-                    ));
-                }
+            if let Err(tail) = step.run("build", &cmd, &mut p.record.build, ui) {
+                let pushing = b.pushes_in_build() && opts.push;
+                let hint = if pushing {
+                    credentials_hint(b, &tail, &p.name)
+                } else {
+                    String::new()
+                };
+                return Some(stop(
+                    if pushing { "push" } else { "build" },
+                    format!("building {} failed{hint}; no file was changed", p.reference),
+                ));
             }
         }
         if !opts.push {
@@ -1343,27 +1356,8 @@ fn build_and_push(
             };
             continue;
         };
-        p.record.push.command = Some(cmd.display());
-        if opts.dry_run {
-            p.record.push.status = "planned".into();
-            ui.info(&format!("would run: {}", cmd.display()));
-            continue;
-        }
-        ui.step_start(i + 1, total, &p.key, "push", &cmd.display());
-        let (ok, elapsed, tail) = run_streaming(&cmd, top, ui);
-        p.record.push.seconds = Some(elapsed.as_secs_f64());
-        p.record.push.status = if ok { "ok" } else { "failed" }.into();
-        ui.step_end(&p.key, "push", ok, elapsed);
-        if !ok {
-            show_tail(ui, &tail);
-            let hint = if backend::mentions_missing_credentials(&tail.join("\n")) {
-                format!(
-                    " (the registry wants credentials: run `{}`)",
-                    b.login_hint(p.name.registry())
-                )
-            } else {
-                String::new()
-            };
+        if let Err(tail) = step.run("push", &cmd, &mut p.record.push, ui) {
+            let hint = credentials_hint(b, &tail, &p.name);
             return Some(stop(
                 "push",
                 format!("pushing {} failed{hint}; no file was changed", p.reference),
@@ -1371,6 +1365,57 @@ fn build_and_push(
         }
     }
     None
+}
+
+/// The build and push steps of one image, as the progress display numbers them.
+struct Step<'a> {
+    index: usize,
+    total: usize,
+    key: &'a str,
+    dry_run: bool,
+    /// Where the commands run.
+    top: &'a Path,
+}
+
+impl Step<'_> {
+    /// Runs the `name` step (or says what it would run) and records it; on failure shows
+    /// the output's last lines and returns them.
+    fn run(
+        &self,
+        name: &str,
+        cmd: &CommandLine,
+        record: &mut StepRecord,
+        ui: &mut dyn Ui,
+    ) -> Result<(), Vec<String>> {
+        record.command = Some(cmd.display());
+        if self.dry_run {
+            record.status = "planned".into();
+            ui.info(&format!("would run: {}", cmd.display()));
+            return Ok(());
+        }
+        ui.step_start(self.index, self.total, self.key, name, &cmd.display());
+        let (ok, elapsed, tail) = run_streaming(cmd, self.top, ui);
+        record.seconds = Some(elapsed.as_secs_f64());
+        record.status = if ok { "ok" } else { "failed" }.into();
+        ui.step_end(self.key, name, ok, elapsed);
+        if ok {
+            return Ok(());
+        }
+        show_tail(ui, &tail);
+        Err(tail)
+    }
+}
+
+/// ` (the registry wants credentials: run …)` when a failed push's output says so.
+fn credentials_hint(b: &Backend, tail: &[String], name: &image_ref::ImageName) -> String {
+    if backend::mentions_missing_credentials(&tail.join("\n")) {
+        format!(
+            " (the registry wants credentials: run `{}`)",
+            b.login_hint(name.registry())
+        )
+    } else {
+        String::new()
+    }
 }
 
 /// Computes every image's identifier, and the bumped charts' versions, with

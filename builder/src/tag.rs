@@ -10,6 +10,7 @@
 
 use crate::git::Git;
 use anyhow::{bail, Context as _, Result};
+use hublint_core::version::{chartpress_version, SemVer};
 use std::collections::HashMap;
 
 /// The base chartpress uses when no tag is reachable.
@@ -306,7 +307,7 @@ fn finish(
     }
     let base = base.unwrap_or_else(|| DEFAULT_BASE.to_string());
     Identifier {
-        version: from_parts(&base, n_commits, &commit, long),
+        version: chartpress_version(&base, n_commits, &commit, long),
         commit,
         commit_count,
     }
@@ -330,90 +331,11 @@ fn latest_commit_tagged_or_touching(git: &Git, paths: &[String]) -> Result<Strin
     }
 }
 
-/// BASE + separator + N + `.h` + hash, or the bare base when N is 0 and not `long`.
-pub fn from_parts(base: &str, n_commits: u64, commit: &str, long: bool) -> String {
-    if n_commits > 0 || long {
-        // A prerelease base gets more dot fields; a release base starts a `-0.dev` prerelease
-        // so that the build sorts before the release.
-        let sep = if base.contains('-') {
-            ".git"
-        } else {
-            "-0.dev.git"
-        };
-        format!("{base}{sep}.{n_commits}.h{commit}")
-    } else {
-        base.to_string()
-    }
-}
-
-/// A semantic version 2.0.0 string, split into its parts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SemVer<'a> {
-    pub major: u64,
-    pub minor: u64,
-    pub patch: u64,
-    pub prerelease: Option<&'a str>,
-    pub build: Option<&'a str>,
-}
-
-/// Parses strict SemVer 2.0.0 (numeric identifiers without leading zeros), as chartpress's
-/// regular expression does.
-pub fn parse_semver(text: &str) -> Option<SemVer<'_>> {
-    fn number(s: &str) -> Option<u64> {
-        if s.is_empty()
-            || !s.bytes().all(|b| b.is_ascii_digit())
-            || (s.len() > 1 && s.starts_with('0'))
-        {
-            return None;
-        }
-        s.parse().ok()
-    }
-    fn ident_ok(s: &str, prerelease: bool) -> bool {
-        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return false;
-        }
-        // Numeric prerelease identifiers must not have leading zeros.
-        !(prerelease && s.bytes().all(|b| b.is_ascii_digit()) && s.len() > 1 && s.starts_with('0'))
-    }
-    let (rest, build) = match text.split_once('+') {
-        Some((r, b)) => (r, Some(b)),
-        None => (text, None),
-    };
-    let (core, prerelease) = match rest.split_once('-') {
-        Some((c, p)) => (c, Some(p)),
-        None => (rest, None),
-    };
-    let mut nums = core.split('.');
-    let major = number(nums.next()?)?;
-    let minor = number(nums.next()?)?;
-    let patch = number(nums.next()?)?;
-    if nums.next().is_some() {
-        return None;
-    }
-    if let Some(p) = prerelease {
-        if !p.split('.').all(|i| ident_ok(i, true)) {
-            return None;
-        }
-    }
-    if let Some(b) = build {
-        if !b.split('.').all(|i| ident_ok(i, false)) {
-            return None;
-        }
-    }
-    Some(SemVer {
-        major,
-        minor,
-        patch,
-        prerelease,
-        build,
-    })
-}
-
 /// Helm 3 wants SemVer chart versions: chartpress strips a leading `v` when the rest is one.
 pub fn fix_chart_version(version: &str) -> String {
-    if parse_semver(version).is_none() {
+    if SemVer::parse_strict(version).is_none() {
         if let Some(rest) = version.strip_prefix('v') {
-            if parse_semver(rest).is_some() {
+            if SemVer::parse_strict(rest).is_some() {
                 return rest.to_string();
             }
         }
@@ -427,8 +349,8 @@ pub fn fix_chart_version(version: &str) -> String {
 pub fn check_or_get_base_version(git: &Git, base_version: &str) -> Result<String> {
     let head = git.describe("HEAD")?;
     let tag_version = head.as_ref().and_then(|d| {
-        parse_semver(d.tag.trim_start_matches('v'))
-            .map(|v| (v.major, v.minor, v.patch, v.prerelease.is_some()))
+        SemVer::parse_strict(d.tag.trim_start_matches('v'))
+            .map(|v| (v.major, v.minor, v.patch, !v.is_release()))
     });
     if matches!(base_version, "major" | "minor" | "patch") {
         let Some(head) = head else {
@@ -455,7 +377,7 @@ pub fn check_or_get_base_version(git: &Git, base_version: &str) -> Result<String
     } else {
         format!("{base_version}-0.dev")
     };
-    let Some(parsed) = parse_semver(&base) else {
+    let Some(parsed) = SemVer::parse_strict(&base) else {
         bail!(
             "baseVersion: {base} must be a valid semver version (e.g. 1.2.3-0.dev), but doesn't appear to be valid."
         );
@@ -482,40 +404,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parts_follow_chartpress() {
-        assert_eq!(
-            from_parts("0.0.1-0.dev", 2, "537f709", false),
-            "0.0.1-0.dev.git.2.h537f709"
-        );
-        assert_eq!(
-            from_parts("0.1.0", 5, "3e7e978", false),
-            "0.1.0-0.dev.git.5.h3e7e978"
-        );
-        assert_eq!(
-            from_parts("1.0.0-alpha.1", 5, "abc1234", false),
-            "1.0.0-alpha.1.git.5.habc1234"
-        );
-        assert_eq!(from_parts("0.1.0", 0, "549a8a9", false), "0.1.0");
-        assert_eq!(
-            from_parts("0.1.0", 4, "549a8a9", true),
-            "0.1.0-0.dev.git.4.h549a8a9"
-        );
-        assert_eq!(
-            from_parts("0.1.0", 0, "549a8a9", true),
-            "0.1.0-0.dev.git.0.h549a8a9"
-        );
-    }
-
-    #[test]
-    fn semver_is_strict() {
-        assert!(parse_semver("1.2.3").is_some());
-        assert!(parse_semver("1.2.3-0.dev.git.5.habc").is_some());
-        assert!(parse_semver("1.2.3-alpha.1+build.5").is_some());
-        assert!(parse_semver("01.2.3").is_none());
-        assert!(parse_semver("1.2").is_none());
-        assert!(parse_semver("1.2.3-01").is_none());
-        assert!(parse_semver("1.2.3-").is_none());
-        assert!(parse_semver("v1.2.3").is_none());
+    fn chart_versions_lose_a_leading_v() {
         assert_eq!(fix_chart_version("v0.2.0"), "0.2.0");
         assert_eq!(fix_chart_version("vx"), "vx");
         assert_eq!(fix_chart_version("0.2.0"), "0.2.0");

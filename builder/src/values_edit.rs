@@ -11,7 +11,6 @@
 use anyhow::{bail, Context as _, Result};
 use hublint_core::yaml::{self, helm, Node, ScalarStyle, Value};
 use hublint_core::TextRange;
-use std::path::Path;
 
 /// One replacement in a text.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -371,10 +370,10 @@ pub fn read_image(text: &str, values_path: &str) -> Result<ImageValue> {
         })
     } else {
         let s = node.as_str().context("not a string")?;
-        let (name, tag) = s.rsplit_once(':').context("no `:` in image string")?;
+        let parts = hublint_core::image_ref::Reference::split(s);
         Ok(ImageValue {
-            name: name.to_string(),
-            tag: tag.to_string(),
+            name: parts.name.to_string(),
+            tag: parts.tag.context("no tag in image string")?.to_string(),
         })
     }
 }
@@ -411,37 +410,6 @@ pub fn verify_images(text: &str, expected: &[(String, ImageValue)]) -> Result<()
         }
     }
     Ok(())
-}
-
-/// Writes a file atomically: a temporary file in the same directory (same permissions), synced,
-/// then renamed over the original. A crash leaves either the old or the new file.
-pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
-    use std::io::Write as _;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .context("path has no file name")?
-        .to_string_lossy();
-    let tmp = dir.join(format!(".{name}.hublint-{}.tmp", std::process::id()));
-    let result = (|| -> Result<()> {
-        let mut f = std::fs::File::create(&tmp)
-            .with_context(|| format!("cannot create {}", tmp.display()))?;
-        f.write_all(contents.as_bytes())?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            f.set_permissions(meta.permissions())?;
-        }
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-            .with_context(|| format!("cannot replace {}", path.display()))?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// The block of YAML a hub's values need to use an image, nested under `prefix` keys.

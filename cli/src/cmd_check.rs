@@ -33,7 +33,8 @@ pub struct CheckArgs {
     #[arg(long)]
     fix: bool,
     /// Leave out files matching these patterns (gitignore syntax: `templates` leaves out every
-    /// folder of that name; or a glob over the path from the repository root).
+    /// folder of that name, `history/**` is from the repository root, `!x` puts x back).
+    /// A glob that does not compile is an error (exit code 2).
     #[arg(long)]
     exclude: Vec<String>,
     /// Don't print the summary line.

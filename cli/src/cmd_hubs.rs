@@ -1,11 +1,15 @@
 //! `hublint hubs [PATH]`: what discovery understood — every hub, how it was found, its
 //! chart and jupyterhub version and where they came from, its values files in merge order,
-//! the images it runs; then the files left out and why. `--values HUB` prints a hub's merged
-//! values (with `--show-origin`, each leaf's file:line).
+//! the images it runs; then the files left out and why. `--values HUB` prints the values a
+//! hub's files give the jupyterhub chart, merged as helm merges them (`--with-defaults`: the
+//! values the chart renders with, chart defaults coalesced; `--show-origin`: each leaf's
+//! file:line).
 
 use anyhow::Result;
-use hublint_core::deployments::report::{merged_values, report, scope_line};
-use hublint_core::model::RepoModel;
+use hublint_core::deployments::report::{
+    merged_values, report, scope_line, values_as_yaml, HubValues,
+};
+use hublint_core::model::{Hub, RepoModel};
 use hublint_discover::{load_with, root_for, LoadOptions};
 use std::path::PathBuf;
 
@@ -13,6 +17,8 @@ use std::path::PathBuf;
 pub enum HubsFormat {
     Text,
     Json,
+    /// With --values: the values as YAML.
+    Yaml,
 }
 
 #[derive(clap::Args)]
@@ -21,12 +27,24 @@ pub struct HubsArgs {
     path: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = HubsFormat::Text)]
     output_format: HubsFormat,
-    /// Print this hub's merged values (its name as listed, e.g. `cluster/hub`).
+    /// Print this hub's merged values (its name as listed, e.g. `cluster/hub`); `*` for
+    /// every hub, as a list of `{"hub", "values"}` (with --show-origin, `"origins"`).
     #[arg(long, value_name = "HUB")]
     values: Option<String>,
     /// With --values: give each value's origin (file:line).
     #[arg(long, requires = "values")]
     show_origin: bool,
+    /// With --values: the values the jupyterhub chart renders with (what its templates and
+    /// its schema see on `helm install`): every chart's defaults coalesced as helm does,
+    /// `global` handed down. Without it: what the hub's values files give, merged in order
+    /// (`helm get values`).
+    #[arg(long, requires = "values")]
+    with_defaults: bool,
+    /// With --with-defaults: the jupyterhub chart folder whose `values.yaml` holds its
+    /// defaults (e.g. from `helm pull jupyterhub/jupyterhub --untar`), when no unpacked
+    /// chart sits beside the hub's chart.
+    #[arg(long, value_name = "DIR", requires = "with_defaults")]
+    jupyterhub_chart: Option<PathBuf>,
     /// Leave out files matching these patterns (gitignore syntax).
     #[arg(long)]
     exclude: Vec<String>,
@@ -38,7 +56,7 @@ pub fn run(args: HubsArgs) -> Result<i32> {
         anyhow::bail!("{}: no such file or directory", path.display());
     }
     let root = root_for(&path);
-    let loaded = load_with(
+    let mut loaded = load_with(
         &root,
         &LoadOptions {
             exclude: args.exclude.clone(),
@@ -47,7 +65,18 @@ pub fn run(args: HubsArgs) -> Result<i32> {
     loaded.ws.parse_all();
     let model = RepoModel::build(&loaded.ws, &loaded.config);
     if let Some(name) = &args.values {
-        let Some(hub) = model.hubs.iter().find(|h| &h.label() == name) else {
+        let chosen: Vec<Hub> = if name == "*" {
+            model.hubs.clone()
+        } else {
+            model
+                .hubs
+                .iter()
+                .filter(|h| &h.label() == name)
+                .take(1)
+                .cloned()
+                .collect()
+        };
+        if chosen.is_empty() {
             let names: Vec<String> = model.hubs.iter().map(|h| h.label()).collect();
             eprintln!(
                 "hublint: no hub `{name}`; hubs here: {}",
@@ -58,19 +87,76 @@ pub fn run(args: HubsArgs) -> Result<i32> {
                 }
             );
             return Ok(2);
+        }
+        let z2jh_defaults = match &args.jupyterhub_chart {
+            Some(dir) => {
+                let file = dir.join("values.yaml");
+                let text = std::fs::read_to_string(&file)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+                // Not a repository path: a name of its own, shown as the origin of defaults.
+                let name = file.display().to_string();
+                loaded.ws.insert_text(&name, text);
+                Some(name)
+            }
+            None => None,
         };
-        let (json, origins) = merged_values(&loaded.ws, &model, hub);
+        if name == "*" {
+            let mut all = Vec::new();
+            for hub in &chosen {
+                let values = merged_values(
+                    &loaded.ws,
+                    &model,
+                    hub,
+                    args.with_defaults,
+                    z2jh_defaults.as_deref(),
+                );
+                let mut entry = serde_json::json!({"hub": hub.label(), "notes": values.notes});
+                if args.show_origin {
+                    entry["origins"] = origins_json(&values);
+                } else {
+                    entry["values"] = values.json;
+                }
+                all.push(entry);
+            }
+            let all = serde_json::Value::Array(all);
+            match args.output_format {
+                HubsFormat::Yaml => print!("{}", values_as_yaml(&all, &|_| None)),
+                _ => println!("{}", serde_json::to_string_pretty(&all)?),
+            }
+            return Ok(0);
+        }
+        let hub = &chosen[0];
+        let values = merged_values(
+            &loaded.ws,
+            &model,
+            hub,
+            args.with_defaults,
+            z2jh_defaults.as_deref(),
+        );
+        for note in &values.notes {
+            eprintln!("hublint: note: {note}");
+        }
+        let origin_of = |path: &str| {
+            values
+                .origins
+                .iter()
+                .find(|(p, _, _)| p == path)
+                .map(|(_, _, o)| o.clone())
+        };
         match (args.output_format, args.show_origin) {
-            (HubsFormat::Json, false) => println!("{}", serde_json::to_string_pretty(&json)?),
+            (HubsFormat::Json, false) => {
+                println!("{}", serde_json::to_string_pretty(&values.json)?)
+            }
             (HubsFormat::Json, true) => {
-                let list: Vec<serde_json::Value> = origins
-                    .iter()
-                    .map(|(path, value, origin)| serde_json::json!({"path": path, "value": value, "origin": origin}))
-                    .collect();
-                println!("{}", serde_json::to_string_pretty(&list)?);
+                println!("{}", serde_json::to_string_pretty(&origins_json(&values))?);
+            }
+            (HubsFormat::Yaml, show) => {
+                let none = |_: &str| None;
+                let origin: &dyn Fn(&str) -> Option<String> = if show { &origin_of } else { &none };
+                print!("{}", values_as_yaml(&values.json, origin));
             }
             (HubsFormat::Text, _) => {
-                for (path, value, origin) in &origins {
+                for (path, value, origin) in &values.origins {
                     if args.show_origin {
                         println!("{path} = {value}  # {origin}");
                     } else {
@@ -84,6 +170,10 @@ pub fn run(args: HubsArgs) -> Result<i32> {
     let report = report(&loaded.ws, &model);
     match args.output_format {
         HubsFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        HubsFormat::Yaml => print!(
+            "{}",
+            values_as_yaml(&serde_json::to_value(&report)?, &|_| None)
+        ),
         HubsFormat::Text => {
             for hub in &report.hubs {
                 println!("{}", hub.name);
@@ -133,4 +223,13 @@ pub fn run(args: HubsArgs) -> Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// Each leaf with its key path, value and origin.
+fn origins_json(values: &HubValues) -> serde_json::Value {
+    values
+        .origins
+        .iter()
+        .map(|(path, value, origin)| serde_json::json!({"path": path, "value": value, "origin": origin}))
+        .collect()
 }

@@ -412,6 +412,63 @@ fn hubs_values_prints_merged_values_with_their_origin() {
 }
 
 #[test]
+fn hubs_values_with_the_chart_defaults() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/demo-deployment");
+    let chart = tempfile::tempdir().unwrap();
+    std::fs::write(
+        chart.path().join("values.yaml"),
+        "hub:\n  from_defaults: 1\n  nulled: null\nsingleuser:\n  image: {pullPolicy: IfNotPresent}\n",
+    )
+    .unwrap();
+    let chart_dir = chart.path().to_str().unwrap();
+    let out = hublint(
+        &[
+            "hubs",
+            "--values",
+            "demo/staging",
+            "--with-defaults",
+            "--jupyterhub-chart",
+            chart_dir,
+            "--output-format",
+            "json",
+        ],
+        &example,
+    );
+    assert!(out.status.success(), "{out:?}");
+    let merged: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The chart's defaults under the files' values; its null kept, as helm's install keeps
+    // the nulls of a chart wrapped by basehub; the staging file's image name beside them.
+    assert_eq!(merged["hub"]["from_defaults"], 1, "{merged}");
+    assert!(merged["hub"]["nulled"].is_null() && merged["hub"].get("nulled").is_some());
+    assert_eq!(merged["singleuser"]["image"]["pullPolicy"], "IfNotPresent");
+    assert_eq!(
+        merged["singleuser"]["image"]["name"],
+        "quay.io/example-org/staging-notebook"
+    );
+    // The secret file is left out, and said so.
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("enc-staging.secret.values.yaml left out")
+    );
+    // YAML output, each leaf with its origin.
+    let yaml = stdout(&hublint(
+        &[
+            "hubs",
+            "--values",
+            "demo/staging",
+            "--with-defaults",
+            "--jupyterhub-chart",
+            chart_dir,
+            "--output-format",
+            "yaml",
+            "--show-origin",
+        ],
+        &example,
+    ));
+    assert!(yaml.contains("  from_defaults: 1  # "), "{yaml}");
+    assert!(yaml.contains("values.yaml:2"), "{yaml}");
+}
+
+#[test]
 fn fix_of_one_file_changes_that_file_only() {
     let dir = tempfile::tempdir().unwrap();
     let values = |tag: &str| {
@@ -510,4 +567,60 @@ fn completions_cover_every_subcommand_for_each_shell() {
     }
     let out = hublint(&["completions", "powershell"], cwd);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn broken_globs_are_config_errors_and_bad_exclude_flags_stop_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let long_name = format!("{}.yaml", "a".repeat(200));
+    write(
+        dir.path(),
+        &[
+            (
+                ".hublint.yaml",
+                "exclude:\n  - history/**\n  - \"a[b\"\nper-path-ignores:\n  \"x/{y\": [Y002]\n",
+            ),
+            ("history/old.yaml", "a: 1\na: 2\n"),
+            (long_name.as_str(), "a: 1\n"),
+        ],
+    );
+    let o = hublint(&["check", "--output-format", "json"], dir.path());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found: Vec<(String, String, u64)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["filename"].as_str().unwrap().to_string(),
+                d["location"]["row"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // The valid pattern still leaves history/ out (no Y002 there); each broken one is H001
+    // at its own line.
+    assert_eq!(
+        found,
+        [
+            ("H001".into(), ".hublint.yaml".into(), 3),
+            ("H001".into(), ".hublint.yaml".into(), 5)
+        ],
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("invalid glob `a[b`"), "{}", stdout(&o));
+
+    let o = hublint(&["check", "--exclude", "deploy/[z-a]"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--exclude: invalid glob `deploy/[z-a]`"),
+        "{err}"
+    );
+
+    // A pattern the old matcher backtracked on for hours against this file name.
+    let hostile = format!("{}*b", "*a".repeat(20));
+    let o = hublint(&["check", "--exclude", &hostile], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
 }

@@ -21,6 +21,7 @@
 
 use crate::config_schema::Setting;
 use crate::diagnostic::Severity;
+use crate::glob::{ExcludeSet, GlobError, PathGlob};
 use crate::text::TextRange;
 use crate::yaml;
 use std::collections::BTreeMap;
@@ -31,13 +32,14 @@ pub struct Config {
     pub ignore: Vec<String>,
     /// `None` turns the rule off.
     pub severity: BTreeMap<String, Option<Severity>>,
-    pub per_path_ignores: Vec<(String, Vec<String>)>,
+    pub per_path_ignores: Vec<(PathGlob, Vec<String>)>,
     /// Glob → chart name ("jupyterhub" for plain z2jh values).
-    pub values: Vec<(String, String)>,
+    pub values: Vec<(PathGlob, String)>,
     pub known_images: Vec<String>,
     pub experimental_images: Vec<ExperimentalImage>,
     /// Files left out of every check: gitignore patterns (`templates` leaves out every
-    /// folder and file of that name, `/deploy/old/` one folder, `*.tpl.yaml` any such file).
+    /// folder and file of that name, `/deploy/old/` one folder, `*.tpl.yaml` any such file);
+    /// only those that compile (see [`crate::glob::ExcludeSet`]), a broken one is an error.
     pub exclude: Vec<String>,
     /// Problems in the config file itself, each where it is written.
     pub errors: Vec<ConfigError>,
@@ -80,6 +82,10 @@ impl ConfigError {
     pub(crate) fn at(range: TextRange, message: String) -> ConfigError {
         ConfigError { message, range }
     }
+
+    fn glob(range: TextRange, setting: &str, e: GlobError) -> ConfigError {
+        ConfigError::at(range, format!("{CONFIG_FILE}: {setting}: {e}"))
+    }
 }
 
 /// Days since 1970-01-01 of an ISO date (`YYYY-MM-DD`, time part ignored).
@@ -116,7 +122,9 @@ pub fn iso_from_days(z: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-fn strings(node: Option<&yaml::Node>) -> Vec<String> {
+/// A setting that holds a list of strings or one string (`[a, b]` or `a`); the builder reads
+/// chartpress.yaml's lists with it too.
+pub fn strings(node: Option<&yaml::Node>) -> Vec<String> {
     match node {
         Some(n) => match n.as_sequence() {
             Some(items) => items
@@ -127,6 +135,26 @@ fn strings(node: Option<&yaml::Node>) -> Vec<String> {
         },
         None => Vec::new(),
     }
+}
+
+/// The `exclude:` patterns (a list or one string) that compile; each broken one is an error
+/// at its own line.
+fn exclude_patterns(node: &yaml::Node, errors: &mut Vec<ConfigError>) -> Vec<String> {
+    let items = match node.as_sequence() {
+        Some(items) => items.iter().collect(),
+        None => vec![node],
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let Some(pattern) = item.as_str() else {
+            continue;
+        };
+        match ExcludeSet::check(pattern) {
+            Ok(()) => out.push(pattern.to_string()),
+            Err(err) => errors.push(ConfigError::glob(item.range, "exclude", err)),
+        }
+    }
+    out
 }
 
 impl Config {
@@ -188,22 +216,35 @@ impl Config {
                 }
                 Setting::PerPathIgnores => {
                     for s in e.value.as_mapping().unwrap_or_default() {
-                        config.per_path_ignores.push((
-                            s.key.as_str().unwrap_or_default().to_string(),
-                            strings(Some(&s.value)),
-                        ));
+                        match PathGlob::new(s.key.as_str().unwrap_or_default()) {
+                            Ok(glob) => config
+                                .per_path_ignores
+                                .push((glob, strings(Some(&s.value)))),
+                            Err(err) => config.errors.push(ConfigError::glob(
+                                s.key.range,
+                                "per-path-ignores",
+                                err,
+                            )),
+                        }
                     }
                 }
                 Setting::Values => {
                     for s in e.value.as_mapping().unwrap_or_default() {
                         let chart = s.value.as_str().unwrap_or("jupyterhub").to_string();
-                        config
-                            .values
-                            .push((s.key.as_str().unwrap_or_default().to_string(), chart));
+                        match PathGlob::new(s.key.as_str().unwrap_or_default()) {
+                            Ok(glob) => config.values.push((glob, chart)),
+                            Err(err) => {
+                                config
+                                    .errors
+                                    .push(ConfigError::glob(s.key.range, "values", err))
+                            }
+                        }
                     }
                 }
                 Setting::KnownImages => config.known_images = strings(Some(&e.value)),
-                Setting::Exclude => config.exclude = strings(Some(&e.value)),
+                Setting::Exclude => {
+                    config.exclude = exclude_patterns(&e.value, &mut config.errors)
+                }
                 // Read where hubs are found (core/src/deployments/configured.rs), with spans.
                 Setting::Hubs => {
                     for (i, hub) in e.value.as_sequence().unwrap_or_default().iter().enumerate() {
@@ -280,7 +321,7 @@ impl Config {
 
     pub fn is_ignored_for_path(&self, code: &str, path: &str) -> bool {
         self.per_path_ignores.iter().any(|(glob, codes)| {
-            glob_match(glob, path)
+            glob.is_match(path)
                 && codes
                     .iter()
                     .any(|c| code.starts_with(c.to_ascii_uppercase().as_str()))
@@ -290,73 +331,6 @@ impl Config {
     pub fn is_experimental(&self, image: &str) -> Option<&ExperimentalImage> {
         self.experimental_images.iter().find(|e| e.name == image)
     }
-}
-
-/// Whether gitignore-style `patterns` leave `path` out: a pattern without `/` (but a
-/// trailing one) matches a file or folder name at any depth; one with `/` is relative to
-/// the root; a trailing `/` matches folders only. A matched folder leaves out all below it.
-pub fn excluded(patterns: &[String], path: &str) -> bool {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    patterns.iter().any(|pattern| {
-        let dir_only = pattern.ends_with('/');
-        let p = pattern.trim_end_matches('/');
-        let anchored = p.starts_with('/') || p.contains('/');
-        let p = p.trim_start_matches('/');
-        if p.is_empty() {
-            return false;
-        }
-        // Folders are the proper prefixes; the file itself only when not `dir/`.
-        let last = if dir_only {
-            segments.len().saturating_sub(1)
-        } else {
-            segments.len()
-        };
-        if anchored && !p.contains('/') {
-            // `/name`: the top-level entry only.
-            last >= 1 && glob_match(p, segments[0])
-        } else if anchored {
-            (1..=last).any(|n| glob_match(p, &segments[..n].join("/")))
-        } else {
-            segments[..last].iter().any(|s| glob_match(p, s))
-        }
-    })
-}
-
-/// Glob with `*` (within a segment), `**` (any number of segments) and `?`.
-pub fn glob_match(glob: &str, path: &str) -> bool {
-    fn seg_match(p: &[u8], s: &[u8]) -> bool {
-        match (p.first(), s.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => seg_match(&p[1..], s) || (!s.is_empty() && seg_match(p, &s[1..])),
-            (Some(b'?'), Some(_)) => seg_match(&p[1..], &s[1..]),
-            (Some(a), Some(b)) if a == b => seg_match(&p[1..], &s[1..]),
-            _ => false,
-        }
-    }
-    fn parts_match(p: &[&str], s: &[&str]) -> bool {
-        match p.first() {
-            None => s.is_empty(),
-            Some(&"**") => parts_match(&p[1..], s) || (!s.is_empty() && parts_match(p, &s[1..])),
-            Some(seg) => {
-                !s.is_empty()
-                    && seg_match(seg.as_bytes(), s[0].as_bytes())
-                    && parts_match(&p[1..], &s[1..])
-            }
-        }
-    }
-    let p: Vec<&str> = glob
-        .trim_start_matches("./")
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
-    let s: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    // A glob without `/` matches the file name anywhere, as in .gitignore.
-    if p.len() == 1 && !glob.contains('/') {
-        return s
-            .last()
-            .is_some_and(|name| seg_match(p[0].as_bytes(), name.as_bytes()));
-    }
-    parts_match(&p, &s)
 }
 
 #[cfg(test)]
@@ -382,9 +356,10 @@ mod tests {
         assert_eq!(c.severity_for("R005", Severity::Warning), None);
         assert!(c.is_ignored_for_path("S001", "config/clusters/a/b.values.yaml"));
         assert!(!c.is_ignored_for_path("S001", "other/b.values.yaml"));
+        assert_eq!(c.values.len(), 1);
         assert_eq!(
-            c.values,
-            vec![("deploy/*.yaml".to_string(), "jupyterhub".to_string())]
+            (c.values[0].0.as_str(), c.values[0].1.as_str()),
+            ("deploy/*.yaml", "jupyterhub")
         );
         assert_eq!(
             c.is_experimental("quay.io/x/y").unwrap().since.as_deref(),
@@ -407,23 +382,24 @@ mod tests {
     }
 
     #[test]
-    fn globs() {
-        assert!(glob_match("**/*.values.yaml", "a/b/c.values.yaml"));
-        let ex = |p: &str, path: &str| excluded(&[p.to_string()], path);
-        assert!(ex("templates", "hub/templates/x.yaml"));
-        assert!(ex("templates", "templates"));
-        assert!(!ex("templates", "hub/templates.yaml"));
-        assert!(ex("templates/", "a/templates/x.yaml"));
-        assert!(!ex("templates/", "a/templates"));
-        assert!(ex("/deploy/old", "deploy/old/a.yaml"));
-        assert!(!ex("/deploy/old", "x/deploy/old/a.yaml"));
-        assert!(ex("deploy/*.yaml", "deploy/a.yaml"));
-        assert!(ex("history/**", "history/abc/x.yaml"));
-        assert!(ex("*.tpl.yaml", "a/b/c.tpl.yaml"));
-        assert!(glob_match("*.values.yaml", "a/b/c.values.yaml"));
-        assert!(glob_match("a/*/c.yaml", "a/b/c.yaml"));
-        assert!(!glob_match("a/*/c.yaml", "a/b/d/c.yaml"));
-        assert!(glob_match("a/**", "a/b/d/c.yaml"));
+    fn broken_globs_are_errors_at_their_line() {
+        let text = "exclude:\n  - history/**\n  - \"a[b\"\nper-path-ignores:\n  \"x/{a\": [S001]\n  \"ok/**\": [S002]\nvalues:\n  \"[z-a].yaml\": jupyterhub\n";
+        let c = Config::parse(text);
+        let lines: Vec<usize> = c
+            .errors
+            .iter()
+            .map(|e| text[..e.range.start].matches('\n').count() + 1)
+            .collect();
+        assert_eq!(lines, [3, 5, 8], "{:?}", c.errors);
+        assert!(
+            c.errors[0].message.contains("exclude: invalid glob `a[b`"),
+            "{}",
+            c.errors[0]
+        );
+        assert_eq!(c.exclude, ["history/**"]);
+        assert_eq!(c.per_path_ignores.len(), 1);
+        assert!(c.is_ignored_for_path("S002", "ok/a.yaml"));
+        assert!(c.values.is_empty());
     }
 
     #[test]

@@ -641,26 +641,15 @@ impl Parser<'_> {
         let mut unresolved = Vec::new();
         let pieces = expand(inst, wa, wb, escape, &self.env, &mut unresolved);
         let reference = concat(&pieces);
-        let (name_end, digest) = match reference.find('@') {
-            Some(at) => (at, Some(reference[at + 1..].to_string())),
-            None => (reference.len(), None),
-        };
-        let last_slash = reference[..name_end].rfind('/').map_or(0, |i| i + 1);
-        let (image_end, tag) = match reference[last_slash..name_end].rfind(':') {
-            Some(c) => (
-                last_slash + c,
-                Some((
-                    last_slash + c + 1,
-                    reference[last_slash + c + 1..name_end].to_string(),
-                )),
-            ),
-            None => (name_end, None),
-        };
-        let image = reference[..image_end].to_string();
-        let image_range = map_span(&pieces, 0, image_end).unwrap_or(reference_range);
-        let tag_edit_range = tag
-            .as_ref()
-            .and_then(|(start, t)| map_span(&pieces, *start, start + t.len()));
+        let parts = crate::image_ref::Reference::split(&reference);
+        let image = parts.name.to_string();
+        let tag = parts.tag.map(str::to_string);
+        let digest = parts.digest.map(str::to_string);
+        let image_range = map_span(&pieces, 0, image.len()).unwrap_or(reference_range);
+        let tag_edit_range = parts
+            .tag_offset()
+            .zip(parts.tag)
+            .and_then(|(start, t)| map_span(&pieces, start, start + t.len()));
         let stage_ref = if unresolved.is_empty() {
             self.stages.get(&reference.to_ascii_lowercase()).copied()
         } else {
@@ -668,12 +657,8 @@ impl Parser<'_> {
         };
         let placeholder = pieces.iter().any(|p| p.placeholder);
         if unresolved.is_empty() && !placeholder && stage_ref.is_none() {
-            if let Err(msg) = check_reference(
-                &image,
-                tag.as_ref().map(|t| t.1.as_str()),
-                digest.as_deref(),
-            ) {
-                self.error(reference_range, msg);
+            if let Err(e) = parts.check() {
+                self.error(reference_range, e.to_string());
             }
         }
         if let Some(name) = &stage_name {
@@ -685,7 +670,7 @@ impl Parser<'_> {
             range: inst.range,
             image,
             image_range,
-            tag: tag.map(|t| t.1),
+            tag,
             tag_edit_range,
             digest,
             platform,
@@ -698,71 +683,6 @@ impl Parser<'_> {
             instruction: index,
         });
     }
-}
-
-/// An image reference as Docker accepts it: lower-case repository path, a tag of
-/// `[A-Za-z0-9_.-]` (at most 128, not starting with `.` or `-`), a digest `algo:hex`.
-fn check_reference(image: &str, tag: Option<&str>, digest: Option<&str>) -> Result<(), String> {
-    if image.is_empty() {
-        return Err("the image name is empty".into());
-    }
-    if image.contains(char::is_whitespace) {
-        return Err(format!("`{image}` is not an image name"));
-    }
-    let mut parts = image.split('/');
-    let first = parts.next().unwrap_or("");
-    let has_domain =
-        image.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
-    let path: Vec<&str> = if has_domain {
-        parts.collect()
-    } else {
-        image.split('/').collect()
-    };
-    for comp in path {
-        let ok = !comp.is_empty()
-            && comp.bytes().all(|c| {
-                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'_' | b'-')
-            })
-            && comp.as_bytes()[0].is_ascii_alphanumeric()
-            && comp.as_bytes()[comp.len() - 1].is_ascii_alphanumeric();
-        if !ok {
-            return Err(if comp.bytes().any(|c| c.is_ascii_uppercase()) {
-                format!("invalid image name `{image}`: repository names must be lower case")
-            } else {
-                format!("invalid image name `{image}`")
-            });
-        }
-    }
-    if let Some(tag) = tag {
-        let ok = !tag.is_empty()
-            && tag.len() <= 128
-            && tag.as_bytes()[0] != b'.'
-            && tag.as_bytes()[0] != b'-'
-            && tag
-                .bytes()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'));
-        if !ok {
-            return Err(format!("invalid tag `{tag}`"));
-        }
-    }
-    if let Some(digest) = digest {
-        let ok = digest.split_once(':').is_some_and(|(algo, hex)| {
-            !algo.is_empty()
-                && algo.bytes().all(|c| {
-                    c.is_ascii_lowercase()
-                        || c.is_ascii_digit()
-                        || matches!(c, b'+' | b'.' | b'_' | b'-')
-                })
-                && hex.len() >= 32
-                && hex.bytes().all(|c| c.is_ascii_hexdigit())
-        });
-        if !ok {
-            return Err(format!(
-                "invalid digest `{digest}`: expected `sha256:<hex>`"
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// Shell words of `s[a..b]` (whitespace outside quotes separates; quotes and escapes kept).
@@ -1323,8 +1243,8 @@ mod tests {
             ("FROM\n", "needs at least one argument"),
             ("FROM a:1\nCOPY onlyone\n", "source and a destination"),
             ("FROM Ubuntu:22.04\n", "lower case"),
-            ("FROM img:bad+tag\n", "invalid tag"),
-            ("FROM img@sha256:zz\n", "invalid digest"),
+            ("FROM img:bad+tag\n", "invalid image tag"),
+            ("FROM img@sha256:zz\n", "invalid image digest"),
             ("ARG X=1\n", "no `FROM`"),
             ("", "no instructions"),
             ("# only a comment\n", "no instructions"),

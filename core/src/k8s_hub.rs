@@ -63,7 +63,7 @@ impl Release {
 
     /// The Python version of the base image: `3.12`.
     pub fn python_version(&self) -> Option<&'static str> {
-        let tag = self.python_base.split_once(':')?.1;
+        let tag = crate::image_ref::Reference::split(self.python_base).tag?;
         let end = tag.find('-').unwrap_or(tag.len());
         Some(&tag[..end])
     }

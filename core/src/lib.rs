@@ -13,6 +13,8 @@ pub mod dockerfile;
 pub mod experiment_history;
 pub mod files;
 pub mod fix;
+pub mod glob;
+pub mod image_ref;
 pub mod k8s_hub;
 pub mod model;
 pub mod output;

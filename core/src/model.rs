@@ -60,6 +60,10 @@ pub struct Chart {
 }
 
 impl Chart {
+    /// A real `Chart.yaml` (not an override file standing for one).
+    pub fn is_chart_yaml(&self) -> bool {
+        self.file.rsplit('/').next() == Some("Chart.yaml")
+    }
     pub fn dependency(&self, name: &str) -> Option<&Dependency> {
         self.dependencies.iter().find(|d| d.name.value == name)
     }
@@ -445,6 +449,39 @@ impl RepoModel {
             .iter()
             .filter(|c| c.name() == Some(name))
             .min_by_key(|c| !c.file.ends_with("Chart.yaml"))
+    }
+
+    /// The real chart (a `Chart.yaml`) named `name` nearest to the file `near`: the most
+    /// folders in common, then the shallowest. A repository holding copies of a chart
+    /// (snapshots, forks) means, in each place, its own copy.
+    pub fn chart_named_near(&self, name: &str, near: &str) -> Option<&Chart> {
+        let folders = |p: &str| -> Vec<String> {
+            let mut f: Vec<String> = p.split('/').map(str::to_string).collect();
+            f.pop();
+            f
+        };
+        let near = folders(near);
+        self.charts
+            .iter()
+            .filter(|c| c.name() == Some(name) && c.is_chart_yaml())
+            .min_by_key(|c| {
+                let own = folders(&c.file);
+                let shared = own.iter().zip(&near).take_while(|(a, b)| a == b).count();
+                (std::cmp::Reverse(shared), own.len())
+            })
+    }
+
+    /// The chart a chart file deploys from: itself for a `Chart.yaml`; for an override file
+    /// (2i2c's `chart_override` replaces the Chart.yaml of the chart it names), the nearest
+    /// real chart of that name, whose folder holds the defaults and local dependencies.
+    pub fn chart_home<'m>(&'m self, chart: &'m Chart) -> &'m Chart {
+        if chart.is_chart_yaml() {
+            return chart;
+        }
+        chart
+            .name()
+            .and_then(|n| self.chart_named_near(n, &chart.file))
+            .unwrap_or(chart)
     }
 
     /// Where the jupyterhub chart's values sit inside the values of `chart_file`

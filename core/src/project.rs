@@ -243,6 +243,27 @@ mod tests {
     }
 
     #[test]
+    fn broken_globs_are_diagnostics_at_their_line() {
+        let mut p = Project::new(None);
+        let config = "exclude:\n  - ok/**\n  - \"deploy/[z-a]\"\nvalues:\n  \"{a\": jupyterhub\n";
+        p.set_file(CONFIG_FILE, config.into());
+        let h: Vec<(usize, String)> = p
+            .check()
+            .into_iter()
+            .filter(|d| d.code == "H001")
+            .map(|d| (config[..d.range.start].matches('\n').count() + 1, d.message))
+            .collect();
+        assert_eq!(h.len(), 2, "{h:?}");
+        assert_eq!(h[0].0, 3);
+        assert!(
+            h[0].1.starts_with("exclude: invalid glob `deploy/[z-a]`"),
+            "{h:?}"
+        );
+        assert_eq!(h[1].0, 5);
+        assert!(h[1].1.starts_with("values: invalid glob `{a`"), "{h:?}");
+    }
+
+    #[test]
     fn fixes_stay_in_the_wanted_files() {
         let mut p = Project::new(None);
         p.set_file("a.yaml", "# hublint: chart=jupyterhub version=4.4.0\nsingleuser:\n  image:\n    name: x\n    tag: 1.10\n".into());

@@ -7,44 +7,65 @@
 
 use std::cmp::Ordering;
 
-/// A semantic version (`X.Y.Z[-pre][+build]`, a leading `v` allowed).
+/// A semantic version `X.Y.Z[-pre][+build]`, ordered as SemVer 2.0.0 orders versions
+/// (build metadata ignored; a prerelease before its release; numeric identifiers by value).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SemVer {
     pub major: u64,
     pub minor: u64,
     pub patch: u64,
+    /// Dot-separated prerelease identifiers (`0`, `dev`, `git`, `7272`, `h2ff70453`).
     pub pre: Vec<String>,
 }
 
 impl SemVer {
-    pub fn parse(s: &str) -> Option<SemVer> {
-        let s = s.trim();
-        let s = s.strip_prefix('v').unwrap_or(s);
-        let s = s.split('+').next()?;
-        let (core, pre) = match s.split_once('-') {
+    /// As versions are written in the wild: surrounding space and a leading `v` allowed,
+    /// build metadata dropped unchecked, leading zeros accepted.
+    pub fn parse(text: &str) -> Option<SemVer> {
+        let text = text.trim();
+        let text = text.strip_prefix('v').unwrap_or(text);
+        let text = text.split_once('+').map_or(text, |(v, _)| v);
+        Self::parse_parts(text, false)
+    }
+
+    /// Strict SemVer 2.0.0, as Helm and chartpress's regular expression want it: no `v`, no
+    /// leading zeros in numbers, build metadata of `[0-9A-Za-z-]` identifiers.
+    pub fn parse_strict(text: &str) -> Option<SemVer> {
+        let (rest, build) = match text.split_once('+') {
+            Some((r, b)) => (r, Some(b)),
+            None => (text, None),
+        };
+        if build.is_some_and(|b| !b.split('.').all(|i| identifier_ok(i, false))) {
+            return None;
+        }
+        Self::parse_parts(rest, true)
+    }
+
+    fn parse_parts(text: &str, strict: bool) -> Option<SemVer> {
+        let (core, pre) = match text.split_once('-') {
             Some((c, p)) => (c, Some(p)),
-            None => (s, None),
+            None => (text, None),
         };
         let mut nums = core.split('.');
-        let num = |p: Option<&str>| -> Option<u64> {
-            let p = p?;
-            (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| p.parse().ok())
-                .flatten()
+        let mut num = || -> Option<u64> {
+            let p = nums.next()?;
+            let digits = !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+            if !digits || (strict && p.len() > 1 && p.starts_with('0')) {
+                return None;
+            }
+            p.parse().ok()
         };
-        let (major, minor, patch) = (num(nums.next())?, num(nums.next())?, num(nums.next())?);
+        let (major, minor, patch) = (num()?, num()?, num()?);
         if nums.next().is_some() {
             return None;
         }
         let pre = match pre {
             Some(p) => {
-                let parts: Vec<String> = p.split('.').map(str::to_string).collect();
-                if parts.iter().any(|x| {
-                    x.is_empty() || !x.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                }) {
+                let ids: Vec<String> = p.split('.').map(str::to_string).collect();
+                if !ids.iter().all(|i| identifier_ok(i, strict)) {
                     return None;
                 }
-                parts
+                ids
             }
             None => Vec::new(),
         };
@@ -65,6 +86,43 @@ impl SemVer {
     }
 }
 
+/// A prerelease or build identifier: `[0-9A-Za-z-]+`; numeric prerelease identifiers
+/// without leading zeros when `no_leading_zero`.
+fn identifier_ok(id: &str, no_leading_zero: bool) -> bool {
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return false;
+    }
+    !(no_leading_zero && id.len() > 1 && id.starts_with('0') && is_numeric(id))
+}
+
+fn is_numeric(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Numeric identifiers compare by value (any length), sort before alphanumeric ones, and
+/// alphanumeric ones compare as ASCII.
+fn cmp_identifier(a: &str, b: &str) -> Ordering {
+    match (is_numeric(a), is_numeric(b)) {
+        (true, true) => {
+            let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
+            a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+        }
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+        (false, false) => a.cmp(b),
+    }
+}
+
+impl std::fmt::Display for SemVer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)?;
+        if !self.pre.is_empty() {
+            write!(f, "-{}", self.pre.join("."))?;
+        }
+        Ok(())
+    }
+}
+
 impl PartialOrd for SemVer {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
@@ -80,20 +138,32 @@ impl Ord for SemVer {
                 (false, true) => Ordering::Less,
                 (false, false) => {
                     for (a, b) in self.pre.iter().zip(&other.pre) {
-                        let ord = match (a.parse::<u64>(), b.parse::<u64>()) {
-                            (Ok(x), Ok(y)) => x.cmp(&y),
-                            (Ok(_), Err(_)) => Ordering::Less,
-                            (Err(_), Ok(_)) => Ordering::Greater,
-                            (Err(_), Err(_)) => a.cmp(b),
-                        };
-                        if ord != Ordering::Equal {
-                            return ord;
+                        match cmp_identifier(a, b) {
+                            Ordering::Equal => continue,
+                            o => return o,
                         }
                     }
                     self.pre.len().cmp(&other.pre.len())
                 }
             }
         })
+    }
+}
+
+/// chartpress's version for a build `n_commits` after `base` at `commit`: BASE + separator
+/// + N + `.h` + hash, or the bare base when N is 0 and not `long`. A prerelease base gets
+/// more dot fields (`.git.`); a release base starts a `-0.dev` prerelease (`-0.dev.git.`) so
+/// that the build sorts before the release.
+pub fn chartpress_version(base: &str, n_commits: u64, commit: &str, long: bool) -> String {
+    if n_commits > 0 || long {
+        let sep = if base.contains('-') {
+            ".git"
+        } else {
+            "-0.dev.git"
+        };
+        format!("{base}{sep}.{n_commits}.h{commit}")
+    } else {
+        base.to_string()
     }
 }
 
@@ -279,6 +349,83 @@ fn is_short_exact_version(v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn semver_ordering() {
+        let v = |s| SemVer::parse(s).unwrap();
+        assert!(v("4.3.3-0.dev.git.7272.h2ff70453") < v("4.3.3"));
+        assert!(v("4.3.3-0.dev.git.7272.h2ff70453") > v("4.3.2"));
+        assert!(v("4.3.3-0.dev.git.7272.h2ff70453") > v("4.3.3-0.dev.git.7263.h1d8bfb12"));
+        assert!(v("3.0.0-beta.1") < v("3.0.0-beta.3"));
+        assert!(v("3.0.0-alpha.1") < v("3.0.0-beta.1"));
+        assert!(v("1.0.0-1") < v("1.0.0-alpha"));
+        assert!(v("1.0.0-alpha") < v("1.0.0-alpha.1"));
+        assert!(v("1.0.0-9") < v("1.0.0-10"));
+        assert!(v("1.0.0-99999999999999999999998") < v("1.0.0-99999999999999999999999"));
+        assert_eq!(v("v4.0.0+build.5"), v("4.0.0"));
+        assert_eq!(v("4.3.3-0.dev").to_string(), "4.3.3-0.dev");
+        for bad in ["4.3", "4.3.x", "4.3.3-", "", "1.2.3-a..b", "1.2.3-a_b"] {
+            assert!(SemVer::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn strict_semver_follows_the_spec() {
+        for ok in [
+            "1.2.3",
+            "1.2.3-0.dev.git.5.habc",
+            "1.2.3-alpha.1+build.5",
+            "0.0.0",
+        ] {
+            assert!(SemVer::parse_strict(ok).is_some(), "{ok}");
+        }
+        for bad in [
+            "01.2.3",
+            "1.2",
+            "1.2.3-01",
+            "1.2.3-",
+            "v1.2.3",
+            "1.2.3+",
+            "1.2.3+a_b",
+            " 1.2.3",
+        ] {
+            assert!(SemVer::parse_strict(bad).is_none(), "{bad}");
+        }
+        // Lenient reading takes what strict refuses, as written in the wild.
+        assert!(SemVer::parse("v01.2.3").is_some());
+    }
+
+    #[test]
+    fn chartpress_versions() {
+        for (base, n, commit, long, want) in [
+            (
+                "0.0.1-0.dev",
+                2,
+                "537f709",
+                false,
+                "0.0.1-0.dev.git.2.h537f709",
+            ),
+            ("0.1.0", 5, "3e7e978", false, "0.1.0-0.dev.git.5.h3e7e978"),
+            (
+                "1.0.0-alpha.1",
+                5,
+                "abc1234",
+                false,
+                "1.0.0-alpha.1.git.5.habc1234",
+            ),
+            ("0.1.0", 0, "549a8a9", false, "0.1.0"),
+            ("0.1.0", 4, "549a8a9", true, "0.1.0-0.dev.git.4.h549a8a9"),
+            ("0.1.0", 0, "549a8a9", true, "0.1.0-0.dev.git.0.h549a8a9"),
+        ] {
+            assert_eq!(chartpress_version(base, n, commit, long), want);
+        }
+        // What chartpress writes, core reads back.
+        let t = parse_chartpress_tag(&chartpress_version("0.1.0", 5, "3e7e978", false)).unwrap();
+        assert_eq!(
+            (t.base.as_str(), t.count, t.hash.as_str()),
+            ("0.1.0-0.dev", 5, "3e7e978")
+        );
+    }
 
     #[test]
     fn chartpress_tags_from_any_git_tag_are_well_formed() {

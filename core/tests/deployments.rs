@@ -193,3 +193,89 @@ fn helm_commands_bind_variables_to_files() {
     );
     assert!(found.iter().all(|h| jh(h) == Some("4.3.3")));
 }
+
+/// Two copies of a deployer repository side by side (a snapshot under `old/`), and a second
+/// chart that says the same `name:`: each hub deploys the chart of its own copy, and its
+/// merged values take that chart's defaults, as helm (and the deployer) would.
+#[test]
+fn each_copy_of_a_chart_means_its_own() {
+    let basehub = |version: &str| {
+        format!("apiVersion: v2\nname: basehub\nversion: 0.1.0\ndependencies:\n  - name: jupyterhub\n    version: {version}\n    repository: https://hub.jupyter.org/helm-chart/\n")
+    };
+    let cluster = "name: c\nprovider: kubeconfig\nhubs:\n  - name: h\n    helm_chart: basehub\n    helm_chart_values_files: [h.values.yaml]\n  - name: o\n    helm_chart: basehub\n    chart_override: o-chart.yaml\n    helm_chart_values_files: [h.values.yaml]\n";
+    let ws = workspace(&[
+        ("helm-charts/basehub/Chart.yaml", &basehub("4.3.3")),
+        (
+            "helm-charts/basehub/values.yaml",
+            "jupyterhub:\n  hub: {from: new}\n",
+        ),
+        ("config/clusters/c/cluster.yaml", cluster),
+        ("config/clusters/c/h.values.yaml", "jupyterhub: {}\n"),
+        ("config/clusters/c/o-chart.yaml", &basehub("4.3.3")),
+        ("old/helm-charts/basehub/Chart.yaml", &basehub("4.0.0")),
+        (
+            "old/helm-charts/basehub/values.yaml",
+            "jupyterhub:\n  hub: {from: old}\n",
+        ),
+        ("old/config/clusters/c/cluster.yaml", cluster),
+        ("old/config/clusters/c/h.values.yaml", "jupyterhub: {}\n"),
+        ("old/config/clusters/c/o-chart.yaml", &basehub("4.0.0")),
+    ]);
+    let model = RepoModel::build(&ws, &Config::default());
+    let mut seen: Vec<(String, String, Option<&str>, String)> = model
+        .hubs
+        .iter()
+        .map(|hub| {
+            let merged = hublint_core::values::hub_values(&ws, &model, hub, true);
+            let from = merged
+                .get_path(&["jupyterhub", "hub", "from"])
+                .and_then(|m| m.as_str())
+                .unwrap_or("-")
+                .to_string();
+            (
+                hub.name.file.clone(),
+                hub.chart_file.clone().unwrap_or_default(),
+                jh(hub),
+                from,
+            )
+        })
+        .collect();
+    seen.sort();
+    let row = |cluster: &str, chart: &str, v, from: &str| {
+        (
+            cluster.to_string(),
+            chart.to_string(),
+            Some(v),
+            from.to_string(),
+        )
+    };
+    assert_eq!(
+        seen,
+        [
+            row(
+                "config/clusters/c/cluster.yaml",
+                "config/clusters/c/o-chart.yaml",
+                "4.3.3",
+                "new"
+            ),
+            row(
+                "config/clusters/c/cluster.yaml",
+                "helm-charts/basehub/Chart.yaml",
+                "4.3.3",
+                "new"
+            ),
+            row(
+                "old/config/clusters/c/cluster.yaml",
+                "old/config/clusters/c/o-chart.yaml",
+                "4.0.0",
+                "old"
+            ),
+            row(
+                "old/config/clusters/c/cluster.yaml",
+                "old/helm-charts/basehub/Chart.yaml",
+                "4.0.0",
+                "old"
+            ),
+        ]
+    );
+}

@@ -298,8 +298,10 @@ fn helm_merge_semantics_decide_what_is_checked() {
                 "jupyterhub:\n  singleuser:\n    image:\n      pullPolicy: Sometimes\n      tag: 1.10\n    cmd: [1, 2]\n    storage:\n      extraVolumes: {}\n  hub:\n    nope: 1\n",
             ),
             (
-                // Later files win (pullPolicy), lists replace, null deletes `nope`;
-                // maps merge deeply: `tag` from common.values.yaml stays.
+                // Later files win (pullPolicy), lists replace; maps merge deeply: `tag`
+                // from common.values.yaml stays. A null deletes only a chart default:
+                // `nope: null` stays, and helm refuses the unknown key `nope` (checked with
+                // Helm itself, tests/oracle).
                 "h1.values.yaml",
                 "jupyterhub:\n  singleuser:\n    image:\n      pullPolicy: Always\n    storage:\n      extraVolumes: []\n  hub:\n    nope: null\n",
             ),
@@ -309,14 +311,17 @@ fn helm_merge_semantics_decide_what_is_checked() {
     let got = places(&ws);
     assert_eq!(
         got,
-        vec![(
-            "Y003",
-            "config/clusters/c1/common.values.yaml".to_string(),
-            5
-        )],
+        vec![
+            ("S001", "config/clusters/c1/h1.values.yaml".to_string(), 8),
+            (
+                "Y003",
+                "config/clusters/c1/common.values.yaml".to_string(),
+                5
+            )
+        ],
         "{diags:#?}"
     );
-    let d = &diags[0];
+    let d = diags.iter().find(|d| d.code == "Y003").expect("Y003");
     assert_eq!(d.severity, Severity::Error);
     assert!(
         d.message.starts_with("helm reads 1.10 as the number 1.1"),

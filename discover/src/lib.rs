@@ -10,6 +10,7 @@ pub mod archives;
 
 use anyhow::{Context as _, Result};
 use hublint_core::config::{Config, CONFIG_FILE};
+use hublint_core::glob::ExcludeSet;
 use hublint_core::Workspace;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -25,22 +26,14 @@ pub struct Loaded {
 
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
-    /// Patterns whose files are left out (gitignore syntax, or globs over the relative path).
+    /// Patterns whose files are left out (`--exclude`; gitignore syntax, see
+    /// [`ExcludeSet`]). A broken one makes loading fail.
     pub exclude: Vec<String>,
 }
 
 /// Whether hublint reads this file at all (by its path relative to the root).
 pub fn is_relevant(rel: &str) -> bool {
     hublint_core::files::FileKind::is_read(rel)
-}
-
-/// Whether exclude patterns leave a file out: gitignore patterns (`templates` leaves out
-/// every folder of that name), or a glob over the whole relative path (`history/**`).
-pub fn is_excluded(patterns: &[String], rel: &str) -> bool {
-    hublint_core::config::excluded(patterns, rel)
-        || patterns
-            .iter()
-            .any(|g| hublint_core::config::glob_match(g, rel))
 }
 
 /// The repository root for a path given on the command line: a directory is its own root; a
@@ -67,6 +60,9 @@ pub fn load(root: &Path) -> Result<Loaded> {
 }
 
 pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Loaded> {
+    for pattern in &options.exclude {
+        ExcludeSet::check(pattern).map_err(|e| anyhow::anyhow!("--exclude: {e}"))?;
+    }
     let meta =
         std::fs::metadata(root).with_context(|| format!("cannot open {}", root.display()))?;
     anyhow::ensure!(meta.is_dir(), "{} is not a directory", root.display());
@@ -76,12 +72,9 @@ pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Loaded> {
     };
     config.today = Some(today_utc());
     // `--exclude` and `.hublint.yaml` `exclude:` alike.
-    let exclude: Vec<String> = options
-        .exclude
-        .iter()
-        .chain(&config.exclude)
-        .cloned()
-        .collect();
+    // (`.hublint.yaml` keeps only patterns that compile; its broken ones are config errors.)
+    let patterns: Vec<&String> = options.exclude.iter().chain(&config.exclude).collect();
+    let exclude = ExcludeSet::new(&patterns).map_err(|e| anyhow::anyhow!("exclude: {e}"))?;
     let files: Mutex<Vec<(String, std::io::Result<Vec<u8>>)>> = Mutex::new(Vec::new());
     let warnings: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let walker = ignore::WalkBuilder::new(root)
@@ -110,7 +103,7 @@ pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Loaded> {
             if !is_relevant(&rel) {
                 return ignore::WalkState::Continue;
             }
-            if is_excluded(&exclude, &rel) {
+            if exclude.is_excluded(&rel) {
                 return ignore::WalkState::Continue;
             }
             let content = read_limited(entry.path());
@@ -143,7 +136,7 @@ pub fn load_with(root: &Path, options: &LoadOptions) -> Result<Loaded> {
 /// The chart files inside the `.tgz` archives of every chart's `charts/` folder, put where an
 /// unpacked chart would be (an unpacked copy already there wins); an archive that cannot be
 /// read is kept as unreadable, so F001 reports it.
-fn add_chart_archives(root: &Path, exclude: &[String], ws: &mut Workspace) {
+fn add_chart_archives(root: &Path, exclude: &ExcludeSet, ws: &mut Workspace) {
     use hublint_core::workspace::join;
     let chart_dirs: Vec<String> = ws
         .files()
@@ -152,7 +145,7 @@ fn add_chart_archives(root: &Path, exclude: &[String], ws: &mut Workspace) {
         .collect();
     for dir in chart_dirs {
         for rel in archives::archives_beside(root, &dir) {
-            if is_excluded(exclude, &rel) {
+            if exclude.is_excluded(&rel) {
                 continue;
             }
             let path = root.join(&rel);
@@ -209,8 +202,9 @@ fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// Write a file atomically: a temporary file in the same directory, then a rename, so a
-/// reader (or a crash) never sees half a file.
+/// Write a file atomically: a temporary file in the same directory (with the original's
+/// permissions), synced, then renamed over it, so a reader (or a crash) sees either the old
+/// or the new file, never half of one. Every front end that writes files uses this.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = path
@@ -225,10 +219,11 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(contents)?;
-        f.sync_all()?;
+        // The replacement keeps the original's mode (a values file may be group-readable).
         if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
+            f.set_permissions(meta.permissions())?;
         }
+        f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
@@ -281,12 +276,18 @@ mod tests {
     }
 
     #[test]
-    fn atomic_write_replaces_content() {
+    fn atomic_write_replaces_content_and_keeps_mode() {
+        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("v.yaml");
         std::fs::write(&f, "old").unwrap();
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o640)).unwrap();
         write_atomic(&f, b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&f).unwrap(), "new");
+        assert_eq!(
+            std::fs::metadata(&f).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
         assert_eq!(
             std::fs::read_dir(dir.path()).unwrap().count(),
             1,

@@ -81,10 +81,9 @@ fn release_markdown(image: &str, r: &hublint_core::k8s_hub::Release) -> String {
 
 /// The tag part of an image reference (`repo/name:tag`), or the whole text.
 fn tag_of(s: &str) -> &str {
-    match s.rfind(':') {
-        Some(i) if !s[i..].contains('/') => &s[i + 1..],
-        _ => s,
-    }
+    hublint_core::image_ref::Reference::split(s)
+        .tag
+        .unwrap_or(s)
 }
 
 /// Hover for a chartpress tag (`BASE.git.N.hHASH`); `None` for anything else.

@@ -2,7 +2,8 @@
 # Differential test against Helm itself (issue 14): Helm v4's own Go code, from the PyPI
 # package helm-python-sdk (no Go, no helm binary), reads, merges and validates generated
 # jupyterhub values documents; hublint checks the same documents in one run; verdicts and
-# error paths must agree (tests/oracle/README.md). Installs: python3-venv (Debian) and, in a
+# error paths must agree (tests/oracle/README.md); and every corpus hub's merged values must be
+# the values Helm renders the jupyterhub chart with. Installs: python3-venv (Debian) and, in a
 # venv under test-output/, helm-python-sdk and PyYAML (PyPI). About 3 minutes on 2 cores,
 # half a minute of it the install. `--known N`: the open differences of README.md, a ratchet
 # (more fail the step; fewer print so, to lower N).
@@ -32,7 +33,11 @@ status=0
 # Arbitrary draft-07 schemas and instances: hublint's validator against Helm's.
 "$PY" "$REPO/tests/oracle/schemas.py" --hublint "$BIN" --seed 16 --count 3000 --known 2 \
   --work "$OUT/schemas" 2>"$OUT/schemas.stderr" | tee "$OUT/schemas.log" || status=1
-# The three steps' own last lines, summed.
-sed -n 's/^helm-oracle[a-z-]*: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$OUT"/{chart,compiled,schemas}.log |
-  awk -v status=$status '{p += $1; f += $2} END {if (NR != 3 && f == 0) f = 1; if (status && f == 0) f = 1; print "helm-oracle: " p " passed, " f " failed"}'
+# Merge parity on every hub of the corpus: the values hublint merges for the jupyterhub chart
+# against the values Helm renders it with (one line per hub).
+"$PY" "$REPO/tests/oracle/hub_merge.py" --hublint "$BIN" 2>"$OUT/hubs.stderr" | tee "$OUT/hubs.log" || status=1
+tail -n 1 "$OUT/hubs.stderr" || true
+# The four steps' own last lines, summed.
+sed -n 's/^helm-oracle[a-z-]*: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$OUT"/{chart,compiled,schemas,hubs}.log |
+  awk -v status=$status '{p += $1; f += $2} END {if (NR != 4 && f == 0) f = 1; if (status && f == 0) f = 1; print "helm-oracle: " p " passed, " f " failed"}'
 exit $status

@@ -315,23 +315,3 @@ fn hub_image_snippet_and_apply_to() {
     let out = run("");
     assert!(out.starts_with("jupyterhub:\n"), "{out}");
 }
-
-#[test]
-fn atomic_write_replaces_and_keeps_mode() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("values.yaml");
-    std::fs::write(&p, "a: 1\n").unwrap();
-    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
-    write_atomic(&p, "a: 2\n").unwrap();
-    assert_eq!(std::fs::read_to_string(&p).unwrap(), "a: 2\n");
-    assert_eq!(
-        std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
-        0o640
-    );
-    assert_eq!(
-        std::fs::read_dir(dir.path()).unwrap().count(),
-        1,
-        "no temp file left"
-    );
-}

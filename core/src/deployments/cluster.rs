@@ -59,15 +59,16 @@ pub fn find(ws: &Workspace, model: &RepoModel) -> Vec<Hub> {
                 // Without `/`: relative to the cluster directory; with `/`: to the repo root.
                 Some(o) if o.value.contains('/') => Some(join(&repo_root, &o.value)),
                 Some(o) => Some(join(&dir, &o.value)),
+                // The deployer's chart folder, `helm-charts/<name>` at its repository root.
                 None => hub.helm_chart.as_ref().and_then(|c| {
+                    let home = join(&repo_root, &format!("helm-charts/{}/Chart.yaml", c.value));
+                    if ws.contains(&home) {
+                        return Some(home);
+                    }
                     model
-                        .chart_named(&c.value)
+                        .chart_named_near(&c.value, &file.path)
+                        .or_else(|| model.chart_named(&c.value))
                         .map(|c| c.file.clone())
-                        .or_else(|| {
-                            let guess =
-                                join(&repo_root, &format!("helm-charts/{}/Chart.yaml", c.value));
-                            ws.contains(&guess).then_some(guess)
-                        })
                 }),
             };
             // 2i2c's deployer renders the chart's values.jsonnet for every hub it deploys, and

@@ -2,7 +2,7 @@
 //! (`.hublint.yaml` `values:` globs, a `# hublint: chart=` first line) or recognised by their
 //! keys: z2jh's top-level keys at the root, or under a wrapper's `jupyterhub:` key.
 
-use crate::config::{glob_match, Config};
+use crate::config::Config;
 use crate::files::FileKind;
 use crate::model::{modeline, FoundBy, Hub, JupyterhubVersion, RepoModel, Spanned, ValuesRef};
 use crate::text::TextRange;
@@ -112,7 +112,7 @@ pub fn find(ws: &Workspace, model: &RepoModel, config: &Config, hubs: &[Hub]) ->
         let configured = config
             .values
             .iter()
-            .find(|(glob, _)| glob_match(glob, &file.path))
+            .find(|(glob, _)| glob.is_match(&file.path))
             .map(|(_, c)| c.clone());
         let line = modeline(file.text_or_empty());
         let pinned = line

@@ -196,10 +196,7 @@ fn local_chart_path(model: &RepoModel, chart_file: &str, depth: usize) -> Option
     }
     // A wrapper of a wrapper (daskhub → basehub): follow local dependencies. An override
     // file stands for the chart it names, whose folder holds the dependencies.
-    let real = chart
-        .name()
-        .and_then(|n| model.chart_named(n))
-        .unwrap_or(chart);
+    let real = model.chart_home(chart);
     chart
         .dependencies
         .iter()

@@ -25,6 +25,9 @@ pub struct HubReport {
     pub jupyterhub_version_via: Option<String>,
     /// Where z2jh's values sit: `jupyterhub`, `binderhub.jupyterhub`, or "" for the root.
     pub values_path: String,
+    /// The charts above the jupyterhub chart, outermost first, with their defaults file
+    /// when hublint knows the chart: what `hubs --values --with-defaults` coalesces.
+    pub wrapping_charts: Vec<WrappingChartReport>,
     pub values_files: Vec<ValuesFileReport>,
     /// Values helm gets that YAML does not show (secrets, `--set`, missing files).
     pub hidden_values: bool,
@@ -38,6 +41,16 @@ pub struct ValuesFileReport {
     /// `inline` values inside another file, `secret`, `jsonnet`, `missing`; absent for a file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct WrappingChartReport {
+    /// Where its values sit ("" for the hub's own chart).
+    pub values_path: String,
+    /// Its `values.yaml`, when the chart is local.
+    pub defaults: Option<String>,
+    /// Its subcharts' keys.
+    pub subcharts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -112,6 +125,20 @@ pub fn hub_report(ws: &Workspace, model: &RepoModel, hub: &Hub) -> HubReport {
             .map(|j| spanned_location(ws, &j.written)),
         jupyterhub_version_via: hub.jupyterhub.as_ref().and_then(|j| j.via.clone()),
         values_path: hub.nesting.join("."),
+        wrapping_charts: crate::values::chart_levels(
+            model,
+            hub.chart_file.as_deref(),
+            &hub.nesting,
+            None,
+        )
+        .into_iter()
+        .filter(|l| l.prefix != hub.nesting)
+        .map(|l| WrappingChartReport {
+            values_path: l.prefix.join("."),
+            defaults: l.defaults.filter(|d| ws.contains(d)),
+            subcharts: l.subcharts,
+        })
+        .collect(),
         values_files: hub
             .values_files
             .iter()
@@ -215,33 +242,206 @@ pub fn scope_line(model: &RepoModel) -> String {
     line
 }
 
-/// A hub's values merged as helm merges them (wrapping charts' defaults, then each values
-/// source in order, `global` handed down), at the jupyterhub chart's level, as JSON; with
-/// each leaf's key path, value and origin (`file:line`).
+/// A hub's values for the jupyterhub chart, as `hublint hubs --values` prints them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HubValues {
+    /// The values, as JSON.
+    pub json: serde_json::Value,
+    /// Each leaf (a scalar, a list, an empty mapping): key path, value, origin (`file:line`).
+    pub origins: Vec<(String, serde_json::Value, String)>,
+    /// What the values leave out: unreadable sources, unknown chart defaults.
+    pub notes: Vec<String>,
+}
+
+/// A hub's values at the jupyterhub chart's level. Without `with_defaults`: what the hub's
+/// values files give it, merged in order as helm merges `-f` files (a `null` kept), like
+/// `helm get values`. With it: what the chart renders with (its templates' `.Values`) —
+/// every wrapping chart's defaults, `global` handed down, and the jupyterhub chart's own
+/// defaults from `z2jh_defaults` (a `values.yaml` in the workspace) or, when that is `None`,
+/// from the chart archive unpacked beside the hub's chart.
 pub fn merged_values(
     ws: &Workspace,
     model: &RepoModel,
     hub: &Hub,
-) -> (serde_json::Value, Vec<(String, serde_json::Value, String)>) {
-    let job = crate::schema::hubs::Job::for_hub(hub);
-    let merged = crate::schema::hubs::merged_values(ws, model, &job, None);
-    let Some(z2jh) = merged.get_path(&hub.nesting) else {
-        return (serde_json::Value::Object(Default::default()), Vec::new());
+    with_defaults: bool,
+    z2jh_defaults: Option<&str>,
+) -> HubValues {
+    let mut notes = Vec::new();
+    for v in hub.values_files.iter() {
+        let why = match v.not_yaml {
+            Some(NotYaml::Secret) => "encrypted",
+            Some(NotYaml::Jsonnet) => "jsonnet, not evaluated",
+            Some(NotYaml::Missing) => "missing",
+            None => continue,
+        };
+        notes.push(format!("{} left out ({why})", v.path));
+    }
+    let merged = if with_defaults {
+        let job = crate::schema::hubs::Job::for_hub(hub);
+        let unpacked = match z2jh_defaults {
+            Some(_) => None,
+            None => {
+                let mut files = crate::schema::hubs::FileSchemas::default();
+                crate::schema::hubs::schemas_for(ws, model, &job, &mut files).2
+            }
+        };
+        let defaults = z2jh_defaults.or(unpacked.as_deref());
+        let levels =
+            crate::values::chart_levels(model, hub.chart_file.as_deref(), &hub.nesting, defaults);
+        for level in &levels {
+            match &level.defaults {
+                Some(d) if !ws.contains(d) => notes.push(format!("chart defaults {d} not found")),
+                None if level.prefix == hub.nesting => notes.push(
+                    "the jupyterhub chart's own defaults are not known (no unpacked chart beside the hub's chart; pass --jupyterhub-chart DIR)".to_string(),
+                ),
+                None => notes.push(format!(
+                    "the defaults of the chart at `{}` are not known (not a local chart)",
+                    level.prefix.join(".")
+                )),
+                Some(_) => {}
+            }
+        }
+        crate::values::helm_values(ws, hub.yaml_values(), Some(&levels))
+    } else {
+        crate::values::helm_values(ws, hub.yaml_values(), None)
+    };
+    let Some(z2jh) = merged.get_path(&hub.nesting).filter(|m| m.is_map()) else {
+        return HubValues {
+            json: serde_json::Value::Object(Default::default()),
+            origins: Vec::new(),
+            notes,
+        };
     };
     let mut origins = Vec::new();
     let mut path = Vec::new();
     z2jh.walk(&mut path, &mut |keys, node| {
-        if node.is_map() {
+        if node.is_map() && !node.entries().is_empty() {
             return;
         }
         let origin = match node.node {
             Some(n) => location(ws, node.file, n.range),
             None => node.file.to_string(),
         };
-        let value = crate::schema::merged_to_json(node);
-        origins.push((keys.join("."), value, origin));
+        origins.push((keys.join("."), crate::schema::merged_to_json(node), origin));
     });
-    (crate::schema::merged_to_json(z2jh), origins)
+    HubValues {
+        json: crate::schema::merged_to_json(z2jh),
+        origins,
+        notes,
+    }
+}
+
+/// Values as YAML that helm reads back to the same values (YAML 1.1: a string that would
+/// read as anything else is quoted), each leaf followed by `# origin` when `origin` gives one
+/// for its key path.
+pub fn values_as_yaml(
+    value: &serde_json::Value,
+    origin: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let mut out = String::new();
+    match value {
+        serde_json::Value::Object(m) if !m.is_empty() => {
+            yaml_mapping(m, 0, "", origin, &mut out, false)
+        }
+        other => {
+            out.push_str(&yaml_inline(other));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn yaml_mapping(
+    m: &serde_json::Map<String, serde_json::Value>,
+    indent: usize,
+    path: &str,
+    origin: &dyn Fn(&str) -> Option<String>,
+    out: &mut String,
+    mut first_inline: bool,
+) {
+    for (k, v) in m {
+        let key_path = if path.is_empty() {
+            k.clone()
+        } else {
+            format!("{path}.{k}")
+        };
+        if !first_inline {
+            out.push_str(&" ".repeat(indent));
+        }
+        first_inline = false;
+        out.push_str(&yaml_string(k));
+        out.push(':');
+        let comment = origin(&key_path)
+            .map(|o| format!("  # {o}"))
+            .unwrap_or_default();
+        match v {
+            serde_json::Value::Object(sub) if !sub.is_empty() => {
+                out.push('\n');
+                yaml_mapping(sub, indent + 2, &key_path, origin, out, false);
+            }
+            serde_json::Value::Array(items) if !items.is_empty() => {
+                out.push_str(&comment);
+                out.push('\n');
+                yaml_sequence(items, indent + 2, out);
+            }
+            scalar => {
+                out.push(' ');
+                out.push_str(&yaml_inline(scalar));
+                out.push_str(&comment);
+                out.push('\n');
+            }
+        }
+    }
+}
+
+fn yaml_sequence(items: &[serde_json::Value], indent: usize, out: &mut String) {
+    let none = |_: &str| None;
+    for item in items {
+        out.push_str(&" ".repeat(indent));
+        out.push_str("- ");
+        match item {
+            serde_json::Value::Object(m) if !m.is_empty() => {
+                yaml_mapping(m, indent + 2, "", &none, out, true)
+            }
+            serde_json::Value::Array(inner) if !inner.is_empty() => {
+                out.push('\n');
+                yaml_sequence(inner, indent + 2, out);
+            }
+            scalar => {
+                out.push_str(&yaml_inline(scalar));
+                out.push('\n');
+            }
+        }
+    }
+}
+
+fn yaml_inline(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "null".into(),
+        serde_json::Value::Bool(b) => b.to_string(),
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::String(s) => yaml_string(s),
+        serde_json::Value::Array(_) => "[]".into(),
+        serde_json::Value::Object(_) => "{}".into(),
+    }
+}
+
+/// A string plain when YAML 1.1 reads it back as that string, else double-quoted (JSON's
+/// escapes are YAML's).
+fn yaml_string(s: &str) -> String {
+    let plain = s
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '/')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_./:@+-".contains(c))
+        && !s.ends_with(':')
+        && crate::yaml::helm::resolve_yaml11(s) == crate::yaml::helm::Resolved::String;
+    if plain {
+        s.to_string()
+    } else {
+        serde_json::Value::String(s.to_string()).to_string()
+    }
 }
 
 /// The hubs that read `path` (as a values file, or declared in it).

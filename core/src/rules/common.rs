@@ -5,14 +5,6 @@ use crate::model::{Chart, Hub, Image, RepoModel};
 use crate::values::{hub_values, Merged};
 use crate::workspace::{join, SourceFile, Workspace};
 
-/// `jupyterhub/k8s-hub` or `k8s-hub-slim` on any registry (quay.io is the default since 3.2.0).
-pub fn is_k8s_hub(image: &str) -> bool {
-    let name = image
-        .rsplit_once('/')
-        .map(|(ns, n)| (ns.rsplit('/').next().unwrap_or(ns), n));
-    matches!(name, Some(("jupyterhub", "k8s-hub" | "k8s-hub-slim")))
-}
-
 /// The FROM that the built image ends up on, following `FROM <earlier stage>`.
 pub fn base_from(file: &SourceFile) -> Option<&From> {
     let df = file.dockerfile()?;
@@ -38,7 +30,7 @@ pub fn k8s_hub_base<'a>(
 ) -> Option<(&'a SourceFile, &'a From, &'a str)> {
     let file = ws.get(&image.dockerfile_path.value)?;
     let from = base_from(file)?;
-    if !is_k8s_hub(&from.image) {
+    if !crate::k8s_hub::is_k8s_hub_image(&from.image) {
         return None;
     }
     let tag = from.tag.as_deref()?;
@@ -111,19 +103,6 @@ pub struct ImageRef<'a> {
     pub node: &'a Node,
 }
 
-/// Split `registry/name:tag@digest` into (name, tag, digest).
-pub fn split_reference(s: &str) -> (&str, Option<&str>, Option<&str>) {
-    let (rest, digest) = match s.split_once('@') {
-        Some((r, d)) => (r, Some(d)),
-        None => (s, None),
-    };
-    // A `:` after the last `/` separates the tag; one before it is a registry port.
-    match rest.rfind(':') {
-        Some(i) if !rest[i..].contains('/') => (&rest[..i], Some(&rest[i + 1..]), digest),
-        _ => (rest, None, digest),
-    }
-}
-
 /// Image references: `image:` keys whose value is `{name, tag}` or a `name:tag` string.
 pub fn image_refs(root: &Node) -> Vec<ImageRef<'_>> {
     let mut out = Vec::new();
@@ -167,11 +146,11 @@ fn collect_image_refs<'a>(node: &'a Node, out: &mut Vec<ImageRef<'a>>) {
                     && !s.contains(char::is_whitespace)
                     && !split_spec
                 {
-                    let (name, tag, _) = split_reference(s);
+                    let parts = crate::image_ref::Reference::split(s);
                     out.push(ImageRef {
-                        name: name.to_string(),
+                        name: parts.name.to_string(),
                         name_range: v.range,
-                        tag: tag.map(|t| (t.to_string(), v.range)),
+                        tag: parts.tag.map(|t| (t.to_string(), v.range)),
                         mapping: false,
                         node: v,
                     });

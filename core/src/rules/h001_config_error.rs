@@ -5,8 +5,9 @@ declare_rule! {
     /// ## What it does
     /// Reports what hublint cannot use in its own `.hublint.yaml`: a YAML error, an unknown
     /// setting, an unknown severity or rule code, a value of the wrong shape, a `hubs:` entry
-    /// without a name, a `cluster-schema:` file that is missing or not a schema. Shown at its
-    /// line in every front end (CLI, language server, playground).
+    /// without a name, a `cluster-schema:` file that is missing or not a schema, a glob that
+    /// cannot be compiled (`exclude`, `per-path-ignores`, `values`). Shown at its line in every
+    /// front end (CLI, language server, playground).
     ///
     /// ## Why
     /// A misspelt setting (`ignores:` for `ignore:`) is otherwise silently dropped, and the

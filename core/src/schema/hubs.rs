@@ -13,7 +13,6 @@ use crate::rules::Context;
 use crate::text::TextRange;
 use crate::values::{self, chart_default_values, Merged};
 use crate::workspace::{join, parent, Workspace};
-use crate::yaml::Node;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -116,17 +115,10 @@ impl FileSchemas {
 fn jupyterhub_parent<'m>(model: &'m RepoModel, chart_file: &str) -> Option<(&'m Chart, String)> {
     let mut chart = model.chart(chart_file)?;
     for _ in 0..8 {
-        let real_dir = chart
-            .name()
-            .and_then(|n| model.chart_named(n))
-            .map_or(chart.dir.clone(), |c| c.dir.clone());
+        let real = model.chart_home(chart);
         if chart.jupyterhub().is_some() {
-            return Some((chart, real_dir));
+            return Some((chart, real.dir.clone()));
         }
-        let real = chart
-            .name()
-            .and_then(|n| model.chart_named(n))
-            .unwrap_or(chart);
         let next = real.dependencies.iter().find_map(|d| {
             let repo = d.repository.as_deref()?.strip_prefix("file://")?;
             model.chart(&join(&join(&real.dir, repo), "Chart.yaml"))
@@ -267,7 +259,7 @@ pub fn schemas_for(
     let (schema, matched) = compiled_for_version(wanted);
     let text = match &matched {
         Match::Exact(_) => None,
-        Match::Older(r) => Some(if super::version::Version::parse(wanted)
+        Match::Older(r) => Some(if crate::version::SemVer::parse(wanted)
             .is_some_and(|v| !v.is_release())
         {
             format!(
@@ -314,73 +306,22 @@ pub fn schemas_for(
     (applied, note, z2jh_defaults)
 }
 
-/// A job's values merged as helm merges them: jupyterhub chart defaults (when unpacked in
-/// the workspace), each wrapping chart's `values.yaml`, then the values files in order; then
-/// each chart's `global` values handed down to its subchart's `global`, where they win.
+/// A job's values merged as helm merges them: the values files in order, then each chart's
+/// defaults down to the jupyterhub chart (its own when unpacked in the workspace), each
+/// chart's `global` values handed down to its subchart's `global`, where they win.
 pub fn merged_values<'a>(
     ws: &'a Workspace,
     model: &RepoModel,
     job: &Job,
     z2jh_defaults: Option<&str>,
 ) -> Merged<'a> {
-    let mut merged = values::empty();
-    // Every mapping merged, in order, with the nesting level it was merged at.
-    let mut sources: Vec<(&'a str, &'a Node, usize)> = Vec::new();
-    let mut merge_file = |path: &str, prefix: &[String]| {
-        if let Some(file) = ws.get(path) {
-            if let Some(root) = file.yaml_root() {
-                if root.as_mapping().is_some() && !crate::model::is_sops_encrypted(root) {
-                    let prefix: Vec<&str> = prefix.iter().map(String::as_str).collect();
-                    merged.merge(&file.path, root, &prefix);
-                    sources.push((&file.path, root, prefix.len()));
-                }
-            }
-        }
-    };
-    if let Some(d) = z2jh_defaults {
-        merge_file(d, &job.nesting);
-    }
-    if let Some(chart_file) = &job.chart_file {
-        for (prefix, values_file) in chart_default_values(model, chart_file, &job.nesting) {
-            merge_file(&values_file, &prefix);
-        }
-    }
-    for v in &job.values_files {
-        if let (Some(file), Some(root)) = (ws.get(&v.path), v.node(ws)) {
-            merged.merge(&file.path, root, &[]);
-            sources.push((&file.path, root, 0));
-        }
-    }
-    hand_down_globals(&mut merged, &sources, &job.nesting);
-    merged
-}
-
-/// helm gives every subchart its parent's `global` values, merged over the subchart's own
-/// (the parent's win), level by level: a daskhub's top-level `global` reaches
-/// `basehub.jupyterhub.global` and is validated there by the jupyterhub schema.
-fn hand_down_globals<'a>(
-    merged: &mut Merged<'a>,
-    sources: &[(&'a str, &'a Node, usize)],
-    nesting: &[String],
-) {
-    // The `global` mappings written for level `level`, in merge order.
-    let globals_at = |level: usize| {
-        sources.iter().filter_map(move |&(file, root, at)| {
-            let below: Vec<&str> = nesting.get(at..level)?.iter().map(String::as_str).collect();
-            let global = root.get_path(&below)?.get("global")?;
-            global.as_mapping().is_some().then_some((file, global))
-        })
-    };
-    for level in 1..=nesting.len() {
-        let mut target: Vec<&str> = nesting[..level].iter().map(String::as_str).collect();
-        target.push("global");
-        // Farthest ancestor last: it wins.
-        for parent in (0..level).rev() {
-            for (file, global) in globals_at(parent) {
-                merged.merge(file, global, &target);
-            }
-        }
-    }
+    let levels = values::chart_levels(
+        model,
+        job.chart_file.as_deref(),
+        &job.nesting,
+        z2jh_defaults,
+    );
+    values::helm_values(ws, job.values_files.iter(), Some(&levels))
 }
 
 /// A diagnostic before it is known which hubs share it.

@@ -68,8 +68,8 @@ fn hidden_values_silence_required_everywhere() {
 
 #[test]
 fn else_branch_and_tuple_items() {
-    let schema = "properties:\n  p:\n    if: {properties: {on: {const: true}}}\n    then: {required: [url]}\n    else: {properties: {url: {type: \"null\"}}}\n  t:\n    items: [{type: string}, {type: integer}]\n";
-    let got = run(schema, "p: {on: false, url: x}\nt: [a, b, 3]\n", false);
+    let schema = "properties:\n  p:\n    if: {properties: {enabled: {const: true}}}\n    then: {required: [url]}\n    else: {properties: {url: {type: \"null\"}}}\n  t:\n    items: [{type: string}, {type: integer}]\n";
+    let got = run(schema, "p: {enabled: false, url: x}\nt: [a, b, 3]\n", false);
     let got: Vec<(Kind, &str)> = got.iter().map(|g| (g.0, g.1.as_str())).collect();
     // `b` is checked against the second tuple entry; the third item against nothing.
     assert_eq!(got, vec![(Kind::WrongType, "x"), (Kind::WrongType, "b")]);
@@ -97,7 +97,7 @@ fn false_schema_and_string_keywords() {
 fn every_draft07_keyword_helm_enforces() {
     let schema = r#"
 properties:
-  n: {maximum: 5, multipleOf: 2}
+  num: {maximum: 5, multipleOf: 2}
   x: {exclusiveMinimum: 1, exclusiveMaximum: 3}
   l: {minItems: 1, maxItems: 2, uniqueItems: true}
   c: {contains: {type: string}}
@@ -110,7 +110,7 @@ properties:
 definitions:
   pos: {type: integer, minimum: 1}
 "#;
-    let bad = "n: 3
+    let bad = "num: 3
 x: 3
 l: [1, 1.0]
 c: [1]
@@ -139,7 +139,7 @@ r: 0
         ],
         "{got:?}"
     );
-    let good = "n: 4
+    let good = "num: 4
 x: 2
 l: [1, 2]
 c: [1, a]
@@ -159,12 +159,14 @@ r: 1
 
 #[test]
 fn merged_to_json_reads_like_helm() {
+    // Keys too: `on` and `n` are YAML 1.1 booleans, which helm turns into the keys `true`
+    // and `false`.
     let v = parse("a: {tag: 1.10, on: yes, mode: 0644, q: '1.10', n: ~, l: [1, x]}\n");
     let mut m = values::empty();
     m.merge("v.yaml", &v.docs[0], &[]);
     assert_eq!(
         super::merged_to_json(&m),
-        serde_json::json!({"a": {"tag": 1.1, "on": true, "mode": 420, "q": "1.10", "n": null, "l": [1, "x"]}})
+        serde_json::json!({"a": {"tag": 1.1, "true": true, "mode": 420, "q": "1.10", "false": null, "l": [1, "x"]}})
     );
 }
 

@@ -1,11 +1,15 @@
-//! The OCI / Docker image reference grammar (as in the distribution project's `reference`
-//! package), checked before a name or tag reaches any process.
+//! Image references (`registry/name:tag@digest`): split in one place, and checked against
+//! the OCI / Docker reference grammar (as in the distribution project's `reference` package)
+//! — by the Dockerfile parser for `FROM`, and by the builder before a name or tag reaches any
+//! process.
 //!
 //! ```text
+//! reference := name [':' tag] ['@' digest]
 //! name      := [domain '/'] component ('/' component)*
 //! domain    := host [':' port]           host: DNS labels joined by '.', or [IPv6]
 //! component := [a-z0-9]+ (separator [a-z0-9]+)*     separator: '.' | '_' | '__' | '-'+
 //! tag       := [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}
+//! digest    := algorithm ':' hex             algorithm: [a-z0-9+._-]+, hex: 32+ hex digits
 //! ```
 
 use std::fmt;
@@ -20,6 +24,7 @@ pub const DEFAULT_REGISTRY: &str = "docker.io";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferenceError {
+    /// `name`, `tag` or `digest`.
     pub what: &'static str,
     pub value: String,
     pub reason: String,
@@ -29,7 +34,7 @@ impl fmt::Display for ReferenceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "invalid image {} {:?}: {}",
+            "invalid image {} `{}`: {}",
             self.what, self.value, self.reason
         )
     }
@@ -42,6 +47,53 @@ fn name_error(value: &str, reason: impl Into<String>) -> ReferenceError {
         what: "name",
         value: value.to_string(),
         reason: reason.into(),
+    }
+}
+
+/// A reference split into its parts, unchecked: `name` is everything before the tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reference<'a> {
+    pub name: &'a str,
+    pub tag: Option<&'a str>,
+    pub digest: Option<&'a str>,
+}
+
+impl<'a> Reference<'a> {
+    /// Splits `registry/name:tag@digest`: the digest follows the first `@`; a `:` after the
+    /// last `/` starts the tag (one before it is a registry port).
+    pub fn split(s: &'a str) -> Reference<'a> {
+        let (rest, digest) = match s.split_once('@') {
+            Some((r, d)) => (r, Some(d)),
+            None => (s, None),
+        };
+        match rest.rfind(':') {
+            Some(i) if !rest[i..].contains('/') => Reference {
+                name: &rest[..i],
+                tag: Some(&rest[i + 1..]),
+                digest,
+            },
+            _ => Reference {
+                name: rest,
+                tag: None,
+                digest,
+            },
+        }
+    }
+
+    /// Where the tag starts in the split text, when there is one.
+    pub fn tag_offset(&self) -> Option<usize> {
+        self.tag.map(|_| self.name.len() + 1)
+    }
+
+    /// Checks every part against the grammar.
+    pub fn check(&self) -> Result<ImageName, ReferenceError> {
+        if let Some(tag) = self.tag {
+            check_tag(tag)?;
+        }
+        if let Some(digest) = self.digest {
+            check_digest(digest)?;
+        }
+        parse_name(self.name)
     }
 }
 
@@ -155,6 +207,9 @@ fn check_component(component: &str) -> Result<(), String> {
     if component.is_empty() {
         return Err("it has an empty path component (`//` or a trailing `/`)".into());
     }
+    if component.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err("repository names must be lower case".into());
+    }
     let bytes = component.as_bytes();
     let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
     if !alnum(bytes[0]) || !alnum(bytes[bytes.len() - 1]) {
@@ -175,11 +230,7 @@ fn check_component(component: &str) -> Result<(), String> {
         let sep = &component[start..i];
         let ok = matches!(sep, "." | "_" | "__") || sep.bytes().all(|b| b == b'-');
         if !ok {
-            return Err(if sep.bytes().any(|b| b.is_ascii_uppercase()) {
-                why("must be lower-case")
-            } else {
-                why(&format!("has the separator {sep:?}; only `.`, `_`, `__` or dashes may separate letters and digits"))
-            });
+            return Err(why(&format!("has the separator {sep:?}; only `.`, `_`, `__` or dashes may separate letters and digits")));
         }
     }
     Ok(())
@@ -211,6 +262,29 @@ pub fn check_tag(tag: &str) -> Result<(), ReferenceError> {
         return Err(err(format!("{bad:?} is not allowed in a tag")));
     }
     Ok(())
+}
+
+/// Checks a digest (`sha256:<hex>`).
+pub fn check_digest(digest: &str) -> Result<(), ReferenceError> {
+    let ok = digest.split_once(':').is_some_and(|(algo, hex)| {
+        !algo.is_empty()
+            && algo.bytes().all(|c| {
+                c.is_ascii_lowercase()
+                    || c.is_ascii_digit()
+                    || matches!(c, b'+' | b'.' | b'_' | b'-')
+            })
+            && hex.len() >= 32
+            && hex.bytes().all(|c| c.is_ascii_hexdigit())
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(ReferenceError {
+            what: "digest",
+            value: digest.to_string(),
+            reason: "expected `sha256:<hex>`".into(),
+        })
+    }
 }
 
 /// Checks `name:tag` and returns the checked name.
@@ -271,6 +345,32 @@ mod tests {
             assert!(parse_name(name).is_err(), "{name:?} accepted");
         }
         assert!(parse_name(&"a".repeat(256)).is_err());
+    }
+
+    #[test]
+    fn splits_references() {
+        let r = |s| {
+            let r = Reference::split(s);
+            (r.name, r.tag, r.digest)
+        };
+        assert_eq!(r("ubuntu"), ("ubuntu", None, None));
+        assert_eq!(r("quay.io/a/b:1.0"), ("quay.io/a/b", Some("1.0"), None));
+        assert_eq!(r("localhost:5000/a"), ("localhost:5000/a", None, None));
+        assert_eq!(
+            r("localhost:5000/a:t@sha256:ab"),
+            ("localhost:5000/a", Some("t"), Some("sha256:ab"))
+        );
+        assert_eq!(r("a@sha256:ab"), ("a", None, Some("sha256:ab")));
+        assert_eq!(Reference::split("a/b:t").tag_offset(), Some(4));
+        let digest = format!("sha256:{}", "0".repeat(64));
+        assert!(Reference::split(&format!("quay.io/a/b:1@{digest}"))
+            .check()
+            .is_ok());
+        for bad in ["a:b+c", "a@sha256:zz", "Ubuntu:22.04", "a b:1"] {
+            assert!(Reference::split(bad).check().is_err(), "{bad}");
+        }
+        let e = Reference::split("Ubuntu").check().unwrap_err().to_string();
+        assert!(e.contains("lower case"), "{e}");
     }
 
     #[test]
