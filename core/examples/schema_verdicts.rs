@@ -19,7 +19,10 @@ fn main() {
         let errors: Vec<serde_json::Value> = match yaml.docs.first() {
             Some(doc) => hublint_core::schema::check_document(&req["schema"], doc)
                 .into_iter()
-                .map(|(code, message)| serde_json::json!({"code": code, "message": message}))
+                .map(|(check, message)| {
+                    let code = hublint_core::rules::rule_of(check).code;
+                    serde_json::json!({"code": code, "message": message})
+                })
                 .collect(),
             None => vec![serde_json::json!({"code": "Y001", "message": "unreadable"})],
         };

@@ -352,8 +352,6 @@ pub struct RepoModel {
     /// Dockerfile (the subset of `requirements_files` that pinning rules apply to).
     pub image_requirements_files: Vec<String>,
     pub dockerfiles: Vec<String>,
-    /// Schema validation results of this model's check run (computed once for S001–S006, Y003).
-    pub schema_cache: crate::schema::Cache,
 }
 
 impl RepoModel {
@@ -441,6 +439,61 @@ impl RepoModel {
 
     pub fn chart(&self, file: &str) -> Option<&Chart> {
         self.charts.iter().find(|c| c.file == file)
+    }
+
+    /// The chart an image's tag is written into (its chartpress chart's Chart.yaml).
+    pub fn image_chart(&self, image: &Image) -> Option<&Chart> {
+        self.chart(&join(&image.chart_dir, "Chart.yaml"))
+    }
+
+    /// Every values file the repository has: files listed by a hub, plain values files mapped to
+    /// a chart, each chart's own values.yaml, and any other `*values.yaml`. Secrets and
+    /// sops-encrypted files are left out.
+    pub fn values_files<'a>(&self, ws: &'a Workspace) -> Vec<&'a SourceFile> {
+        let mut paths: Vec<String> = Vec::new();
+        for hub in &self.hubs {
+            // A manifest with inline values (Flux `spec.values`) is scanned whole.
+            for v in hub.yaml_values() {
+                paths.push(v.path.clone());
+            }
+        }
+        paths.extend(self.charts.iter().map(|c| join(&c.dir, "values.yaml")));
+        for f in ws.files() {
+            let name = f.file_name();
+            if name.ends_with("values.yaml") || name.ends_with("values.yml") {
+                paths.push(f.path.clone());
+            }
+        }
+        paths.sort();
+        paths.dedup();
+        paths
+            .iter()
+            .filter_map(|p| ws.get(p))
+            .filter(|f| self.is_data(&f.path) && !f.file_name().contains("secret"))
+            .filter(|f| f.yaml_root().is_some_and(|r| !is_sops_encrypted(r)))
+            .collect()
+    }
+
+    /// Every requirements source a pinning rule reads: requirements files (all of them, or only
+    /// those an image installs) and the `RUN pip install` lines of each Dockerfile.
+    pub fn requirement_sources<'a>(
+        &'a self,
+        ws: &'a Workspace,
+        image_only: bool,
+    ) -> impl Iterator<Item = (&'a str, &'a crate::requirements::RequirementsFile)> {
+        let files = if image_only {
+            &self.image_requirements_files
+        } else {
+            &self.requirements_files
+        };
+        let listed = files
+            .iter()
+            .filter_map(move |p| Some((p.as_str(), ws.get(p)?.requirements()?)));
+        let dockerfiles = self
+            .dockerfiles
+            .iter()
+            .filter_map(move |p| Some((p.as_str(), ws.get(p)?.pip_installs()?)));
+        listed.chain(dockerfiles)
     }
 
     /// The chart whose `name` is `name`, preferring a real `Chart.yaml`.

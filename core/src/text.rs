@@ -38,6 +38,19 @@ impl TextRange {
     pub fn shift(self, by: usize) -> TextRange {
         TextRange::new(self.start + by, self.end + by)
     }
+    /// Within `text`, the range of a scalar's content without its quotes, so that an edit
+    /// keeps the quoting style.
+    pub fn unquoted(self, text: &str) -> TextRange {
+        let s = &text[self.start.min(text.len())..self.end.min(text.len())];
+        let quoted = s.len() >= 2
+            && ((s.starts_with('"') && s.ends_with('"'))
+                || (s.starts_with('\'') && s.ends_with('\'')));
+        if quoted {
+            TextRange::new(self.start + 1, self.end - 1)
+        } else {
+            self
+        }
+    }
 }
 
 /// How a column is counted.
@@ -174,6 +187,21 @@ pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unquoted_drops_matching_quotes_only() {
+        let text = "a: \"1.2\"\nb: '3'\nc: 4\nd: \"5'";
+        let inner = |start: usize, end: usize| {
+            let r = TextRange::new(start, end).unquoted(text);
+            &text[r.start..r.end]
+        };
+        assert_eq!(inner(3, 8), "1.2");
+        assert_eq!(inner(12, 15), "3");
+        assert_eq!(inner(19, 20), "4");
+        assert_eq!(inner(24, 27), "\"5'");
+        // A range past the end of a changed text is left as it is.
+        assert_eq!(TextRange::new(40, 45).unquoted(text), TextRange::new(40, 45));
+    }
 
     #[test]
     fn positions_in_every_unit_on_non_ascii_text() {

@@ -50,7 +50,7 @@ fn validate_every_hub_of_the_corpus() {
     for _ in 0..runs {
         let cpu = thread_cpu();
         let t = Instant::now();
-        let diags = schema::hubs::run(&ws, &model, &config);
+        let diags = schema::hubs::run(&schema::hubs::HubValues::build(&ws, &model));
         best = best.min(t.elapsed());
         if let (Some(a), Some(b)) = (cpu, thread_cpu()) {
             best_cpu = best_cpu.min(b - a);
@@ -62,7 +62,7 @@ fn validate_every_hub_of_the_corpus() {
         _ => "?".into(),
     };
     if let Ok(out) = std::env::var("HUBLINT_SCHEMA_DUMP") {
-        dump(&ws, &model, &config, std::path::Path::new(&out));
+        dump(&ws, &model, std::path::Path::new(&out));
     }
     println!(
         "hubs: {}, parse: {parse:?}, model: {build:?}, validate all hubs (best of {runs}): {best:?} wall, {best_cpu:?} cpu on the calling thread, {process_avg} cpu of all threads (mean); parallel feature: {}; diagnostics: {n}",
@@ -78,12 +78,12 @@ fn validate_every_hub_of_the_corpus() {
 /// for required keys there either; both validators then check the same things. (A `oneOf`
 /// becomes an `anyOf`: its forms differ only by required keys, so without them every form
 /// fits, which hublint accepts for such hubs.)
-fn dump(ws: &hublint_core::Workspace, model: &RepoModel, config: &Config, out: &std::path::Path) {
+fn dump(ws: &hublint_core::Workspace, model: &RepoModel, out: &std::path::Path) {
     use hublint_core::schema::hubs::{jobs, merged_values, schemas_for, FileSchemas};
     let corpus_schemas = corpus("z2jh/schemas").expect("z2jh schemas");
     let mut files = FileSchemas::default();
     let mut written = 0;
-    for job in jobs(ws, model, config) {
+    for job in jobs(model) {
         let (applied, _, _) = schemas_for(ws, model, &job, &mut files);
         let merged = merged_values(ws, model, &job, None);
         for a in &applied {

@@ -50,7 +50,7 @@ fn every_hub_validates_with_no_false_error() {
     // Every hub is really checked: basehub's schema and the jupyterhub chart's, the latter
     // at the hub's nesting, over values that are there.
     let mut files = FileSchemas::default();
-    for job in jobs(ws, &model, &config) {
+    for job in jobs(&model) {
         let (applied, _, _) = schemas_for(ws, &model, &job, &mut files);
         let labels: Vec<&str> = applied.iter().map(|a| a.label.as_str()).collect();
         assert_eq!(labels.len(), 2, "{}: {labels:?}", job.label);
@@ -268,7 +268,7 @@ fn required_keys_are_not_asked_of_hubs_with_secret_or_jsonnet_values() {
         .text()
         .unwrap();
     assert!(schema.contains("  - userServiceAccount\n"));
-    for job in jobs(ws, &model, &config) {
+    for job in jobs(&model) {
         assert!(job.hidden_values, "{}", job.label);
         let merged = merged_values(ws, &model, &job, None);
         let top = if job.nesting.len() == 2 {

@@ -795,7 +795,6 @@ fn unpacked_chart_schema_wins_and_gives_descriptions() {
     let schemas = hublint_core::schema::for_values_file(
         &ws,
         &model,
-        &hublint_core::Config::default(),
         "config/clusters/c1/h.values.yaml",
     );
     let (prefix, schema) = &schemas[0];

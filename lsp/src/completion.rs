@@ -220,7 +220,7 @@ pub fn schemas_for(
     if let Some(s) = snapshot {
         let mut ws: Workspace = s.ws.clone();
         ws.insert_text(rel, text);
-        found = schema::for_values_file(&ws, &s.model, &s.config, rel);
+        found = schema::for_values_file(&ws, &s.model, rel);
     }
     let name = rel.rsplit('/').next().unwrap_or(rel);
     if found.is_empty()

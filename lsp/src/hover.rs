@@ -175,7 +175,7 @@ fn yaml_hover(
         vec![(Vec::new(), hublint_core::config_schema::compiled())]
     } else {
         snapshot
-            .map(|s| hublint_core::schema::for_values_file(ws, &s.model, &s.config, rel))
+            .map(|s| hublint_core::schema::for_values_file(ws, &s.model, rel))
             .unwrap_or_default()
     };
     let segments: Vec<String> = cursor.path.iter().map(|p| schema_segment(p)).collect();

@@ -1,9 +1,11 @@
 //! Lookups several rules share.
 
 use crate::dockerfile::From;
-use crate::model::{Chart, Hub, Image, RepoModel};
-use crate::values::{hub_values, Merged};
-use crate::workspace::{join, SourceFile, Workspace};
+use crate::model::{Hub, Image};
+use crate::text::TextRange;
+use crate::values::Merged;
+use crate::workspace::{SourceFile, Workspace};
+use crate::yaml::Node;
 
 /// The FROM that the built image ends up on, following `FROM <earlier stage>`.
 pub fn base_from(file: &SourceFile) -> Option<&From> {
@@ -37,11 +39,6 @@ pub fn k8s_hub_base<'a>(
     Some((file, from, tag))
 }
 
-/// The chart an image's tag is written into (its chartpress chart's Chart.yaml).
-pub fn image_chart<'a>(model: &'a RepoModel, image: &Image) -> Option<&'a Chart> {
-    model.chart(&join(&image.chart_dir, "Chart.yaml"))
-}
-
 /// The image a hub runs: `hub.image.name` and `.tag` from its merged values (chart defaults
 /// included), at the hub's nesting.
 pub fn hub_image<'m, 'a>(
@@ -50,45 +47,6 @@ pub fn hub_image<'m, 'a>(
 ) -> Option<(&'m Merged<'a>, Option<&'m Merged<'a>>)> {
     let image = merged.get_path(&hub.nesting)?.get("hub")?.get("image")?;
     Some((image.get("name")?, image.get("tag")))
-}
-
-/// A hub's merged values with chart defaults.
-pub fn merged_hub_values<'a>(ws: &'a Workspace, model: &RepoModel, hub: &Hub) -> Merged<'a> {
-    hub_values(ws, model, hub, true)
-}
-
-use crate::text::TextRange;
-use crate::yaml::Node;
-
-/// Every values file the repository has: files listed by a hub, plain values files mapped to
-/// a chart, each chart's own values.yaml, and any other `*values.yaml`. Secrets and
-/// sops-encrypted files are left out.
-pub fn values_files<'a>(ws: &'a Workspace, model: &RepoModel) -> Vec<&'a SourceFile> {
-    let mut paths: Vec<String> = Vec::new();
-    for hub in &model.hubs {
-        // A manifest with inline values (Flux `spec.values`) is scanned whole.
-        for v in hub.yaml_values() {
-            paths.push(v.path.clone());
-        }
-    }
-    paths.extend(model.charts.iter().map(|c| join(&c.dir, "values.yaml")));
-    for f in ws.files() {
-        let name = f.file_name();
-        if name.ends_with("values.yaml") || name.ends_with("values.yml") {
-            paths.push(f.path.clone());
-        }
-    }
-    paths.sort();
-    paths.dedup();
-    paths
-        .iter()
-        .filter_map(|p| ws.get(p))
-        .filter(|f| model.is_data(&f.path) && !f.file_name().contains("secret"))
-        .filter(|f| {
-            f.yaml_root()
-                .is_some_and(|r| !crate::model::is_sops_encrypted(r))
-        })
-        .collect()
 }
 
 /// An image reference written in a values file.
@@ -159,26 +117,4 @@ fn collect_image_refs<'a>(node: &'a Node, out: &mut Vec<ImageRef<'a>>) {
         }
         collect_image_refs(&e.value, out);
     }
-}
-
-/// Every requirements source a pinning rule reads: requirements files (all of them, or only
-/// those an image installs) and the `RUN pip install` lines of each Dockerfile.
-pub fn requirement_sources<'a>(
-    ws: &'a Workspace,
-    model: &'a RepoModel,
-    image_only: bool,
-) -> impl Iterator<Item = (&'a str, &'a crate::requirements::RequirementsFile)> {
-    let files = if image_only {
-        &model.image_requirements_files
-    } else {
-        &model.requirements_files
-    };
-    let listed = files
-        .iter()
-        .filter_map(move |p| Some((p.as_str(), ws.get(p)?.requirements()?)));
-    let dockerfiles = model
-        .dockerfiles
-        .iter()
-        .filter_map(move |p| Some((p.as_str(), ws.get(p)?.pip_installs()?)));
-    listed.chain(dockerfiles)
 }

@@ -28,11 +28,5 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for d in ctx
-        .kubernetes_findings()
-        .iter()
-        .filter(|d| d.code == "K001")
-    {
-        sink.push(d.clone());
-    }
+    sink.push_own(ctx.kubernetes_findings());
 }

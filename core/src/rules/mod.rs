@@ -70,6 +70,10 @@ pub struct Context<'a> {
     python: std::cell::OnceCell<Vec<Diagnostic>>,
     /// The K rules' findings, from one walk of the values files hubs use.
     kubernetes: std::cell::OnceCell<Vec<Diagnostic>>,
+    /// Every hub's schemas and merged values, merged once for all the rules that read them.
+    hub_values: std::cell::OnceCell<crate::schema::hubs::HubValues<'a>>,
+    /// The schema rules' findings (S001–S006, Y003), from one validation of every hub.
+    schema: std::cell::OnceCell<Vec<crate::schema::HubFinding>>,
 }
 
 /// A values file and the image references in it.
@@ -84,6 +88,29 @@ impl<'a> Context<'a> {
             image_refs: std::cell::OnceCell::new(),
             python: std::cell::OnceCell::new(),
             kubernetes: std::cell::OnceCell::new(),
+            hub_values: std::cell::OnceCell::new(),
+            schema: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Every hub's merged values (and the schemas that apply), in `model.hubs` order.
+    pub fn hub_values(&self) -> &crate::schema::hubs::HubValues<'a> {
+        self.hub_values
+            .get_or_init(|| crate::schema::hubs::HubValues::build(self.ws, self.model))
+    }
+
+    /// Every hub's values checked against its schemas (S001–S006, Y003).
+    pub fn hub_findings(&self) -> &[crate::schema::HubFinding] {
+        self.schema
+            .get_or_init(|| crate::schema::hubs::run(self.hub_values()))
+    }
+
+    /// Report, with the sink's rule's code and severity, the hub findings that are its own.
+    pub(crate) fn report_hub_findings(&self, sink: &mut Sink) {
+        for f in self.hub_findings() {
+            if rule_of(f.check).code == sink.rule.code {
+                sink.report_finding(f);
+            }
         }
     }
 
@@ -98,7 +125,8 @@ impl<'a> Context<'a> {
     /// for the I rules and X001 (a language server re-checks on every keystroke).
     pub fn values_image_refs(&self) -> &[FileImageRefs<'a>] {
         self.image_refs.get_or_init(|| {
-            common::values_files(self.ws, self.model)
+            self.model
+                .values_files(self.ws)
                 .into_iter()
                 .filter_map(|file| Some((file, common::image_refs(file.yaml_root()?))))
                 .collect()
@@ -127,6 +155,7 @@ impl<'a> Context<'a> {
                 }
                 out
             };
+            assert_every_code_is_a_rule(&out);
             out
         })
     }
@@ -135,9 +164,23 @@ impl<'a> Context<'a> {
     pub(crate) fn kubernetes_findings(&self) -> &[Diagnostic] {
         self.kubernetes.get_or_init(|| {
             let mut out = Vec::new();
-            crate::schema::profiles::check_workspace(self.ws, self.model, self.config, &mut out);
+            crate::schema::profiles::check_workspace(self.ws, self.model, &mut out);
+            assert_every_code_is_a_rule(&out);
             out
         })
+    }
+}
+
+/// Shared findings are handed out by code (K001–K004, P001–P002): one whose code is no
+/// rule's would reach no sink and vanish, so the tests (debug builds) stop on it.
+fn assert_every_code_is_a_rule(findings: &[Diagnostic]) {
+    for d in findings {
+        debug_assert!(
+            RULES.iter().any(|r| r.code == d.code),
+            "{} is no rule's code: {}",
+            d.code,
+            d.message
+        );
     }
 }
 
@@ -174,10 +217,39 @@ impl Sink {
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.out.push(diagnostic);
     }
+
+    /// Push those of a check's shared findings that carry this sink's rule's code.
+    pub(crate) fn push_own(&mut self, shared: &[Diagnostic]) {
+        let code = self.rule.code;
+        self.out
+            .extend(shared.iter().filter(|d| d.code == code).cloned());
+    }
+
+    fn report_finding(&mut self, f: &crate::schema::HubFinding) {
+        let d = self.report(&f.file, f.range, f.message.clone());
+        if let Some(severity) = f.severity {
+            d.severity = severity;
+        }
+        d.fixes = f.fixes.clone();
+        d.related = f.related.clone();
+    }
+}
+
+/// The rule that reports a hub check's findings.
+pub fn rule_of(check: crate::schema::Check) -> &'static Rule {
+    use crate::schema::Check;
+    match check {
+        Check::UnknownKey => &s001_unknown_key::RULE,
+        Check::WrongType => &s002_wrong_type::RULE,
+        Check::NotAllowed => &s003_value_not_allowed::RULE,
+        Check::MissingRequired => &s004_missing_required::RULE,
+        Check::UnknownTrait => &s005_unknown_trait::RULE,
+        Check::VersionFallback => &s006_schema_version::RULE,
+        Check::NonString => &y003_helm_reads_non_string::RULE,
+    }
 }
 
 mod common;
-mod common_text;
 
 // Keep this list sorted by code.
 mod c001_chartpress_missing_file;

@@ -30,7 +30,5 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for d in ctx.python_findings().iter().filter(|d| d.code == "P001") {
-        sink.push(d.clone());
-    }
+    sink.push_own(ctx.python_findings());
 }

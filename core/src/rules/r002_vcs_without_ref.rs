@@ -23,7 +23,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for (path, reqs) in super::common::requirement_sources(ctx.ws, ctx.model, false) {
+    for (path, reqs) in ctx.model.requirement_sources(ctx.ws, false) {
         for r in &reqs.requirements {
             let Some(vcs) = &r.vcs else { continue };
             if vcs.git_ref.is_some() {

@@ -31,7 +31,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    for (path, reqs) in super::common::requirement_sources(ctx.ws, ctx.model, true) {
+    for (path, reqs) in ctx.model.requirement_sources(ctx.ws, true) {
         let mut constrained: Option<HashSet<String>> = None;
         for r in &reqs.requirements {
             if r.kind != RequirementKind::Named || r.pinned_version().is_some() {

@@ -27,5 +27,5 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    crate::schema::hubs::report(ctx, sink, "S001");
+    ctx.report_hub_findings(sink);
 }

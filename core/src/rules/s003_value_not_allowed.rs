@@ -24,5 +24,5 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    crate::schema::hubs::report(ctx, sink, "S003");
+    ctx.report_hub_findings(sink);
 }

@@ -28,5 +28,5 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    crate::schema::hubs::report(ctx, sink, "S004");
+    ctx.report_hub_findings(sink);
 }

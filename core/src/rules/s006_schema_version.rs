@@ -26,5 +26,5 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    crate::schema::hubs::report(ctx, sink, "S006");
+    ctx.report_hub_findings(sink);
 }

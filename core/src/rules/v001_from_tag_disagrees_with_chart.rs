@@ -1,4 +1,4 @@
-use super::common::{image_chart, k8s_hub_base};
+use super::common::k8s_hub_base;
 use super::{Context, Sink};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::version::{compare_image_to_chart, Agreement, Kind};
@@ -44,7 +44,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         let Some((file, from, tag)) = k8s_hub_base(ctx.ws, image) else {
             continue;
         };
-        let Some(chart) = image_chart(ctx.model, image) else {
+        let Some(chart) = ctx.model.image_chart(image) else {
             continue;
         };
         let Some(jh) = chart.jupyterhub() else {
@@ -94,7 +94,11 @@ fn check(ctx: &Context, sink: &mut Sink) {
                 Fix::unsafe_(title, fix_from)
             });
         }
-        let inner = super::common_text::scalar_inner_range(ctx.ws, &version.file, version.range);
+        let inner = ctx
+            .ws
+            .get(&version.file)
+            .and_then(|f| f.text())
+            .map_or(version.range, |text| version.range.unquoted(text));
         d.add_fix(Fix::unsafe_(
             format!("Set the chart's jupyterhub version to {tag}"),
             vec![Edit {

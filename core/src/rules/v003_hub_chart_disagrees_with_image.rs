@@ -1,4 +1,4 @@
-use super::common::{hub_image, image_chart, k8s_hub_base, merged_hub_values};
+use super::common::{hub_image, k8s_hub_base};
 use super::{Context, Sink};
 use crate::diagnostic::Severity;
 use crate::version::{compare_image_to_chart, Agreement};
@@ -44,7 +44,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         Vec<String>,
     );
     let mut reports: BTreeMap<Key, Report> = BTreeMap::new();
-    for hub in &ctx.model.hubs {
+    for (hub, merged) in ctx.model.hubs.iter().zip(&ctx.hub_values().merged) {
         let Some(chart_file) = &hub.chart_file else {
             continue;
         };
@@ -54,8 +54,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         let Some(version) = chart.jupyterhub().and_then(|jh| jh.version.as_ref()) else {
             continue;
         };
-        let merged = merged_hub_values(ctx.ws, ctx.model, hub);
-        let Some((name, tag)) = hub_image(&merged, hub) else {
+        let Some((name, tag)) = hub_image(merged, hub) else {
             continue;
         };
         let Some(name_text) = name.as_str() else {
@@ -64,7 +63,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         let Some(image) = ctx.model.image_named(name_text) else {
             continue;
         };
-        let default_chart = image_chart(ctx.model, image).map(|c| c.file.as_str());
+        let default_chart = ctx.model.image_chart(image).map(|c| c.file.as_str());
         // A hub on its chart's own main image is V001's business.
         let is_main_image =
             !image.values_paths.is_empty() && default_chart == Some(chart_file.as_str());

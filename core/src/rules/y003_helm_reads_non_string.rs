@@ -36,5 +36,5 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, sink: &mut Sink) {
-    crate::schema::hubs::report(ctx, sink, "Y003");
+    ctx.report_hub_findings(sink);
 }

@@ -2,11 +2,12 @@
 //! 1.1 reading does to them (Y003) and, under `hub.config`, for trait names the classes do
 //! not have (S005).
 
+use super::finding::{Check, HubFinding};
 use super::instance::{Inst, ScalarValue, Shape};
-use super::suggest::did_you_mean;
+use super::suggest::{did_you_mean, within_one_edit};
 use super::traits;
 use super::validate::{describe_resolved, path_string, quote_fix, Seg};
-use crate::diagnostic::{Diagnostic, Edit, Fix, Severity};
+use crate::diagnostic::{Edit, Fix};
 use crate::values::Merged;
 use crate::yaml::helm::{self, Resolved};
 
@@ -18,8 +19,9 @@ const FREE_FORM: &[&[&str]] = &[
     &["custom"],
 ];
 
-/// Check the jupyterhub subtree `j` (at `nesting` in the merged values).
-pub fn check(j: &Merged, nesting: &[String], out: &mut Vec<Diagnostic>) {
+/// Check the jupyterhub subtree `j` (at `nesting` in the merged values); `hub.config`
+/// trait names only when `traits` (the trait lists fit the hub's JupyterHub).
+pub fn check(j: &Merged, nesting: &[String], traits: bool, out: &mut Vec<HubFinding>) {
     let base: Vec<Seg> = nesting.iter().map(|k| Seg::Key(k.as_str())).collect();
     for area in FREE_FORM {
         if let Some(m) = j.get_path(area) {
@@ -35,7 +37,7 @@ pub fn check(j: &Merged, nesting: &[String], out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    if let Some(config) = j.get_path(&["hub", "config"]) {
+    if let Some(config) = j.get_path(&["hub", "config"]).filter(|_| traits) {
         let mut path = base.clone();
         path.extend([Seg::Key("hub"), Seg::Key("config")]);
         check_traits(config, &mut path, out);
@@ -95,7 +97,7 @@ fn reading(r: &Resolved) -> Option<ScalarValue<'static>> {
     })
 }
 
-fn yaml_versions_differ(inst: Inst, path: &[Seg], out: &mut Vec<Diagnostic>) {
+fn yaml_versions_differ(inst: Inst, path: &[Seg], out: &mut Vec<HubFinding>) {
     let Some(text) = inst.plain_scalar() else {
         return;
     };
@@ -118,9 +120,8 @@ fn yaml_versions_differ(inst: Inst, path: &[Seg], out: &mut Vec<Diagnostic>) {
         Resolved::String => format!("the string \"{text}\""),
         other => describe_resolved(other),
     };
-    let mut d = Diagnostic::new(
-        "Y003",
-        Severity::Warning,
+    let mut d = HubFinding::new(
+        Check::NonString,
         inst.file(),
         range,
         format!(
@@ -151,29 +152,32 @@ fn yaml_versions_differ(inst: Inst, path: &[Seg], out: &mut Vec<Diagnostic>) {
     out.push(d);
 }
 
+/// How helm reads a plain scalar that is no string to it and prints as other text than was
+/// written (`yes` → true, `0123` → 83), with that printed form.
+fn printed_otherwise(text: &str) -> Option<(Resolved, String)> {
+    let r = helm::resolve_yaml11(text);
+    if matches!(r, Resolved::String | Resolved::Null) {
+        return None;
+    }
+    let rendered = r.helm_rendering()?;
+    (rendered != text).then_some((r, rendered))
+}
+
 /// Mapping keys become strings in helm's JSON round trip: a plain key that YAML 1.1 reads as
 /// a boolean or number turns into its printed form (`on:` → `"true"`, helm#32504), so the
 /// key the author wrote does not exist.
-fn key_changes(entry: Inst, path: &[Seg], out: &mut Vec<Diagnostic>) {
+fn key_changes(entry: Inst, path: &[Seg], out: &mut Vec<HubFinding>) {
     let Some(key) = entry.key() else { return };
     let Some(s) = key.as_scalar() else { return };
     if s.style != crate::yaml::ScalarStyle::Plain || key.tag().is_some() || key.from_alias {
         return;
     }
     let text = s.text.as_str();
-    let r = helm::resolve_yaml11(text);
-    if matches!(r, Resolved::String | Resolved::Null) {
-        return;
-    }
-    let Some(rendered) = r.helm_rendering() else {
+    let Some((r, rendered)) = printed_otherwise(text) else {
         return;
     };
-    if rendered == text {
-        return;
-    }
-    let mut d = Diagnostic::new(
-        "Y003",
-        Severity::Warning,
+    let mut d = HubFinding::new(
+        Check::NonString,
         entry.file(),
         key.range,
         format!(
@@ -188,26 +192,18 @@ fn key_changes(entry: Inst, path: &[Seg], out: &mut Vec<Diagnostic>) {
 
 /// Environment variable values are strings: a plain scalar that helm turns into a number or
 /// boolean whose printed form differs from the text sets another value than written.
-fn env_value(inst: Inst, path: &[Seg], name: &str, out: &mut Vec<Diagnostic>) {
+fn env_value(inst: Inst, path: &[Seg], name: &str, out: &mut Vec<HubFinding>) {
     let Some(text) = inst.plain_scalar() else {
         return;
     };
-    let r = helm::resolve_yaml11(text);
-    if matches!(r, Resolved::String | Resolved::Null) {
-        return;
-    }
-    let Some(rendered) = r.helm_rendering() else {
+    let Some((r, rendered)) = printed_otherwise(text) else {
         return;
     };
-    if rendered == text {
-        return;
-    }
     let Some(range) = inst.value_range() else {
         return;
     };
-    let mut d = Diagnostic::new(
-        "Y003",
-        Severity::Warning,
+    let mut d = HubFinding::new(
+        Check::NonString,
         inst.file(),
         range,
         format!(
@@ -224,11 +220,11 @@ fn find_env<'m, 'a: 'm>(
     inst: Inst<'m, 'a>,
     path: &mut Vec<Seg<'m>>,
     depth: usize,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<HubFinding>,
 ) {
     // extraEnv sits at most three levels down (`proxy.chp.extraEnv`); the free-form areas
     // and lists are not searched.
-    if depth > 3 || !matches!(inst.shape(), Shape::Object) {
+    if depth > 3 || !inst.is_object() {
         return;
     }
     for (k, child) in inst.entries() {
@@ -249,7 +245,7 @@ fn find_env<'m, 'a: 'm>(
 }
 
 /// `NAME: value` (a map) or `- name: NAME / value: …` (a list of env var objects).
-fn env_entries<'m, 'a: 'm>(inst: Inst<'m, 'a>, path: &mut Vec<Seg<'m>>, out: &mut Vec<Diagnostic>) {
+fn env_entries<'m, 'a: 'm>(inst: Inst<'m, 'a>, path: &mut Vec<Seg<'m>>, out: &mut Vec<HubFinding>) {
     match inst.shape() {
         Shape::Object => {
             for (name, v) in inst.entries() {
@@ -301,7 +297,7 @@ fn env_entries<'m, 'a: 'm>(inst: Inst<'m, 'a>, path: &mut Vec<Seg<'m>>, out: &mu
 fn check_traits<'m, 'a: 'm>(
     config: &'m Merged<'a>,
     path: &mut Vec<Seg<'m>>,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<HubFinding>,
 ) {
     for (class, section) in Inst::Merged(config).entries() {
         path.push(Seg::Key(class));
@@ -309,14 +305,11 @@ fn check_traits<'m, 'a: 'm>(
             // Classes from other packages are fine; a near miss of a known one is a typo.
             let near = traits::known_classes().iter().copied().filter(|c| {
                 c.len().abs_diff(class.len()) <= 1
-                    && (c.eq_ignore_ascii_case(class) || strsim::osa_distance(c, class) <= 1)
+                    && (c.eq_ignore_ascii_case(class) || within_one_edit(c, class))
             });
             let near: Vec<&str> = near.collect();
             if let (Some(better), Some(range)) = (near.first(), section.key_range()) {
-                let mut d = Diagnostic::new(
-                    "S005",
-                    Severity::Warning,
-                    section.file(),
+                let mut d = HubFinding::new(Check::UnknownTrait, section.file(),
                     range,
                     format!(
                         "`{}`: no class `{class}` is known; did you mean `{better}`? traitlets silently ignores configuration for classes that are never used",
@@ -344,8 +337,7 @@ fn check_traits<'m, 'a: 'm>(
                     continue;
                 };
                 let (message, better) = unknown_trait(class, name, known);
-                let mut d =
-                    Diagnostic::new("S005", Severity::Warning, value.file(), range, message);
+                let mut d = HubFinding::new(Check::UnknownTrait, value.file(), range, message);
                 if let Some(b) = better {
                     d.fixes.push(rename_fix(value.file(), range, name, b));
                 }
@@ -361,17 +353,14 @@ fn check_traits<'m, 'a: 'm>(
 /// authenticator with the JupyterHub app as parent and spawners with none, so below any
 /// class but `JupyterHub` a nested known class is dead configuration (and traitlets does not
 /// warn about section keys).
-fn nested_section(outer: &str, inner: &str, value: Inst, out: &mut Vec<Diagnostic>) {
+fn nested_section(outer: &str, inner: &str, value: Inst, out: &mut Vec<HubFinding>) {
     if outer == "JupyterHub" || !traits::is_known_class(inner) {
         return;
     }
     let Some(range) = value.key_range() else {
         return;
     };
-    out.push(Diagnostic::new(
-        "S005",
-        Severity::Warning,
-        value.file(),
+    out.push(HubFinding::new(Check::UnknownTrait, value.file(),
         range,
         format!(
             "`{inner}` is nested under `{outer}`: traitlets applies it only to an `{inner}` created by a `{outer}`, which JupyterHub never does, so these settings are silently ignored; move it up to `hub.config.{inner}`"

@@ -2,45 +2,18 @@
 //! wrapping charts' own and the jupyterhub chart's for the version it depends on), validate,
 //! and report each problem once, at the line that wrote it, naming the hubs it affects.
 
+use super::finding::{Check, HubFinding};
 use super::freeform;
 use super::instance::Inst;
 use super::validate::{Finding, Kind, Seg, Validator};
 use super::version::Match;
 use super::{compiled_for_version, SchemaRef};
-use crate::diagnostic::{Diagnostic, Related, Severity};
+use crate::diagnostic::{Related, Severity};
 use crate::model::{Chart, FoundBy, Hub, JupyterhubVersion, RepoModel, ValuesRef};
-use crate::rules::Context;
 use crate::text::TextRange;
 use crate::values::{self, chart_default_values, Merged};
 use crate::workspace::{join, parent, Workspace};
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
-
-/// The schema diagnostics of one check run, computed once for all the S/Y003 rules.
-#[derive(Default)]
-pub struct Cache(OnceLock<Arc<Vec<Diagnostic>>>);
-
-impl std::fmt::Debug for Cache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("schema::Cache")
-    }
-}
-
-/// All schema diagnostics for the workspace (S001–S006, Y003), computed on first use.
-pub fn diagnostics(ctx: &Context) -> Arc<Vec<Diagnostic>> {
-    ctx.model
-        .schema_cache
-        .0
-        .get_or_init(|| Arc::new(run(ctx.ws, ctx.model, ctx.config)))
-        .clone()
-}
-
-/// Push the cached diagnostics of one rule code into its sink.
-pub(crate) fn report(ctx: &Context, sink: &mut crate::rules::Sink, code: &str) {
-    for d in diagnostics(ctx).iter().filter(|d| d.code == code) {
-        sink.push(d.clone());
-    }
-}
 
 /// One set of values helm would render together: a hub.
 pub struct Job {
@@ -74,8 +47,46 @@ impl Job {
     }
 }
 
-pub fn jobs(_ws: &Workspace, model: &RepoModel, _config: &crate::Config) -> Vec<Job> {
+/// One job per hub, in `model.hubs` order.
+pub fn jobs(model: &RepoModel) -> Vec<Job> {
     model.hubs.iter().map(Job::for_hub).collect()
+}
+
+/// Every hub's schemas and merged values, computed once per check and shared by the rules
+/// that read a hub's values as helm sees them (S001–S006, Y003, V003).
+pub struct HubValues<'a> {
+    pub jobs: Vec<Job>,
+    pub prepared: Vec<Prepared>,
+    /// Each hub's values merged as helm merges them ([`merged_values`]), in job order.
+    pub merged: Vec<Merged<'a>>,
+}
+
+impl<'a> HubValues<'a> {
+    pub fn build(ws: &'a Workspace, model: &RepoModel) -> HubValues<'a> {
+        let jobs = jobs(model);
+        // Schema files are compiled once, before the jobs are merged (possibly in parallel).
+        let mut files = FileSchemas::default();
+        let prepared: Vec<Prepared> = jobs
+            .iter()
+            .map(|job| schemas_for(ws, model, job, &mut files))
+            .collect();
+        let merge_one = |(job, p): (&Job, &Prepared)| merged_values(ws, model, job, p.2.as_deref());
+        #[cfg(feature = "parallel")]
+        let merged = {
+            use rayon::prelude::*;
+            jobs.par_iter()
+                .zip(prepared.par_iter())
+                .map(merge_one)
+                .collect()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let merged = jobs.iter().zip(prepared.iter()).map(merge_one).collect();
+        HubValues {
+            jobs,
+            prepared,
+            merged,
+        }
+    }
 }
 
 /// A schema applied to a subtree of a job's merged values.
@@ -88,6 +99,19 @@ pub struct Applied {
     pub defaults_known: bool,
     /// The jupyterhub schema (the one `hub.config` and friends are under).
     pub is_jupyterhub: bool,
+}
+
+impl Applied {
+    /// The jupyterhub chart's schema, applied at the job's nesting.
+    fn jupyterhub(job: &Job, schema: SchemaRef, label: String, defaults_known: bool) -> Applied {
+        Applied {
+            prefix: job.nesting.clone(),
+            schema,
+            label,
+            defaults_known,
+            is_jupyterhub: true,
+        }
+    }
 }
 
 /// A note about which schema was picked (unknown or development chart version).
@@ -193,13 +217,9 @@ pub fn schemas_for(
         let c = chart.expect("checked");
         if let Some(path) = schema_file_in(ws, &c.dir) {
             if let Some(schema) = files.get(ws, &path) {
-                applied.push(Applied {
-                    prefix: job.nesting.clone(),
-                    schema,
-                    label: format!("schema {path}"),
-                    defaults_known: ws.contains(&join(&c.dir, "values.yaml")),
-                    is_jupyterhub: true,
-                });
+                let label = format!("schema {path}");
+                let known = ws.contains(&join(&c.dir, "values.yaml"));
+                applied.push(Applied::jupyterhub(job, schema, label, known));
                 z2jh_defaults = Some(join(&c.dir, "values.yaml")).filter(|p| ws.contains(p));
                 return (applied, note, z2jh_defaults);
             }
@@ -220,13 +240,7 @@ pub fn schemas_for(
                     ),
                 });
             }
-            applied.push(Applied {
-                prefix: job.nesting.clone(),
-                schema,
-                label,
-                defaults_known: false,
-                is_jupyterhub: true,
-            });
+            applied.push(Applied::jupyterhub(job, schema, label, false));
         }
         return (applied, note, z2jh_defaults);
     };
@@ -244,13 +258,8 @@ pub fn schemas_for(
             if let Some(schema) = files.get(ws, &path) {
                 let defaults = join(&dir, "values.yaml");
                 let known = ws.contains(&defaults);
-                applied.push(Applied {
-                    prefix: job.nesting.clone(),
-                    schema,
-                    label: format!("jupyterhub chart {wanted} schema ({path})"),
-                    defaults_known: known,
-                    is_jupyterhub: true,
-                });
+                let label = format!("jupyterhub chart {wanted} schema ({path})");
+                applied.push(Applied::jupyterhub(job, schema, label, known));
                 z2jh_defaults = known.then_some(defaults);
                 return (applied, note, z2jh_defaults);
             }
@@ -295,13 +304,7 @@ pub fn schemas_for(
     }
     if let Some(schema) = schema {
         let label = schema.label();
-        applied.push(Applied {
-            prefix: job.nesting.clone(),
-            schema,
-            label,
-            defaults_known: false,
-            is_jupyterhub: true,
-        });
+        applied.push(Applied::jupyterhub(job, schema, label, false));
     }
     (applied, note, z2jh_defaults)
 }
@@ -324,19 +327,22 @@ pub fn merged_values<'a>(
     values::helm_values(ws, job.values_files.iter(), Some(&levels))
 }
 
-/// A diagnostic before it is known which hubs share it.
+/// A finding before it is known which hubs share it.
 struct Pending {
-    diagnostic: Diagnostic,
+    finding: HubFinding,
     hubs: Vec<usize>,
 }
 
-pub(crate) fn code_of(kind: Kind) -> (&'static str, Severity) {
+/// The hub check a validator finding belongs to, and its severity where it is not the
+/// rule's default.
+pub(crate) fn check_of(kind: Kind) -> (Check, Option<Severity>) {
     match kind {
-        Kind::UnknownKey => ("S001", Severity::Error),
-        Kind::WrongType => ("S002", Severity::Error),
-        Kind::NotAllowed => ("S003", Severity::Error),
-        Kind::Missing => ("S004", Severity::Error),
-        Kind::Coerced => ("Y003", Severity::Error),
+        Kind::UnknownKey => (Check::UnknownKey, None),
+        Kind::WrongType => (Check::WrongType, None),
+        Kind::NotAllowed => (Check::NotAllowed, None),
+        Kind::Missing => (Check::MissingRequired, None),
+        // Where the schema asks for a string, helm's reading makes the values invalid.
+        Kind::Coerced => (Check::NonString, Some(Severity::Error)),
     }
 }
 
@@ -347,14 +353,11 @@ fn is_vendored(path: &str) -> bool {
 
 /// One job's diagnostics, each place and code once.
 fn check_job(
-    ws: &Workspace,
-    model: &RepoModel,
     job: &Job,
     applied: &[Applied],
     note: Option<&VersionNote>,
-    z2jh_defaults: Option<&str>,
-) -> Vec<Diagnostic> {
-    let merged = merged_values(ws, model, job, z2jh_defaults);
+    merged: &Merged,
+) -> Vec<HubFinding> {
     let mut found: Vec<Finding> = Vec::new();
     // The jupyterhub schema first: its findings win over a wrapper's at the same place.
     for a in applied.iter().rev() {
@@ -370,9 +373,9 @@ fn check_job(
         let mut path: Vec<Seg> = a.prefix.iter().map(|k| Seg::Key(k.as_str())).collect();
         v.validate(Inst::Merged(sub), a.schema.root_id(), &mut path, &mut found);
     }
-    let mut all: Vec<Diagnostic> = Vec::new();
+    let mut all: Vec<HubFinding> = Vec::new();
     for f in found {
-        let (code, severity) = code_of(f.kind);
+        let (check, severity) = check_of(f.kind);
         // The merged root belongs to no file: a missing top-level key is shown at the
         // start of the hub's first values file.
         let file = match f.file {
@@ -382,51 +385,46 @@ fn check_job(
             },
             file => file,
         };
-        let mut d = Diagnostic::new(code, severity, file, f.range, f.message);
+        let mut d = HubFinding::new(check, file, f.range, f.message);
+        d.severity = severity;
         d.fixes = f.fixes;
         all.push(d);
     }
     if let Some(sub) = merged.get_path(&job.nesting) {
-        let mut free = Vec::new();
-        freeform::check(sub, &job.nesting, &mut free);
         // The trait lists are the JupyterHub generation of the charts hublint has schemas
         // for (3.0.0 on): an older chart's hub ran other authenticator versions.
         let older_chart = job.jupyterhub.as_ref().is_some_and(|j| {
             matches!(
-                super::version::nearest_release(&j.version, &super::releases()),
+                super::nearest_compiled_release(&j.version),
                 Match::TooOld | Match::Unparsable
             )
         });
-        all.extend(
-            free.into_iter()
-                .filter(|d| !(older_chart && d.code == "S005")),
-        );
+        freeform::check(sub, &job.nesting, !older_chart, &mut all);
         if !applied.iter().any(|a| a.is_jupyterhub) {
             image_tags_without_schema(sub, &mut all);
         }
     }
     if let Some(n) = note {
-        all.push(Diagnostic::new(
-            "S006",
-            Severity::Info,
+        all.push(HubFinding::new(
+            Check::VersionFallback,
             &n.file,
             n.range,
             n.message.clone(),
         ));
     }
-    let mut seen: Vec<(String, TextRange, &'static str)> = Vec::new();
+    let mut seen: Vec<(String, TextRange, Check)> = Vec::new();
     all.retain(|d| {
         if is_vendored(&d.file) {
             return false;
         }
         // One report per place and code, whichever schema found it first.
-        let here = (d.file.clone(), d.range, d.code);
+        let here = (d.file.clone(), d.range, d.check);
         if seen.contains(&here) {
             return false;
         }
         // A schema finding on a value makes a free-form Y003 warning on it redundant.
-        if d.code == "Y003"
-            && d.severity == Severity::Warning
+        if d.check == Check::NonString
+            && d.severity.is_none()
             && seen.iter().any(|(f, r, _)| *f == d.file && *r == d.range)
         {
             return false;
@@ -439,7 +437,7 @@ fn check_job(
 
 /// Without a schema for the hub's chart version, one fact still holds for every z2jh release:
 /// an image's `tag` is a string. A plain `tag: 1.10` is the number 1.1 to helm.
-fn image_tags_without_schema(z2jh: &crate::values::Merged, out: &mut Vec<Diagnostic>) {
+fn image_tags_without_schema(z2jh: &crate::values::Merged, out: &mut Vec<HubFinding>) {
     use crate::yaml::helm::{resolve_yaml11, Resolved};
     let mut path = Vec::new();
     z2jh.walk(&mut path, &mut |keys, m| {
@@ -457,9 +455,8 @@ fn image_tags_without_schema(z2jh: &crate::values::Merged, out: &mut Vec<Diagnos
         if matches!(resolved, Resolved::String | Resolved::Null) {
             return;
         }
-        let mut d = Diagnostic::new(
-            "Y003",
-            Severity::Error,
+        let mut d = HubFinding::new(
+            Check::NonString,
             m.file,
             node.range,
             format!(
@@ -468,7 +465,8 @@ fn image_tags_without_schema(z2jh: &crate::values::Merged, out: &mut Vec<Diagnos
                 super::validate::describe_resolved(&resolved),
                 keys.join(".")
             ),
-        );
+        )
+        .at(Severity::Error);
         d.fixes
             .push(super::validate::quote_fix(m.file, node.range, &scalar.text));
         out.push(d);
@@ -476,48 +474,41 @@ fn image_tags_without_schema(z2jh: &crate::values::Merged, out: &mut Vec<Diagnos
 }
 
 /// Validate every job; one diagnostic per problem and place.
-pub fn run(ws: &Workspace, model: &RepoModel, config: &crate::Config) -> Vec<Diagnostic> {
-    let jobs = jobs(ws, model, config);
-    // Schema files are compiled once, before the jobs run (possibly in parallel).
-    let mut files = FileSchemas::default();
-    let prepared: Vec<_> = jobs
-        .iter()
-        .map(|job| schemas_for(ws, model, job, &mut files))
-        .collect();
-    let check_one = |(job, (applied, note, z2jh_defaults)): (&Job, &Prepared)| {
-        check_job(
-            ws,
-            model,
-            job,
-            applied,
-            note.as_ref(),
-            z2jh_defaults.as_deref(),
-        )
+pub fn run(hubs: &HubValues) -> Vec<HubFinding> {
+    let jobs = &hubs.jobs;
+    let check_one = |((job, (applied, note, _)), merged): ((&Job, &Prepared), &Merged)| {
+        check_job(job, applied, note.as_ref(), merged)
     };
     #[cfg(feature = "parallel")]
-    let per_job: Vec<Vec<Diagnostic>> = {
+    let per_job: Vec<Vec<HubFinding>> = {
         use rayon::prelude::*;
         jobs.par_iter()
-            .zip(prepared.par_iter())
+            .zip(hubs.prepared.par_iter())
+            .zip(hubs.merged.par_iter())
             .map(check_one)
             .collect()
     };
     #[cfg(not(feature = "parallel"))]
-    let per_job: Vec<Vec<Diagnostic>> = jobs.iter().zip(prepared.iter()).map(check_one).collect();
+    let per_job: Vec<Vec<HubFinding>> = jobs
+        .iter()
+        .zip(hubs.prepared.iter())
+        .zip(hubs.merged.iter())
+        .map(check_one)
+        .collect();
 
     let mut users: HashMap<&str, usize> = HashMap::new();
-    for job in &jobs {
+    for job in jobs {
         for f in &job.values_files {
             *users.entry(f.path.as_str()).or_default() += 1;
         }
     }
-    // One diagnostic per place and code; hubs on other chart versions that hit the same
+    // One finding per place and check; hubs on other chart versions that hit the same
     // problem only add their names.
     let mut pending: Vec<Pending> = Vec::new();
-    let mut index: HashMap<(String, usize, usize, &'static str), usize> = HashMap::new();
+    let mut index: HashMap<(String, usize, usize, Check), usize> = HashMap::new();
     for (j, diags) in per_job.into_iter().enumerate() {
         for d in diags {
-            let key = (d.file.clone(), d.range.start, d.range.end, d.code);
+            let key = (d.file.clone(), d.range.start, d.range.end, d.check);
             match index.get(&key) {
                 Some(&i) => {
                     if !pending[i].hubs.contains(&j) {
@@ -527,7 +518,7 @@ pub fn run(ws: &Workspace, model: &RepoModel, config: &crate::Config) -> Vec<Dia
                 None => {
                     index.insert(key, pending.len());
                     pending.push(Pending {
-                        diagnostic: d,
+                        finding: d,
                         hubs: vec![j],
                     });
                 }
@@ -536,9 +527,9 @@ pub fn run(ws: &Workspace, model: &RepoModel, config: &crate::Config) -> Vec<Dia
     }
     let mut out = Vec::with_capacity(pending.len());
     for p in pending {
-        let mut d = p.diagnostic;
+        let mut d = p.finding;
         let shared = users.get(d.file.as_str()).copied().unwrap_or(0) > 1;
-        if shared && d.code != "S006" {
+        if shared && d.check != Check::VersionFallback {
             let names: Vec<&str> = p.hubs.iter().map(|&j| jobs[j].label.as_str()).collect();
             let shown = names.iter().take(6).copied().collect::<Vec<_>>().join(", ");
             let more = names.len().saturating_sub(6);

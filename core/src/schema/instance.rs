@@ -131,6 +131,14 @@ impl<'m, 'a: 'm> Inst<'m, 'a> {
         }
     }
 
+    /// `shape()` is `Shape::Object`, without resolving a scalar.
+    pub fn is_object(&self) -> bool {
+        match self {
+            Inst::Merged(m) if m.is_map() => true,
+            _ => self.node().is_none_or(|n| n.as_mapping().is_some()),
+        }
+    }
+
     /// The entries of a mapping, each key once (the last written wins, as helm reads it).
     pub fn entries(&self) -> Vec<(&'m str, Inst<'m, 'a>)> {
         match self {

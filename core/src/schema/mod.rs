@@ -19,6 +19,7 @@
 //! part of the values as well.
 
 pub mod cluster;
+mod finding;
 mod format;
 mod freeform;
 pub mod hubs;
@@ -33,7 +34,7 @@ mod tree;
 mod validate;
 pub mod version;
 
-pub use hubs::{diagnostics, Cache};
+pub use finding::{Check, HubFinding};
 pub use tree::{yaml_to_json, Additional, NodeId, Schema, SchemaNode, Types};
 pub use version::Match;
 
@@ -46,6 +47,8 @@ static COMPILED_JSON: &str = include_str!("../../data/schemas/jupyterhub.json");
 struct Compiled {
     schema: Arc<Schema>,
     releases: Vec<(String, NodeId)>,
+    /// The same releases parsed, for picking one per hub.
+    parsed: version::Releases,
 }
 
 fn compiled() -> &'static Compiled {
@@ -58,7 +61,7 @@ fn compiled() -> &'static Compiled {
             .map(Vec::as_slice)
             .unwrap_or_default();
         let schema = Schema::from_rows(rows);
-        let releases = doc
+        let releases: Vec<(String, NodeId)> = doc
             .get("releases")
             .and_then(Json::as_array)
             .map(|a| {
@@ -72,9 +75,11 @@ fn compiled() -> &'static Compiled {
                     .collect()
             })
             .unwrap_or_default();
+        let parsed = version::Releases::parse(releases.iter().map(|(r, _)| r.as_str()));
         Compiled {
             schema: Arc::new(schema),
             releases,
+            parsed,
         }
     })
 }
@@ -86,6 +91,11 @@ pub fn releases() -> Vec<&'static str> {
         .iter()
         .map(|(r, _)| r.as_str())
         .collect()
+}
+
+/// The compiled-in release whose schema applies to a jupyterhub chart version.
+pub fn nearest_compiled_release(version: &str) -> Match<'static> {
+    compiled().parsed.nearest(version)
 }
 
 /// Where a schema came from.
@@ -115,8 +125,7 @@ pub fn for_chart_version(version: &str) -> Option<SchemaRef> {
 /// Like [`for_chart_version`], also saying how the version was matched.
 pub fn compiled_for_version(version: &str) -> (Option<SchemaRef>, Match<'static>) {
     let c = compiled();
-    let names: Vec<&'static str> = c.releases.iter().map(|(r, _)| r.as_str()).collect();
-    let m = version::nearest_release(version, &names);
+    let m = nearest_compiled_release(version);
     let release = match &m {
         Match::Exact(r) | Match::Older(r) => *r,
         _ => return (None, m),
@@ -343,10 +352,9 @@ impl SchemaRef {
 pub fn for_values_file(
     ws: &Workspace,
     model: &crate::model::RepoModel,
-    config: &crate::Config,
     path: &str,
 ) -> Vec<(Vec<String>, SchemaRef)> {
-    let jobs = hubs::jobs(ws, model, config);
+    let jobs = hubs::jobs(model);
     let Some(job) = jobs
         .iter()
         .find(|j| j.values_files.iter().any(|f| f.path == path))
@@ -359,10 +367,10 @@ pub fn for_values_file(
 }
 
 /// One values document checked against a JSON schema (draft-07) the way hublint checks a
-/// hub's merged values, with nothing hidden and nothing merged in: each problem as its rule
-/// code (S001–S004, Y003) and message. For comparing with helm's validator
+/// hub's merged values, with nothing hidden and nothing merged in: each problem as its check
+/// (`rules::rule_of` gives the rule: S001–S004, Y003) and message. For comparing with helm's validator
 /// (`core/examples/schema_verdicts.rs`, `tests/oracle/schemas.py`).
-pub fn check_document(schema: &Json, doc: &crate::yaml::Node) -> Vec<(&'static str, String)> {
+pub fn check_document(schema: &Json, doc: &crate::yaml::Node) -> Vec<(Check, String)> {
     let (compiled, root) = Schema::from_json(schema);
     let v = validate::Validator {
         schema: &compiled,
@@ -383,7 +391,7 @@ pub fn check_document(schema: &Json, doc: &crate::yaml::Node) -> Vec<(&'static s
     );
     found
         .into_iter()
-        .map(|f| (hubs::code_of(f.kind).0, f.message))
+        .map(|f| (hubs::check_of(f.kind).0, f.message))
         .collect()
 }
 

@@ -7,7 +7,7 @@
 
 use super::freeform::rename_fix;
 use super::suggest::did_you_mean;
-use super::version::{nearest_release, Match};
+use super::version::{Match, Releases};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::yaml::Node;
 use serde_json::Value as Json;
@@ -22,6 +22,8 @@ struct Data {
     traits: Vec<(String, u32)>,
     /// z2jh chart release -> index into `versions`.
     charts: Vec<(String, Option<usize>)>,
+    /// The chart releases of `charts`, parsed once.
+    chart_releases: Releases,
 }
 
 fn data() -> &'static Data {
@@ -43,7 +45,7 @@ fn data() -> &'static Data {
             .filter_map(|r| Some((r.get(0)?.as_str()?.to_string(), r.get(1)?.as_u64()? as u32)))
             .collect();
         traits.sort();
-        let charts = arr("charts")
+        let charts: Vec<(String, Option<usize>)> = arr("charts")
             .iter()
             .filter_map(|r| {
                 let chart = r.get(0)?.as_str()?.to_string();
@@ -51,10 +53,12 @@ fn data() -> &'static Data {
                 Some((chart, versions.iter().position(|v| v == ks)))
             })
             .collect();
+        let chart_releases = Releases::parse(charts.iter().map(|(c, _)| c.as_str()));
         Data {
             versions,
             traits,
             charts,
+            chart_releases,
         }
     })
 }
@@ -64,8 +68,7 @@ fn data() -> &'static Data {
 /// (then a key is checked against every release hublint knows).
 pub fn kubespawner_for_chart(chart_version: &str) -> Option<usize> {
     let d = data();
-    let names: Vec<&str> = d.charts.iter().map(|(c, _)| c.as_str()).collect();
-    match nearest_release(chart_version, &names) {
+    match d.chart_releases.nearest(chart_version) {
         Match::Exact(r) | Match::Older(r) => d.charts.iter().find(|(c, _)| c == r)?.1,
         _ => None,
     }
@@ -139,11 +142,7 @@ struct ValuesUse {
 /// Every values file a hub uses (or a plain values file mapped to a chart), with the
 /// wrapping charts' own `values.yaml` on the way down to the jupyterhub chart, once per file
 /// and nesting.
-fn values_uses(
-    ws: &crate::workspace::Workspace,
-    model: &crate::model::RepoModel,
-    config: &crate::Config,
-) -> Vec<ValuesUse> {
+fn values_uses(model: &crate::model::RepoModel) -> Vec<ValuesUse> {
     let mut uses: Vec<ValuesUse> = Vec::new();
     let mut add = |path: &str, nesting: &[String], release: Option<usize>| match uses
         .iter_mut()
@@ -156,7 +155,7 @@ fn values_uses(
             releases: vec![release],
         }),
     };
-    for job in super::hubs::jobs(ws, model, config) {
+    for job in super::hubs::jobs(model) {
         let release = job
             .jupyterhub
             .as_ref()
@@ -183,10 +182,9 @@ fn values_uses(
 pub fn check_workspace(
     ws: &crate::workspace::Workspace,
     model: &crate::model::RepoModel,
-    config: &crate::Config,
     out: &mut Vec<Diagnostic>,
 ) {
-    for u in values_uses(ws, model, config) {
+    for u in values_uses(model) {
         let Some(file) = ws.get(&u.path) else {
             continue;
         };

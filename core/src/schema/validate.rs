@@ -112,6 +112,22 @@ impl<'s> Validator<'s> {
         }
     }
 
+    /// S003 at the value: "`path` {why} (schema)".
+    fn not_allowed<'m, 'a: 'm>(
+        &self,
+        inst: Inst<'m, 'a>,
+        path: &[Seg<'m>],
+        why: impl std::fmt::Display,
+    ) -> Finding<'a> {
+        self.finding(
+            Kind::NotAllowed,
+            inst.file(),
+            inst.value_range().unwrap_or_default(),
+            format!("`{}` {why} ({})", path_string(path), self.source),
+            path.len(),
+        )
+    }
+
     fn check<'m, 'a: 'm>(
         &self,
         inst: Inst<'m, 'a>,
@@ -128,21 +144,8 @@ impl<'s> Validator<'s> {
         if matches!(shape, Shape::Scalar(ScalarValue::Null)) && !self.defaults_known {
             return;
         }
-        let file = inst.file();
-        let depth = path.len();
-        let value_range = || inst.value_range().unwrap_or_default();
         if node.never {
-            out.push(self.finding(
-                Kind::NotAllowed,
-                file,
-                value_range(),
-                format!(
-                    "`{}` is not allowed here ({})",
-                    path_string(path),
-                    self.source
-                ),
-                depth,
-            ));
+            out.push(self.not_allowed(inst, path, "is not allowed here"));
             return;
         }
         let bits = match shape {
@@ -154,165 +157,159 @@ impl<'s> Validator<'s> {
             out.push(self.type_finding(inst, &shape, node.types, path));
             return;
         }
-        if let Shape::Scalar(v) = shape {
-            if let Some(allowed) = &node.enum_values {
-                if !allowed.iter().any(|a| v.equals_json(a)) {
-                    let mut f = self.finding(
-                        Kind::NotAllowed,
-                        file,
-                        value_range(),
-                        format!(
-                            "`{}` is {}, not one of {} ({})",
-                            path_string(path),
-                            show_scalar(v),
-                            allowed.iter().map(show_json).collect::<Vec<_>>().join(", "),
-                            self.source
-                        ),
-                        depth,
-                    );
-                    f.by_value = true;
-                    if let ScalarValue::Str(s) = v {
-                        if let Some(better) =
-                            did_you_mean(s, allowed.iter().filter_map(Json::as_str))
-                        {
-                            f.message.push_str(&format!("; did you mean `{better}`?"));
-                            f.fixes.push(Fix::unsafe_(
-                                format!("Replace with `{better}`"),
-                                vec![Edit {
-                                    file: file.to_string(),
-                                    range: value_range(),
-                                    replacement: yaml_scalar_text(better),
-                                }],
-                            ));
-                        }
-                    }
-                    out.push(f);
-                }
-            }
-            if let Some(c) = &node.const_value {
-                if !v.equals_json(c) {
-                    let mut f = self.finding(
-                        Kind::NotAllowed,
-                        file,
-                        value_range(),
-                        format!(
-                            "`{}` must be {} ({})",
-                            path_string(path),
-                            show_json(c),
-                            self.source
-                        ),
-                        depth,
-                    );
-                    f.by_value = true;
-                    out.push(f);
-                }
-            }
-            if let (Some(min), ScalarValue::Number(n)) = (node.minimum, v) {
-                if n < min {
-                    out.push(self.finding(
-                        Kind::NotAllowed,
-                        file,
-                        value_range(),
-                        format!(
-                            "`{}` is {}, below the minimum {} ({})",
-                            path_string(path),
-                            helm::go_format_float(n),
-                            helm::go_format_float(min),
-                            self.source
-                        ),
-                        depth,
-                    ));
-                }
-            }
-            if let Some(why) = scalar_keywords(node, v) {
-                out.push(self.finding(
-                    Kind::NotAllowed,
-                    file,
-                    value_range(),
-                    format!("`{}` {why} ({})", path_string(path), self.source),
-                    depth,
-                ));
-            }
-        } else if node.enum_values.is_some() || node.const_value.is_some() {
-            let value = inst.to_json();
-            let allowed = |j: &Json| json_equal(&value, j);
-            let in_enum = node
-                .enum_values
-                .as_ref()
-                .is_none_or(|e| e.iter().any(allowed));
-            let is_const = node.const_value.as_ref().is_none_or(allowed);
-            if !in_enum || !is_const {
-                let mut f = self.finding(
-                    Kind::NotAllowed,
-                    file,
-                    value_range(),
-                    format!(
-                        "`{}` is {}, which the schema does not allow here ({})",
-                        path_string(path),
-                        kind_name(&shape),
-                        self.source
-                    ),
-                    depth,
-                );
-                f.by_value = true;
-                out.push(f);
-            }
-        }
         match shape {
+            Shape::Scalar(v) => self.scalar_value(inst, node, v, path, out),
             Shape::Object => {
+                self.collection_value(inst, node, &shape, path, out);
                 self.check_object(inst, node, id, path, fixed, out);
                 self.object_keywords(inst, node, path, fixed, out);
             }
             Shape::Array(items) => {
-                if let Some(why) = array_keywords(self, node, inst, items, path) {
-                    out.push(self.finding(
-                        Kind::NotAllowed,
-                        file,
-                        value_range(),
-                        format!("`{}` {why} ({})", path_string(path), self.source),
-                        depth,
-                    ));
-                }
-                if let Some(min) = node.min_items {
-                    if (items.len() as u64) < min {
-                        out.push(self.finding(
-                            Kind::NotAllowed,
-                            file,
-                            value_range(),
-                            format!(
-                                "`{}` has {} item{}, fewer than the minimum {} ({})",
-                                path_string(path),
-                                items.len(),
-                                if items.len() == 1 { "" } else { "s" },
-                                min,
-                                self.source
-                            ),
-                            depth,
-                        ));
-                    }
-                }
-                for (i, item) in items.iter().enumerate() {
-                    let schema_id = node.tuple_items.get(i).copied().or(
-                        match (node.tuple_items.is_empty(), node.additional_items) {
-                            (true, _) => node.items,
-                            (false, Additional::Schema(a)) => Some(a),
-                            (false, _) => None,
-                        },
-                    );
-                    if let Some(item_id) = schema_id {
-                        path.push(Seg::Index(i));
-                        let child = Inst::Raw {
-                            file,
-                            key: None,
-                            node: item,
-                        };
-                        self.check(child, item_id, path, false, out);
-                        path.pop();
-                    }
-                }
+                self.collection_value(inst, node, &shape, path, out);
+                self.check_array(inst, node, items, path, out);
             }
-            Shape::Scalar(_) => {}
         }
+        self.applicators(inst, node, path, fixed, out);
+    }
+
+    /// `enum`, `const`, `minimum` and the other scalar keywords on a scalar.
+    fn scalar_value<'m, 'a: 'm>(
+        &self,
+        inst: Inst<'m, 'a>,
+        node: &super::tree::SchemaNode,
+        v: ScalarValue<'a>,
+        path: &[Seg<'m>],
+        out: &mut Vec<Finding<'a>>,
+    ) {
+        if let Some(allowed) = node
+            .enum_values
+            .as_ref()
+            .filter(|a| !a.iter().any(|a| v.equals_json(a)))
+        {
+            let listed = allowed.iter().map(show_json).collect::<Vec<_>>().join(", ");
+            let mut f = self.not_allowed(
+                inst,
+                path,
+                format!("is {}, not one of {listed}", show_scalar(v)),
+            );
+            f.by_value = true;
+            let better = match v {
+                ScalarValue::Str(s) => did_you_mean(s, allowed.iter().filter_map(Json::as_str)),
+                _ => None,
+            };
+            if let Some(better) = better {
+                f.message.push_str(&format!("; did you mean `{better}`?"));
+                f.fixes.push(Fix::unsafe_(
+                    format!("Replace with `{better}`"),
+                    vec![Edit {
+                        file: inst.file().to_string(),
+                        range: f.range,
+                        replacement: yaml_scalar_text(better),
+                    }],
+                ));
+            }
+            out.push(f);
+        }
+        if let Some(c) = node.const_value.as_ref().filter(|c| !v.equals_json(c)) {
+            let mut f = self.not_allowed(inst, path, format!("must be {}", show_json(c)));
+            f.by_value = true;
+            out.push(f);
+        }
+        if let (Some(min), ScalarValue::Number(n)) = (node.minimum, v) {
+            if n < min {
+                let why = format!(
+                    "is {}, below the minimum {}",
+                    helm::go_format_float(n),
+                    helm::go_format_float(min)
+                );
+                out.push(self.not_allowed(inst, path, why));
+            }
+        }
+        if let Some(why) = scalar_keywords(node, v) {
+            out.push(self.not_allowed(inst, path, why));
+        }
+    }
+
+    /// `enum` and `const` on a map or a list, compared as JSON.
+    fn collection_value<'m, 'a: 'm>(
+        &self,
+        inst: Inst<'m, 'a>,
+        node: &super::tree::SchemaNode,
+        shape: &Shape<'a>,
+        path: &[Seg<'m>],
+        out: &mut Vec<Finding<'a>>,
+    ) {
+        if node.enum_values.is_none() && node.const_value.is_none() {
+            return;
+        }
+        let value = inst.to_json();
+        let allowed = |j: &Json| json_equal(&value, j);
+        let in_enum = node
+            .enum_values
+            .as_ref()
+            .is_none_or(|e| e.iter().any(allowed));
+        let is_const = node.const_value.as_ref().is_none_or(allowed);
+        if !in_enum || !is_const {
+            let why = format!(
+                "is {}, which the schema does not allow here",
+                kind_name(shape)
+            );
+            let mut f = self.not_allowed(inst, path, why);
+            f.by_value = true;
+            out.push(f);
+        }
+    }
+
+    /// A list's own keywords, then each item against its schema.
+    fn check_array<'m, 'a: 'm>(
+        &self,
+        inst: Inst<'m, 'a>,
+        node: &super::tree::SchemaNode,
+        items: &'a [crate::yaml::Node],
+        path: &mut Vec<Seg<'m>>,
+        out: &mut Vec<Finding<'a>>,
+    ) {
+        if let Some(why) = array_keywords(self, node, inst, items, path) {
+            out.push(self.not_allowed(inst, path, why));
+        }
+        if let Some(min) = node.min_items.filter(|min| (items.len() as u64) < *min) {
+            let n = items.len();
+            let why = format!(
+                "has {n} item{}, fewer than the minimum {min}",
+                if n == 1 { "" } else { "s" }
+            );
+            out.push(self.not_allowed(inst, path, why));
+        }
+        for (i, item) in items.iter().enumerate() {
+            let schema_id = node.tuple_items.get(i).copied().or(
+                match (node.tuple_items.is_empty(), node.additional_items) {
+                    (true, _) => node.items,
+                    (false, Additional::Schema(a)) => Some(a),
+                    (false, _) => None,
+                },
+            );
+            if let Some(item_id) = schema_id {
+                path.push(Seg::Index(i));
+                let child = Inst::Raw {
+                    file: inst.file(),
+                    key: None,
+                    node: item,
+                };
+                self.check(child, item_id, path, false, out);
+                path.pop();
+            }
+        }
+    }
+
+    /// `allOf`, `anyOf`, `oneOf`, `if`/`then`/`else` and `not`.
+    fn applicators<'m, 'a: 'm>(
+        &self,
+        inst: Inst<'m, 'a>,
+        node: &super::tree::SchemaNode,
+        path: &mut Vec<Seg<'m>>,
+        fixed: bool,
+        out: &mut Vec<Finding<'a>>,
+    ) {
         for &sub in &node.all_of {
             self.check(inst, sub, path, fixed, out);
         }
@@ -323,9 +320,7 @@ impl<'s> Validator<'s> {
             self.combinator(inst, &node.one_of, true, path, fixed, out);
         }
         if let Some(cond) = node.if_ {
-            let mut probe = Vec::new();
-            self.check(inst, cond, path, fixed, &mut probe);
-            let branch = if probe.is_empty() {
+            let branch = if self.passes(inst, cond, path, fixed) {
                 node.then_
             } else {
                 node.else_
@@ -336,17 +331,8 @@ impl<'s> Validator<'s> {
         }
         if let Some(not) = node.not {
             if self.passes(inst, not, path, fixed) {
-                out.push(self.finding(
-                    Kind::NotAllowed,
-                    file,
-                    value_range(),
-                    format!(
-                        "`{}` fits a form the schema rules out (`not`) ({})",
-                        path_string(path),
-                        self.source
-                    ),
-                    depth,
-                ));
+                let why = "fits a form the schema rules out (`not`)";
+                out.push(self.not_allowed(inst, path, why));
             }
         }
     }

@@ -17,22 +17,53 @@ pub enum Match<'r> {
 
 /// Pick the release for `wanted` among `releases` (plain `X.Y.Z` strings).
 pub fn nearest_release<'r>(wanted: &str, releases: &[&'r str]) -> Match<'r> {
-    let Some(want) = SemVer::parse(wanted) else {
-        return Match::Unparsable;
-    };
-    let mut best: Option<(SemVer, &'r str)> = None;
-    for r in releases {
-        let Some(v) = SemVer::parse(r) else { continue };
-        if v == want {
-            return Match::Exact(r);
-        }
-        if v < want && best.as_ref().is_none_or(|(b, _)| v > *b) {
-            best = Some((v, r));
+    let known = Releases::parse(releases.iter().copied());
+    let listed = |r: &str| *releases.iter().find(|x| **x == r).expect("from the list");
+    match known.nearest(wanted) {
+        Match::Exact(r) => Match::Exact(listed(r)),
+        Match::Older(r) => Match::Older(listed(r)),
+        Match::TooOld => Match::TooOld,
+        Match::Unparsable => Match::Unparsable,
+    }
+}
+
+/// A list of known releases parsed once, for the many look-ups of one check (every hub asks
+/// for its chart's schema and kubespawner release).
+#[derive(Debug, Default)]
+pub struct Releases {
+    parsed: Vec<(SemVer, String)>,
+}
+
+impl Releases {
+    /// The releases that are semantic versions (others can never match).
+    pub fn parse<'s>(names: impl IntoIterator<Item = &'s str>) -> Releases {
+        Releases {
+            parsed: names
+                .into_iter()
+                .filter_map(|r| Some((SemVer::parse(r)?, r.to_string())))
+                .collect(),
         }
     }
-    match best {
-        Some((_, r)) => Match::Older(r),
-        None => Match::TooOld,
+
+    /// The release for `wanted`: itself if known, else the nearest older one.
+    pub fn nearest(&self, wanted: &str) -> Match<'_> {
+        let Some(want) = SemVer::parse(wanted) else {
+            return Match::Unparsable;
+        };
+        let mut best: Option<&(SemVer, String)> = None;
+        for entry in &self.parsed {
+            let (v, r) = entry;
+            if *v == want {
+                return Match::Exact(r);
+            }
+            if *v < want && best.is_none_or(|(b, _)| v > b) {
+                best = Some(entry);
+            }
+        }
+        match best {
+            Some((_, r)) => Match::Older(r),
+            None => Match::TooOld,
+        }
     }
 }
 

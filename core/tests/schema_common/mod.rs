@@ -19,6 +19,14 @@ pub fn corpus(name: &str) -> Option<PathBuf> {
 
 /// Every YAML and JSON file below `root` (except `history/`), by relative path.
 pub fn load_dir(root: &Path) -> Workspace {
+    load_files(root, |rel, _| {
+        rel.ends_with(".yaml") || rel.ends_with(".yml") || rel.ends_with(".json")
+    })
+}
+
+/// Every file below `root` (except `history/` and `.git`) that `keep` accepts, given its
+/// relative path and its path on disk.
+pub fn load_files(root: &Path, keep: impl Fn(&str, &Path) -> bool) -> Workspace {
     let mut ws = Workspace::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -30,10 +38,10 @@ pub fn load_dir(root: &Path) -> Workspace {
                 .to_string_lossy()
                 .replace('\\', "/");
             if path.is_dir() {
-                if rel != "history" {
+                if rel != "history" && !rel.ends_with(".git") {
                     stack.push(path);
                 }
-            } else if rel.ends_with(".yaml") || rel.ends_with(".yml") || rel.ends_with(".json") {
+            } else if keep(&rel, &path) {
                 ws.insert_bytes(&rel, std::fs::read(&path).unwrap());
             }
         }
