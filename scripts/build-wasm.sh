@@ -3,7 +3,11 @@
 # hublint_wasm_bg.wasm). Used by scripts/build-playground.sh (`web`) and wasm/npm/build.sh
 # (`nodejs`); both share one cargo build of the module.
 #
-#   bash scripts/build-wasm.sh web|nodejs OUT_DIR
+#   bash scripts/build-wasm.sh web|nodejs OUT_DIR [FEATURES [OUT_NAME]]
+#
+# FEATURES: hublint-wasm's cargo features (`python`: the P rules with ruff's parser); OUT_NAME:
+# the files' stem (default hublint_wasm). Builds with different features keep their own
+# artifacts in the target dir, so switching between them does not rebuild.
 #
 # Adds the wasm32 target and installs wasm-bindgen-cli (exactly the version of the wasm-bindgen
 # crate in Cargo.lock; ~6 min once) when missing. Steps: cargo build (wasm32, release,
@@ -13,6 +17,8 @@ set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${1:?usage: build-wasm.sh web|nodejs OUT_DIR}
 OUT=$(realpath -m "${2:?usage: build-wasm.sh web|nodejs OUT_DIR}")
+FEATURES=${3:-}
+OUT_NAME=${4:-hublint_wasm}
 TARGET_DIR=${CARGO_TARGET_DIR:-$REPO/target}
 cd "$REPO"
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -32,9 +38,9 @@ CARGO_PROFILE_RELEASE_OPT_LEVEL=${HUBLINT_WASM_OPT_LEVEL:-s} \
 CARGO_PROFILE_RELEASE_LTO=true \
 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
 CARGO_PROFILE_RELEASE_PANIC=abort \
-  cargo build -p hublint-wasm --target wasm32-unknown-unknown --release
+  cargo build -p hublint-wasm --target wasm32-unknown-unknown --release --features "$FEATURES"
 rm -rf "$OUT"
-wasm-bindgen --target "$TARGET" --out-dir "$OUT" --out-name hublint_wasm \
+wasm-bindgen --target "$TARGET" --out-dir "$OUT" --out-name "$OUT_NAME" \
   "$TARGET_DIR/wasm32-unknown-unknown/release/hublint_wasm.wasm"
 
 # binaryen comes with the playground's npm packages.
@@ -44,4 +50,4 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.
 fi
 node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$OUT/hublint_wasm_bg.wasm" -o "$OUT/hublint_wasm_bg.wasm"
+  "$OUT/${OUT_NAME}_bg.wasm" -o "$OUT/${OUT_NAME}_bg.wasm"

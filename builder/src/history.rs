@@ -99,6 +99,7 @@ struct Entry {
 /// The history reachable from HEAD, in memory.
 pub struct History {
     repo: gix::Repository,
+    reader: RefCell<ObjectReader>,
     dag: Dag,
     ids: Vec<ObjectId>,
     /// Committer dates (seconds), the order git's walks pop commits in.
@@ -128,54 +129,318 @@ fn signature_seconds(raw: &[u8]) -> Result<u64, Unsupported> {
     digits.parse().or_unsupported("signature date")
 }
 
+/// Reads objects for the walks. Loose objects (every commit of a repository that was never
+/// repacked) are read here with one zlib state and one buffer for all of them: gix maps each
+/// file and starts a fresh inflater per object, which was most of the history's cost.
+/// Objects not loose come from gix's store (packs).
+struct ObjectReader {
+    /// `.git/objects/`; a loose object's path is this, `xx/` and the other 38 hex digits.
+    objects_dir: std::ffi::OsString,
+    /// The path of the object being read (reused, so that no path is allocated per object).
+    path: std::ffi::OsString,
+    inflate: gix::zlib::Decompress,
+    /// The compressed file; `file_len` bytes are valid (as `out`).
+    file: Vec<u8>,
+    file_len: usize,
+    /// The inflated object, header included; `len` bytes are valid (the rest is scratch,
+    /// kept initialised so that it is not zeroed again for every object).
+    out: Vec<u8>,
+    len: usize,
+    /// A packed object's data.
+    packed: Vec<u8>,
+}
+
+impl ObjectReader {
+    fn new(objects_dir: &Path) -> ObjectReader {
+        let mut dir = objects_dir.as_os_str().to_owned();
+        dir.push("/");
+        ObjectReader {
+            path: std::ffi::OsString::with_capacity(dir.len() + 41),
+            objects_dir: dir,
+            inflate: gix::zlib::Decompress::new(),
+            file: vec![0; 4096],
+            file_len: 0,
+            out: vec![0; 4096],
+            len: 0,
+            packed: Vec::new(),
+        }
+    }
+
+    /// The object's kind and data (without the loose header).
+    fn read(
+        &mut self,
+        repo: &gix::Repository,
+        id: ObjectId,
+    ) -> Result<(gix::objs::Kind, &[u8]), Unsupported> {
+        let mut hex = [0u8; 40];
+        let hex = id.hex_to_buf(&mut hex);
+        self.path.clear();
+        self.path.push(&self.objects_dir);
+        self.path.push(&hex[..2]);
+        self.path.push("/");
+        self.path.push(&hex[2..]);
+        match std::fs::File::open(&self.path) {
+            Ok(f) => self.read_file(f)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let object = repo.find_object(id).or_unsupported("reading an object")?;
+                self.packed.clear();
+                self.packed.extend_from_slice(&object.data);
+                return Ok((object.kind, &self.packed));
+            }
+            Err(e) => return unsupported(format!("reading a loose object: {e}")),
+        }
+        self.inflate_file()?;
+        let data = &self.out[..self.len];
+        let Some(nul) = data.iter().take(32).position(|b| *b == 0) else {
+            return unsupported("a loose object without a header");
+        };
+        let header = std::str::from_utf8(&data[..nul]).or_unsupported("a loose object header")?;
+        let (kind, size) = header
+            .split_once(' ')
+            .and_then(|(k, n)| Some((gix::objs::Kind::from_bytes(k.as_bytes()).ok()?, n)))
+            .and_then(|(k, n)| Some((k, n.parse::<usize>().ok()?)))
+            .map_or_else(
+                || unsupported(format!("a loose object header {header:?}")),
+                Ok,
+            )?;
+        let body = &data[nul + 1..];
+        if body.len() != size {
+            return unsupported("a loose object of the wrong size");
+        }
+        Ok((kind, body))
+    }
+
+    /// Reads the whole file into `file`: read calls only, until one returns nothing
+    /// (`read_to_end` asks for the size and position first, two more calls per object).
+    fn read_file(&mut self, mut f: std::fs::File) -> Result<(), Unsupported> {
+        use std::io::Read as _;
+        self.file_len = 0;
+        loop {
+            if self.file_len == self.file.len() {
+                self.file.resize(self.file.len() * 2, 0);
+            }
+            match f.read(&mut self.file[self.file_len..]) {
+                Ok(0) => return Ok(()),
+                Ok(n) => self.file_len += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return unsupported(format!("reading a loose object: {e}")),
+            }
+        }
+    }
+
+    /// Inflates `file` into `out`, growing it as needed; the stream must end.
+    fn inflate_file(&mut self) -> Result<(), Unsupported> {
+        use gix::zlib::{FlushDecompress, Status};
+        self.inflate.reset();
+        self.len = 0;
+        let mut consumed = 0;
+        loop {
+            if self.len == self.out.len() {
+                self.out.resize(self.out.len() * 2, 0);
+            }
+            let (in_before, out_before) = (self.inflate.total_in(), self.inflate.total_out());
+            let status = self
+                .inflate
+                .decompress(
+                    &self.file[consumed..self.file_len],
+                    &mut self.out[self.len..],
+                    FlushDecompress::Finish,
+                )
+                .or_unsupported("inflating a loose object")?;
+            let read = usize::try_from(self.inflate.total_in() - in_before).unwrap_or(usize::MAX);
+            let written =
+                usize::try_from(self.inflate.total_out() - out_before).unwrap_or(usize::MAX);
+            consumed += read;
+            self.len += written;
+            match status {
+                Status::StreamEnd => return Ok(()),
+                // More room is all a stream that has not ended can want: the input is whole.
+                _ if self.len == self.out.len() => {}
+                _ => return unsupported("a truncated loose object"),
+            }
+        }
+    }
+}
+
+/// Refuses what the in-process reader cannot answer exactly, and opens the repository.
+fn open_repository(top: &Path) -> Result<gix::Repository, Unsupported> {
+    for var in GIT_ENVIRONMENT {
+        if std::env::var_os(var).is_some() {
+            return unsupported(format!("{var} is set"));
+        }
+    }
+    let dot_git = top.join(".git");
+    if !dot_git.is_dir() {
+        return unsupported("the .git of a linked worktree or submodule");
+    }
+    for special in [
+        "shallow",
+        "info/grafts",
+        "objects/info/alternates",
+        "commondir",
+    ] {
+        if dot_git.join(special).exists() {
+            return unsupported(format!(".git/{special} exists"));
+        }
+    }
+    if dot_git.join("objects/pack/multi-pack-index").exists() {
+        return unsupported("a multi-pack index (git counts its objects for abbreviations)");
+    }
+    let mut repo = gix::open(&dot_git).or_unsupported("opening the repository")?;
+    // Objects are only read: a miss in the packs must not rescan the pack folder each
+    // time (every loose object would cost a directory listing).
+    repo.objects.refresh_never();
+    if repo.object_hash() != gix::hash::Kind::Sha1 {
+        return unsupported("not a SHA-1 repository");
+    }
+    if repo.is_shallow().unwrap_or(true) {
+        return unsupported("a shallow clone");
+    }
+    let config = repo.config_snapshot();
+    for key in ["core.abbrev", "diff.ignoreSubmodules"] {
+        if config.string(key).is_some() {
+            return unsupported(format!("{key} is configured"));
+        }
+    }
+    for key in ["log.follow", "core.ignoreCase"] {
+        if config.boolean(key) == Some(true) {
+            return unsupported(format!("{key} is on"));
+        }
+    }
+    Ok(repo)
+}
+
+/// Every commit reachable from `head`, parents in order: ids (HEAD first), parent indices,
+/// committer dates and trees.
+struct Commits {
+    ids: Vec<ObjectId>,
+    index: HashMap<ObjectId, usize>,
+    parents: Vec<Vec<usize>>,
+    dates: Vec<u64>,
+    trees: Vec<ObjectId>,
+}
+
+fn read_commits(
+    repo: &gix::Repository,
+    reader: &mut ObjectReader,
+    head: ObjectId,
+) -> Result<Commits, Unsupported> {
+    let mut c = Commits {
+        ids: vec![head],
+        index: HashMap::from([(head, 0)]),
+        parents: Vec::new(),
+        dates: Vec::new(),
+        trees: Vec::new(),
+    };
+    let mut next = 0;
+    while next < c.ids.len() {
+        let (kind, data) = reader.read(repo, c.ids[next])?;
+        if kind != gix::objs::Kind::Commit {
+            return unsupported("HEAD's history holds a non-commit");
+        }
+        let commit = gix::objs::CommitRef::from_bytes(data, gix::hash::Kind::Sha1)
+            .or_unsupported("parsing a commit")?;
+        c.dates.push(signature_seconds(commit.committer)?);
+        c.trees.push(commit.tree());
+        let mut mine = Vec::new();
+        for p in commit.parents() {
+            let i = *c.index.entry(p).or_insert_with(|| {
+                c.ids.push(p);
+                c.ids.len() - 1
+            });
+            mine.push(i);
+        }
+        c.parents.push(mine);
+        next += 1;
+    }
+    Ok(c)
+}
+
+/// The tags `git describe` knows (by the object each peels to) and every tag's target.
+struct Tags {
+    by_target: HashMap<ObjectId, TagName>,
+    targets: HashMap<String, ObjectId>,
+}
+
+fn read_tags(
+    repo: &gix::Repository,
+    reader: &mut ObjectReader,
+    refs: &gix::reference::iter::Platform<'_>,
+) -> Result<Tags, Unsupported> {
+    // Tags, in refname order as git iterates them, each peeled to its object.
+    let mut tag_refs: Vec<(String, ObjectId)> = Vec::new();
+    for r in refs.prefixed("refs/tags/").or_unsupported("reading tags")? {
+        let r = r.or_unsupported("reading a tag")?;
+        let full = r.name().as_bstr().to_string();
+        let Some(id) = r.try_id() else {
+            return unsupported(format!("symbolic tag ref {full}"));
+        };
+        let short = full.strip_prefix("refs/tags/").unwrap_or(&full).to_string();
+        tag_refs.push((short, id.detach()));
+    }
+    tag_refs.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut tags = Tags {
+        by_target: HashMap::new(),
+        targets: HashMap::new(),
+    };
+    for (short, direct) in tag_refs {
+        let mut peeled = direct;
+        let mut outer: Option<(String, u64)> = None;
+        // Tags of tags peel to the end (bounded against cycles).
+        for _ in 0..32 {
+            let (kind, data) = reader.read(repo, peeled)?;
+            if kind != gix::objs::Kind::Tag {
+                break;
+            }
+            let tag = gix::objs::TagRef::from_bytes(data, gix::hash::Kind::Sha1)
+                .or_unsupported("parsing a tag")?;
+            if outer.is_none() {
+                let date = match tag.tagger {
+                    Some(raw) => signature_seconds(raw)?,
+                    None => 0,
+                };
+                outer = Some((tag.name.to_string(), date));
+            }
+            peeled = tag.target();
+        }
+        let candidate = match outer {
+            Some((embedded, date)) => {
+                // git describe prints the embedded name: differing names are left to git.
+                if embedded != short {
+                    return unsupported(format!("tag {short} is known as {embedded}"));
+                }
+                TagName {
+                    name: short.clone(),
+                    prio: 2,
+                    date,
+                }
+            }
+            None => TagName {
+                name: short.clone(),
+                prio: 1,
+                date: 0,
+            },
+        };
+        // git's replace_name: annotated beats lightweight, a newer annotated tag beats
+        // an older one, otherwise the first in refname order stays.
+        match tags.by_target.get(&peeled) {
+            Some(kept)
+                if !(kept.prio < candidate.prio
+                    || (kept.prio == 2 && candidate.prio == 2 && kept.date < candidate.date)) => {}
+            _ => {
+                tags.by_target.insert(peeled, candidate);
+            }
+        }
+        tags.targets.insert(short, peeled);
+    }
+    Ok(tags)
+}
+
 impl History {
     /// Reads refs and the commit graph from HEAD, or says why git must answer instead.
     pub fn open(top: &Path) -> Result<History, Unsupported> {
-        for var in GIT_ENVIRONMENT {
-            if std::env::var_os(var).is_some() {
-                return unsupported(format!("{var} is set"));
-            }
-        }
-        let dot_git = top.join(".git");
-        if !dot_git.is_dir() {
-            return unsupported("the .git of a linked worktree or submodule");
-        }
-        for special in [
-            "shallow",
-            "info/grafts",
-            "objects/info/alternates",
-            "commondir",
-        ] {
-            if dot_git.join(special).exists() {
-                return unsupported(format!(".git/{special} exists"));
-            }
-        }
-        if dot_git.join("objects/pack/multi-pack-index").exists() {
-            return unsupported("a multi-pack index (git counts its objects for abbreviations)");
-        }
-        let mut repo = gix::open(&dot_git).or_unsupported("opening the repository")?;
-        // Objects are only read: a miss in the packs must not rescan the pack folder each
-        // time (every loose object would cost a directory listing).
-        repo.objects.refresh_never();
-        if repo.object_hash() != gix::hash::Kind::Sha1 {
-            return unsupported("not a SHA-1 repository");
-        }
-        if repo.is_shallow().unwrap_or(true) {
-            return unsupported("a shallow clone");
-        }
-        {
-            let config = repo.config_snapshot();
-            for key in ["core.abbrev", "diff.ignoreSubmodules"] {
-                if config.string(key).is_some() {
-                    return unsupported(format!("{key} is configured"));
-                }
-            }
-            for key in ["log.follow", "core.ignoreCase"] {
-                if config.boolean(key) == Some(true) {
-                    return unsupported(format!("{key} is on"));
-                }
-            }
-        }
+        let repo = open_repository(top)?;
+        let mut reader = ObjectReader::new(repo.objects.store_ref().path());
         let refs = repo.references().or_unsupported("reading refs")?;
         if refs
             .prefixed("refs/replace/")
@@ -186,120 +451,27 @@ impl History {
             return unsupported("replace refs");
         }
         let head = repo.head_id().or_unsupported("HEAD")?.detach();
-
-        // Every commit reachable from HEAD, parents in order.
-        let mut index: HashMap<ObjectId, usize> = HashMap::new();
-        let mut ids = vec![head];
-        let mut parents: Vec<Vec<usize>> = Vec::new();
-        let mut dates = Vec::new();
-        let mut trees = Vec::new();
-        index.insert(head, 0);
-        let mut next = 0;
-        while next < ids.len() {
-            let object = repo
-                .find_object(ids[next])
-                .or_unsupported("reading a commit")?;
-            if object.kind != gix::objs::Kind::Commit {
-                return unsupported("HEAD's history holds a non-commit");
-            }
-            let commit = gix::objs::CommitRef::from_bytes(&object.data, gix::hash::Kind::Sha1)
-                .or_unsupported("parsing a commit")?;
-            dates.push(signature_seconds(commit.committer)?);
-            trees.push(commit.tree());
-            let mut mine = Vec::new();
-            for p in commit.parents() {
-                let i = *index.entry(p).or_insert_with(|| {
-                    ids.push(p);
-                    ids.len() - 1
-                });
-                mine.push(i);
-            }
-            parents.push(mine);
-            next += 1;
-        }
-        let hashes = ids.iter().map(|id| id.to_string()).collect();
-        let dag = Dag::from_parts(hashes, parents);
-
-        // Tags, in refname order as git iterates them, each peeled to its object.
-        let mut tag_refs: Vec<(String, ObjectId)> = Vec::new();
-        for r in refs.prefixed("refs/tags/").or_unsupported("reading tags")? {
-            let r = r.or_unsupported("reading a tag")?;
-            let full = r.name().as_bstr().to_string();
-            let Some(id) = r.try_id() else {
-                return unsupported(format!("symbolic tag ref {full}"));
-            };
-            let short = full.strip_prefix("refs/tags/").unwrap_or(&full).to_string();
-            tag_refs.push((short, id.detach()));
-        }
-        tag_refs.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        let mut by_target: HashMap<ObjectId, TagName> = HashMap::new();
-        let mut tag_targets = HashMap::new();
-        for (short, direct) in tag_refs {
-            let mut peeled = direct;
-            let mut outer: Option<(String, u64)> = None;
-            // Tags of tags peel to the end (bounded against cycles).
-            for _ in 0..32 {
-                let object = repo.find_object(peeled).or_unsupported("reading a tag")?;
-                if object.kind != gix::objs::Kind::Tag {
-                    break;
-                }
-                let tag = gix::objs::TagRef::from_bytes(&object.data, gix::hash::Kind::Sha1)
-                    .or_unsupported("parsing a tag")?;
-                if outer.is_none() {
-                    let date = match tag.tagger {
-                        Some(raw) => signature_seconds(raw)?,
-                        None => 0,
-                    };
-                    outer = Some((tag.name.to_string(), date));
-                }
-                peeled = tag.target();
-            }
-            let candidate = match outer {
-                Some((embedded, date)) => {
-                    // git describe prints the embedded name: differing names are left to git.
-                    if embedded != short {
-                        return unsupported(format!("tag {short} is known as {embedded}"));
-                    }
-                    TagName {
-                        name: short.clone(),
-                        prio: 2,
-                        date,
-                    }
-                }
-                None => TagName {
-                    name: short.clone(),
-                    prio: 1,
-                    date: 0,
-                },
-            };
-            // git's replace_name: annotated beats lightweight, a newer annotated tag beats
-            // an older one, otherwise the first in refname order stays.
-            match by_target.get(&peeled) {
-                Some(kept)
-                    if !(kept.prio < candidate.prio
-                        || (kept.prio == 2
-                            && candidate.prio == 2
-                            && kept.date < candidate.date)) => {}
-                _ => {
-                    by_target.insert(peeled, candidate);
-                }
-            }
-            tag_targets.insert(short, peeled);
-        }
-        let name_count = by_target.len();
-        let names = by_target
+        let commits = read_commits(&repo, &mut reader, head)?;
+        let tags = read_tags(&repo, &mut reader, &refs)?;
+        drop(refs);
+        let hashes = commits.ids.iter().map(|id| id.to_string()).collect();
+        let dag = Dag::from_parts(hashes, commits.parents);
+        let name_count = tags.by_target.len();
+        let names = tags
+            .by_target
             .into_iter()
-            .filter_map(|(id, name)| index.get(&id).map(|&i| (i, name)))
+            .filter_map(|(id, name)| commits.index.get(&id).map(|&i| (i, name)))
             .collect();
         Ok(History {
             repo,
+            reader: RefCell::new(reader),
             dag,
-            ids,
-            dates,
-            trees,
+            ids: commits.ids,
+            dates: commits.dates,
+            trees: commits.trees,
             names,
             name_count,
-            tag_targets,
+            tag_targets: tags.targets,
             lookups: RefCell::new(HashMap::new()),
         })
     }
@@ -332,14 +504,12 @@ impl History {
     }
 
     fn read_tree_entry(&self, tree: ObjectId, name: &str) -> Result<Option<Entry>, Unsupported> {
-        let object = self
-            .repo
-            .find_object(tree)
-            .or_unsupported("reading a tree")?;
-        if object.kind != gix::objs::Kind::Tree {
+        let mut reader = self.reader.borrow_mut();
+        let (kind, data) = reader.read(&self.repo, tree)?;
+        if kind != gix::objs::Kind::Tree {
             return unsupported("a tree entry that is not a tree");
         }
-        for entry in gix::objs::TreeRefIter::from_bytes(&object.data, gix::hash::Kind::Sha1) {
+        for entry in gix::objs::TreeRefIter::from_bytes(data, gix::hash::Kind::Sha1) {
             let entry = entry.or_unsupported("parsing a tree")?;
             if entry.filename == name.as_bytes() {
                 return Ok(Some(Entry {

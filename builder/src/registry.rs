@@ -241,6 +241,11 @@ impl Client {
             .timeout_connect(Some(Duration::from_secs(5)))
             .timeout_global(Some(Duration::from_secs(20)))
             .user_agent("hublint")
+            // The exchanges are a request head out and a response head (or a small manifest
+            // index, read in pieces) back: ureq's 128 KiB buffers, zeroed for every
+            // connection, cost more than the questions themselves.
+            .input_buffer_size(32 * 1024)
+            .output_buffer_size(32 * 1024)
             .build();
         Client {
             agent: ureq::Agent::new_with_config(config),

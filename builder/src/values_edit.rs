@@ -34,14 +34,35 @@ fn path_parts(path: &str) -> Vec<&str> {
     path.split('.').collect()
 }
 
-fn root_of(file: &yaml::YamlFile, what: &str) -> Result<Node> {
+fn root_of<'a>(file: &'a yaml::YamlFile, what: &str) -> Result<&'a Node> {
     if let Some(err) = file.errors.first() {
         bail!("{what} does not parse: {}", err.message);
     }
     file.docs
         .first()
-        .cloned()
         .with_context(|| format!("{what} is empty"))
+}
+
+thread_local! {
+    /// The values text parsed last, and its parse: planning asks several questions of one
+    /// values file per image, and parsing it again each time was most of a build's cost.
+    static LAST_PARSE: std::cell::RefCell<Option<(String, std::rc::Rc<yaml::YamlFile>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// `yaml::parse(text)`, reusing the previous parse when the text is the same.
+fn parse_values(text: &str) -> std::rc::Rc<yaml::YamlFile> {
+    LAST_PARSE.with(|last| {
+        let mut last = last.borrow_mut();
+        match last.as_ref() {
+            Some((seen, parsed)) if seen == text => parsed.clone(),
+            _ => {
+                let parsed = std::rc::Rc::new(yaml::parse(text));
+                *last = Some((text.to_string(), parsed.clone()));
+                parsed
+            }
+        }
+    })
 }
 
 /// Follows a chartpress values path; refuses paths that run through aliases or merge keys,
@@ -279,9 +300,9 @@ pub fn image_edits_quoting(
     image: &ImageValue,
     tag_quoted: Option<ScalarStyle>,
 ) -> Result<Vec<TextEdit>> {
-    let parsed = yaml::parse(text);
+    let parsed = parse_values(text);
     let root = root_of(&parsed, "values file")?;
-    let node = lookup(&root, values_path)?;
+    let node = lookup(root, values_path)?;
     let mut edits = Vec::new();
     match &node.value {
         Value::Mapping(_) => {
@@ -323,7 +344,7 @@ pub fn chart_version_edits(
 ) -> Result<Vec<TextEdit>> {
     let parsed = yaml::parse(text);
     let root = root_of(&parsed, "Chart.yaml")?;
-    let node = lookup(&root, "version")?;
+    let node = lookup(root, "version")?;
     Ok(replace_scalar(text, node, version, quoted)?
         .into_iter()
         .collect())
@@ -355,9 +376,9 @@ pub fn apply(text: &str, edits: &[TextEdit]) -> Result<String> {
 
 /// Reads back what `values_path` holds: (name keys' values, tag) or the string.
 pub fn read_image(text: &str, values_path: &str) -> Result<ImageValue> {
-    let parsed = yaml::parse(text);
+    let parsed = parse_values(text);
     let root = root_of(&parsed, "values file")?;
-    let node = lookup(&root, values_path)?;
+    let node = lookup(root, values_path)?;
     if node.as_mapping().is_some() {
         let name = NAME_KEYS
             .iter()
@@ -384,7 +405,7 @@ pub fn verify_images(text: &str, expected: &[(String, ImageValue)]) -> Result<()
     let parsed = yaml::parse(text);
     let root = root_of(&parsed, "edited values file")?;
     for (path, want) in expected {
-        let node = lookup(&root, path)?;
+        let node = lookup(root, path)?;
         if node.as_mapping().is_some() {
             for key in NAME_KEYS {
                 if let Some(n) = node.get(key) {

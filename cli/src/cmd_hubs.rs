@@ -64,111 +64,133 @@ pub fn run(args: HubsArgs) -> Result<i32> {
     )?;
     loaded.ws.parse_all();
     let model = RepoModel::build(&loaded.ws, &loaded.config);
-    if let Some(name) = &args.values {
-        let chosen: Vec<Hub> = if name == "*" {
-            model.hubs.clone()
-        } else {
-            model
-                .hubs
-                .iter()
-                .filter(|h| &h.label() == name)
-                .take(1)
-                .cloned()
-                .collect()
-        };
-        if chosen.is_empty() {
-            let names: Vec<String> = model.hubs.iter().map(|h| h.label()).collect();
-            eprintln!(
-                "hublint: no hub `{name}`; hubs here: {}",
-                if names.is_empty() {
-                    "none".to_string()
-                } else {
-                    names.join(", ")
-                }
-            );
-            return Ok(2);
+    match &args.values {
+        Some(name) => print_values(&args, name, &mut loaded, &model),
+        None => {
+            print_report(&loaded.ws, &model, args.output_format)?;
+            Ok(0)
         }
-        let z2jh_defaults = match &args.jupyterhub_chart {
-            Some(dir) => {
-                let file = dir.join("values.yaml");
-                let text = std::fs::read_to_string(&file)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-                // Not a repository path: a name of its own, shown as the origin of defaults.
-                let name = file.display().to_string();
-                loaded.ws.insert_text(&name, text);
-                Some(name)
+    }
+}
+
+/// `--values HUB` (or `'*'`): the hub's merged values, as JSON, YAML or `path = value` lines.
+fn print_values(
+    args: &HubsArgs,
+    name: &str,
+    loaded: &mut hublint_discover::Loaded,
+    model: &RepoModel,
+) -> Result<i32> {
+    let chosen: Vec<Hub> = if name == "*" {
+        model.hubs.clone()
+    } else {
+        model
+            .hubs
+            .iter()
+            .filter(|h| &h.label() == name)
+            .take(1)
+            .cloned()
+            .collect()
+    };
+    if chosen.is_empty() {
+        let names: Vec<String> = model.hubs.iter().map(|h| h.label()).collect();
+        eprintln!(
+            "hublint: no hub `{name}`; hubs here: {}",
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
             }
-            None => None,
-        };
-        if name == "*" {
-            let mut all = Vec::new();
-            for hub in &chosen {
-                let values = merged_values(
-                    &loaded.ws,
-                    &model,
-                    hub,
-                    args.with_defaults,
-                    z2jh_defaults.as_deref(),
-                );
-                let mut entry = serde_json::json!({"hub": hub.label(), "notes": values.notes});
-                if args.show_origin {
-                    entry["origins"] = origins_json(&values);
-                } else {
-                    entry["values"] = values.json;
-                }
-                all.push(entry);
-            }
-            let all = serde_json::Value::Array(all);
-            match args.output_format {
-                HubsFormat::Yaml => print!("{}", values_as_yaml(&all, &|_| None)),
-                _ => println!("{}", serde_json::to_string_pretty(&all)?),
-            }
-            return Ok(0);
-        }
-        let hub = &chosen[0];
-        let values = merged_values(
-            &loaded.ws,
-            &model,
-            hub,
-            args.with_defaults,
-            z2jh_defaults.as_deref(),
         );
-        for note in &values.notes {
-            eprintln!("hublint: note: {note}");
+        return Ok(2);
+    }
+    let z2jh_defaults = match &args.jupyterhub_chart {
+        Some(dir) => {
+            let file = dir.join("values.yaml");
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            // Not a repository path: a name of its own, shown as the origin of defaults.
+            let name = file.display().to_string();
+            loaded.ws.insert_text(&name, text);
+            Some(name)
         }
-        let origin_of = |path: &str| {
-            values
-                .origins
-                .iter()
-                .find(|(p, _, _)| p == path)
-                .map(|(_, _, o)| o.clone())
-        };
-        match (args.output_format, args.show_origin) {
-            (HubsFormat::Json, false) => {
-                println!("{}", serde_json::to_string_pretty(&values.json)?)
+        None => None,
+    };
+    if name == "*" {
+        let mut all = Vec::new();
+        for hub in &chosen {
+            let values = merged_values(
+                &loaded.ws,
+                model,
+                hub,
+                args.with_defaults,
+                z2jh_defaults.as_deref(),
+            );
+            let mut entry = serde_json::json!({"hub": hub.label(), "notes": values.notes});
+            if args.show_origin {
+                entry["origins"] = origins_json(&values);
+            } else {
+                entry["values"] = values.json;
             }
-            (HubsFormat::Json, true) => {
-                println!("{}", serde_json::to_string_pretty(&origins_json(&values))?);
-            }
-            (HubsFormat::Yaml, show) => {
-                let none = |_: &str| None;
-                let origin: &dyn Fn(&str) -> Option<String> = if show { &origin_of } else { &none };
-                print!("{}", values_as_yaml(&values.json, origin));
-            }
-            (HubsFormat::Text, _) => {
-                for (path, value, origin) in &values.origins {
-                    if args.show_origin {
-                        println!("{path} = {value}  # {origin}");
-                    } else {
-                        println!("{path} = {value}");
-                    }
-                }
-            }
+            all.push(entry);
+        }
+        let all = serde_json::Value::Array(all);
+        match args.output_format {
+            HubsFormat::Yaml => print!("{}", values_as_yaml(&all, &|_| None)),
+            _ => println!("{}", serde_json::to_string_pretty(&all)?),
         }
         return Ok(0);
     }
-    let report = report(&loaded.ws, &model);
-    match args.output_format {
+    let hub = &chosen[0];
+    let values = merged_values(
+        &loaded.ws,
+        model,
+        hub,
+        args.with_defaults,
+        z2jh_defaults.as_deref(),
+    );
+    for note in &values.notes {
+        eprintln!("hublint: note: {note}");
+    }
+    let origin_of = |path: &str| {
+        values
+            .origins
+            .iter()
+            .find(|(p, _, _)| p == path)
+            .map(|(_, _, o)| o.clone())
+    };
+    match (args.output_format, args.show_origin) {
+        (HubsFormat::Json, false) => {
+            println!("{}", serde_json::to_string_pretty(&values.json)?)
+        }
+        (HubsFormat::Json, true) => {
+            println!("{}", serde_json::to_string_pretty(&origins_json(&values))?);
+        }
+        (HubsFormat::Yaml, show) => {
+            let none = |_: &str| None;
+            let origin: &dyn Fn(&str) -> Option<String> = if show { &origin_of } else { &none };
+            print!("{}", values_as_yaml(&values.json, origin));
+        }
+        (HubsFormat::Text, _) => {
+            for (path, value, origin) in &values.origins {
+                if args.show_origin {
+                    println!("{path} = {value}  # {origin}");
+                } else {
+                    println!("{path} = {value}");
+                }
+            }
+        }
+    }
+    return Ok(0);
+}
+
+/// The hubs report: each hub, how it was found, its chart, versions, values files, images.
+fn print_report(
+    ws: &hublint_core::workspace::Workspace,
+    model: &RepoModel,
+    format: HubsFormat,
+) -> Result<()> {
+    let report = report(ws, model);
+    match format {
         HubsFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         HubsFormat::Yaml => print!(
             "{}",
@@ -219,10 +241,10 @@ pub fn run(args: HubsArgs) -> Result<i32> {
                     println!("  {}  ({})", s.path, s.reason);
                 }
             }
-            println!("{}", scope_line(&model));
+            println!("{}", scope_line(model));
         }
     }
-    Ok(0)
+    Ok(())
 }
 
 /// Each leaf with its key path, value and origin.

@@ -125,6 +125,14 @@ impl Project {
         crate::check(&self.ws, &self.config)
     }
 
+    /// Whether a values file holds Python (`hub.extraConfig`, `extraFiles` at a `.py` path):
+    /// a build without the `python` feature cannot run the P rules on it, and says so with
+    /// this (the playground then loads its module built with the feature).
+    pub fn holds_python(&self) -> bool {
+        let model = crate::model::RepoModel::build(&self.ws, &self.config);
+        crate::rules::holds_python(&self.ws, &model)
+    }
+
     /// Check with a configuration a front end derived from the project's (editor settings,
     /// command-line selection).
     pub fn check_with(&self, config: &Config) -> Vec<Diagnostic> {

@@ -89,3 +89,63 @@ fn hublint_yaml_diagnostics_completion_and_hover() {
     assert!(diags.is_empty(), "{diags:#?}");
     assert_eq!(server.stop(), 0);
 }
+
+/// Issue 16's bug: editing `.hublint.yaml` in the server re-read it without today's date, so
+/// X001 went quiet for as long as the server ran.
+#[test]
+fn x001_survives_editing_the_config() {
+    const VALUES: &str = "# hublint: chart=jupyterhub version=4.4.0\nhub:\n  image:\n    name: quay.io/org/experimental-hub\n    tag: \"1\"\n";
+    let config = |since: &str| {
+        format!("experimental-images:\n  quay.io/org/experimental-hub: {{ since: {since} }}\n")
+    };
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    let values_dir = repo.path().join("config/clusters/c");
+    std::fs::create_dir_all(&values_dir).unwrap();
+    std::fs::write(values_dir.join("values.yaml"), VALUES).unwrap();
+    std::fs::write(repo.path().join(".hublint.yaml"), config("2001-01-01")).unwrap();
+    let root = format!("file://{}", repo.path().display());
+    let config_uri = format!("{root}/.hublint.yaml");
+    let values_uri = format!("{root}/config/clusters/c/values.yaml");
+
+    let mut server = Server::start();
+    server.call(
+        1,
+        "initialize",
+        json!({"capabilities": {}, "rootUri": root}),
+    );
+    server.notify("initialized", json!({}));
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": values_uri, "languageId": "yaml", "version": 1, "text": VALUES}}),
+    );
+    server.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": config_uri, "languageId": "yaml", "version": 1, "text": config("2001-01-01")}}),
+    );
+    // Each edit of the config re-checks the values file; X001 must be there every time.
+    for version in 2..=3 {
+        let since = format!("2001-01-0{version}");
+        server.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": config_uri, "version": version},
+                   "contentChanges": [{"text": config(&since)}]}),
+        );
+        let _ = config_diagnostics(&server, &config_uri, version).expect("config re-checked");
+        let x001 = server.wait_for(Duration::from_secs(60), |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == values_uri
+                && m["params"]["diagnostics"].as_array().is_some_and(|d| {
+                    d.iter().any(|d| {
+                        d["code"] == "X001"
+                            && d["message"].as_str().unwrap_or_default().contains(&since)
+                    })
+                })
+        });
+        assert!(
+            x001.is_some(),
+            "no X001 naming {since} on the values file after edit {version}"
+        );
+    }
+    assert_eq!(server.stop(), 0);
+}

@@ -33,14 +33,18 @@ def main():
         names = re.findall(r'<(?:script|link)[^>]*(?:src|href)="([^":]+\.(?:js|css))"', page.decode())
         assert {"boot.js", "playground.js"} <= set(names), names
         files = {"index.html": page}
-        for name in names + ["worker.js", "hublint_wasm_bg.wasm"]:
+        # The worker, the first module, and the module with the Python parser it loads when
+        # a values file holds Python.
+        for name in names + ["worker.js", "hublint_wasm_bg.wasm", "hublint_wasm_python.js",
+                             "hublint_wasm_python_bg.wasm"]:
             status, kind, body = fetch(base + name)
             expected = {"js": "text/javascript", "css": "text/css", "wasm": "application/wasm"}
             assert kind.startswith(expected[name.rsplit(".", 1)[1]]), (name, kind)
             assert status == 200 and body, (name, status)
             files[name] = body
             print(f"{name}: {status} {kind} {len(body)} bytes")
-        assert files["hublint_wasm_bg.wasm"][:4] == b"\0asm", "not a wasm module"
+        for name in ["hublint_wasm_bg.wasm", "hublint_wasm_python_bg.wasm"]:
+            assert files[name][:4] == b"\0asm", f"{name} is not a wasm module"
         if dist:
             for name, body in files.items():
                 assert (dist / name).read_bytes() == body, f"{name} differs from {dist / name}"

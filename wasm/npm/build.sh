@@ -6,7 +6,11 @@ set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$(realpath -m "${1:-${CARGO_TARGET_DIR:-$REPO/target}/npm}")
 PKG="$OUT/package"
-bash "$REPO/scripts/build-wasm.sh" nodejs "$PKG" >&2
+# With the P rules' Python parser (unlike the playground's first module, size is not what
+# matters here: the same findings as the CLI are). opt-level z as the playground's Python
+# module, so that both use one cargo build.
+HUBLINT_WASM_OPT_LEVEL=${HUBLINT_WASM_PYTHON_OPT_LEVEL:-z} \
+  bash "$REPO/scripts/build-wasm.sh" nodejs "$PKG" python >&2
 VERSION=$(cd "$REPO" && cargo pkgid -p hublint-wasm | sed 's/.*[#@]//')
 node -e '
   const fs = require("fs");

@@ -227,6 +227,14 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
+/// Whether this build runs the P rules (Python in values): built with the `python` feature.
+/// The playground's first module is not (it stays small); it loads the one that is when
+/// [`PlaygroundWorkspace::python_unchecked`] says there is Python to check.
+#[wasm_bindgen(js_name = checksPython)]
+pub fn checks_python() -> bool {
+    hublint_core::schema::snippets::PARSED
+}
+
 /// A workspace that lives across checks: set or remove files one at a time, then check.
 /// Unchanged files keep their parse, so the re-check after an edit in one tab is cheap.
 #[wasm_bindgen(js_name = Workspace)]
@@ -308,6 +316,13 @@ impl PlaygroundWorkspace {
         })
     }
 
+    /// Whether a values file holds Python (`hub.extraConfig`...) that this build cannot
+    /// check: true only in a build without the `python` feature (see [`checks_python`]).
+    #[wasm_bindgen(js_name = pythonUnchecked)]
+    pub fn python_unchecked(&self) -> bool {
+        !checks_python() && self.state.project.holds_python()
+    }
+
     /// Problems in `.hublint.yaml` (the CLI prints these as warnings).
     #[wasm_bindgen(js_name = configErrors)]
     pub fn config_errors(&self) -> Vec<String> {
@@ -366,6 +381,36 @@ mod tests {
         assert!(s.check().iter().any(|d| d.code == "Y002"));
         s.set_file("./.hublint.yaml", "selct: [Y]\n".into());
         assert_eq!(s.project.config().errors.len(), 1);
+    }
+
+    /// A build without the parser says there is Python it did not check (the playground then
+    /// loads the module with it); a build with it reports P001 at the snippet's line.
+    #[test]
+    fn python_in_values_is_checked_or_flagged_as_unchecked() {
+        let values = "hub:\n  extraConfig:\n    01-limits: |\n      if True:\n      c.KubeSpawner.mem_limit = '2G'\n";
+        let mut ws = PlaygroundWorkspace::new();
+        ws.set_file("staging.values.yaml", values.to_string());
+        let p001: Vec<_> = ws
+            .state
+            .check()
+            .into_iter()
+            .filter(|d| d.code == "P001")
+            .collect();
+        if checks_python() {
+            assert!(!ws.python_unchecked());
+            let json = ws.state.json(&p001);
+            assert_eq!(json.len(), 1, "{json:?}");
+            assert_eq!(json[0].location.row, 5);
+        } else {
+            assert!(ws.python_unchecked());
+            assert!(p001.is_empty());
+        }
+        // No Python left: nothing unchecked, whichever the build.
+        ws.set_file(
+            "staging.values.yaml",
+            "hub:\n  extraConfig: {}\n".to_string(),
+        );
+        assert!(!ws.python_unchecked());
     }
 
     /// The declarations `TS_TYPES` carries, from the Rust types. `UPDATE_TS_TYPES=1 cargo test

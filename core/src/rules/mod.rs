@@ -136,7 +136,7 @@ impl<'a> Context<'a> {
     /// Diagnostics of the Python snippets in every values file (P001, P002), parsed once.
     pub(crate) fn python_findings(&self) -> &[Diagnostic] {
         self.python.get_or_init(|| {
-            // Without the `python` feature (the playground) the P rules find nothing.
+            // Without the `python` feature (the playground's first module) the P rules find nothing.
             #[cfg(not(feature = "python"))]
             let out = Vec::new();
             #[cfg(feature = "python")]
@@ -169,6 +169,16 @@ impl<'a> Context<'a> {
             out
         })
     }
+}
+
+/// Whether a values file holds Python that the P rules parse (the values files they walk).
+/// Answered without the Python parser: a build without it (the playground's first module)
+/// asks, to load the module that has it.
+pub(crate) fn holds_python(ws: &Workspace, model: &RepoModel) -> bool {
+    model.values_files(ws).into_iter().any(|file| {
+        file.yaml_root()
+            .is_some_and(|root| !crate::schema::snippets::snippets(root).is_empty())
+    })
 }
 
 /// Shared findings are handed out by code (K001–K004, P001–P002): one whose code is no

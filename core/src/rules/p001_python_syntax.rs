@@ -6,9 +6,9 @@ declare_rule! {
     /// and column in the YAML file (the block scalar's indentation accounted for). Checked:
     /// every entry of `hub.extraConfig` (and the older single-string form), the
     /// `extraConfig` of charts next to it (binderhub, dask-gateway's `gateway.extraConfig`),
-    /// and `extraFiles.<name>.stringData` mounted at a `.py` path. (The browser playground
-    /// is built without the Python parser, to keep its module small; the CLI and the
-    /// language server have it.)
+    /// and `extraFiles.<name>.stringData` mounted at a `.py` path. (The browser playground's
+    /// first module leaves the Python parser out, to stay small, and loads a second module
+    /// with it when a values file holds Python.)
     ///
     /// ## Why
     /// helm accepts any string there. The hub runs each snippet with `exec()` when it

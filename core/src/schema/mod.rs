@@ -28,6 +28,7 @@ pub mod k8s;
 pub mod profiles;
 #[cfg(feature = "python")]
 pub mod python;
+pub mod snippets;
 pub(crate) mod suggest;
 pub mod traits;
 mod tree;

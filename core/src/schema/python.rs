@@ -8,6 +8,7 @@
 //! mapped from the decoded string back to the YAML source, block indentation included.
 
 use super::freeform::{rename_fix, unknown_trait};
+use super::snippets::{snippets, Snippet};
 use super::traits;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::text::TextRange;
@@ -15,95 +16,6 @@ use crate::yaml::{Node, ScalarStyle};
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, Stmt};
 use ruff_text_size::Ranged;
-
-/// A Python snippet in a values file.
-pub struct Snippet<'a> {
-    /// Dotted key path, for messages (`jupyterhub.hub.extraConfig.01-auth`).
-    pub path: String,
-    pub node: &'a Node,
-    pub source: &'a str,
-}
-
-/// Every Python snippet below `root`.
-pub fn snippets(root: &Node) -> Vec<Snippet<'_>> {
-    let mut out = Vec::new();
-    let mut path = Vec::new();
-    find(root, &mut path, &mut out);
-    out
-}
-
-fn find<'a>(node: &'a Node, path: &mut Vec<&'a str>, out: &mut Vec<Snippet<'a>>) {
-    let Some(entries) = node.as_mapping() else {
-        if let Some(items) = node.as_sequence() {
-            for item in items {
-                find(item, path, out);
-            }
-        }
-        return;
-    };
-    for e in entries {
-        let Some(key) = e.key.as_str() else { continue };
-        path.push(key);
-        match key {
-            "extraConfig" => {
-                if e.value.as_mapping().is_some() {
-                    for inner in e.value.as_mapping().unwrap_or_default() {
-                        if let (Some(k), Some(source)) =
-                            (inner.key.as_str(), python_text(&inner.value))
-                        {
-                            out.push(Snippet {
-                                path: format!("{}.{k}", path.join(".")),
-                                node: &inner.value,
-                                source,
-                            });
-                        }
-                    }
-                } else if let Some(source) = python_text(&e.value) {
-                    // The older single-string form.
-                    out.push(Snippet {
-                        path: path.join("."),
-                        node: &e.value,
-                        source,
-                    });
-                }
-            }
-            "extraFiles" => {
-                for file in e.value.as_mapping().unwrap_or_default() {
-                    let mount = file.value.get("mountPath").and_then(Node::as_str);
-                    let data = file.value.get("stringData");
-                    if let (Some(k), true, Some(data)) = (
-                        file.key.as_str(),
-                        mount.is_some_and(|m| m.ends_with(".py")),
-                        data,
-                    ) {
-                        if let Some(source) = python_text(data) {
-                            out.push(Snippet {
-                                path: format!("{}.{k}.stringData", path.join(".")),
-                                node: data,
-                                source,
-                            });
-                        }
-                    }
-                }
-            }
-            _ => find(&e.value, path, out),
-        }
-        path.pop();
-    }
-}
-
-/// A string scalar's text (not a tagged or aliased one: an alias's range is elsewhere).
-fn python_text(node: &Node) -> Option<&str> {
-    if node.from_alias || node.tag().is_some() {
-        return None;
-    }
-    let s = node.as_scalar()?;
-    // A plain `null`/`~`/empty value is "no snippet".
-    if s.style == ScalarStyle::Plain && node.is_null() {
-        return None;
-    }
-    Some(s.text.as_str())
-}
 
 /// Where each line of a scalar's decoded text starts in the file, when lines map one to one
 /// (a literal block scalar, or a single-line plain or quoted scalar without escapes).

@@ -503,3 +503,46 @@ fn markers_as_values_are_strings() {
     assert_eq!(f.docs[0].get("a").unwrap().as_str(), Some("b: ---\n"));
     assert_eq!(parse("a: 1\n---\nb: 2\n").docs.len(), 2);
 }
+
+/// `---` after a tag or an anchor, or inside a flow collection, is the string `---` to helm
+/// (go-yaml), not a document marker.
+#[test]
+fn markers_after_properties_and_in_flow_are_strings() {
+    for (text, path, want) in [
+        ("k: &a ---\n", &["k"][..], "---"),
+        ("k: !!str ---\n", &["k"][..], "---"),
+        ("a: {x: 1, ? c: ---}\n", &["a", "c"][..], "---"),
+        ("a: {k: ---, b: 1}\n", &["a", "k"][..], "---"),
+    ] {
+        let root = doc(text);
+        assert_eq!(
+            root.get_path(path).unwrap().as_str(),
+            Some(want),
+            "{text:?}"
+        );
+    }
+    let root = doc("a: [x, ---]\n");
+    assert_eq!(
+        root.get("a").unwrap().as_sequence().unwrap()[1].as_str(),
+        Some("---")
+    );
+    let root = doc("a: [{? c: ---}]\n");
+    assert_eq!(
+        root.get("a").unwrap().as_sequence().unwrap()[0]
+            .get("c")
+            .unwrap()
+            .as_str(),
+        Some("---")
+    );
+    // helm: "cannot decode !!str `---` as a !!null".
+    for text in ["k: !!null ---\n", "- !!null ---\n"] {
+        let f = parse(text);
+        assert_eq!(f.docs.len(), 1, "{text:?}");
+        let refusal = f.helm_refusal.expect(text);
+        assert!(
+            refusal.message.contains("`---` is not null"),
+            "{text:?}: {}",
+            refusal.message
+        );
+    }
+}

@@ -112,10 +112,17 @@ fn marker_values(body: &str) -> Vec<usize> {
                 let at = from + i;
                 let before = &content[..at];
                 let after = content[at + 3..].trim_start_matches([' ', '\t']);
-                let value_position = before.ends_with(": ") || before.ends_with("- ");
+                let before = without_properties(before);
+                let value_position = before.ends_with(": ")
+                    || before.ends_with("- ")
+                    || before.ends_with(", ")
+                    || before.ends_with(['[', '{']);
+                // In a flow collection the value ends at `,`, `]` or `}` (`{? c: ---}`).
+                let flow_end = after.starts_with([',', ']', '}']) && before.contains(['[', '{']);
                 if at > 0
                     && value_position
                     && (after.is_empty()
+                        || flow_end
                         || (after.starts_with('#') && content[at + 3..].starts_with([' ', '\t'])))
                 {
                     out.push(offset + at);
@@ -127,6 +134,22 @@ fn marker_values(body: &str) -> Vec<usize> {
     }
     out.sort_unstable();
     out
+}
+
+/// `before` without the tags and anchors that end it (`k: !!null ---`, `k: &a ---`): they
+/// stand between the indicator and the value.
+fn without_properties(mut before: &str) -> &str {
+    loop {
+        let trimmed = before.trim_end_matches(' ');
+        if trimmed.len() == before.len() {
+            return before;
+        }
+        let token_start = trimmed.rfind([' ', '\t']).map_or(0, |i| i + 1);
+        if !trimmed[token_start..].starts_with(['!', '&']) {
+            return before;
+        }
+        before = &trimmed[..token_start];
+    }
 }
 
 /// `body` with each marker value replaced by `-x-` (same length, a plain scalar).

@@ -53,6 +53,27 @@ test('check() on the example equals `hublint check --output-format json`', () =>
   assert.equal(fromPackage.version, pkg.version);
 });
 
+test('Python in hub.extraConfig gets the CLI\'s P001 (the package has the parser)', () => {
+  const files = {
+    'staging.values.yaml': 'jupyterhub:\n  hub:\n    extraConfig:\n      01-limits: |\n        if True:\n        c.KubeSpawner.mem_limit = "2G"\n',
+  };
+  writeFileSync(join(project, 'python.json'), JSON.stringify(files));
+  writeFileSync(join(project, 'python.mjs'), `
+    import { readFileSync } from 'node:fs';
+    import { check, checksPython } from 'hublint-wasm';
+    const files = JSON.parse(readFileSync('python.json', 'utf8'));
+    process.stdout.write(JSON.stringify({ checksPython: checksPython(), diagnostics: check(files) }));
+  `);
+  const out = JSON.parse(execFileSync('node', ['python.mjs'], { cwd: project, encoding: 'utf8' }));
+  assert.equal(out.checksPython, true);
+  const dir = mkdtempSync(join(tmpdir(), 'hublint-npm-python-'));
+  writeFileSync(join(dir, 'staging.values.yaml'), files['staging.values.yaml']);
+  const cli = spawnSync(HUBLINT, ['check', '--output-format', 'json', '--quiet', dir], { encoding: 'utf8' });
+  const fromCli = JSON.parse(cli.stdout);
+  assert.ok(out.diagnostics.some((d) => d.code === 'P001' && d.location.row === 6), JSON.stringify(out.diagnostics));
+  assert.deepEqual(out.diagnostics, fromCli);
+});
+
 test('require() works too, and bad input is an error, not a crash', () => {
   const out = execFileSync('node', ['-e', `
     const { check, rules } = require('hublint-wasm');

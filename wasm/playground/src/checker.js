@@ -5,7 +5,13 @@ export class Checker {
     this.worker = worker;
     this.nextId = 1;
     this.waiting = new Map();
+    /** Called with the worker's own messages (`{ event, ... }`, not answers to a request). */
+    this.onEvent = () => {};
     worker.onmessage = (event) => {
+      if (event.data.event) {
+        this.onEvent(event.data);
+        return;
+      }
       const { id, result, error } = event.data;
       const w = this.waiting.get(id);
       if (!w) return;

@@ -2,61 +2,25 @@
 // in WebAssembly checking all tabs together after every change, a problems list with quick
 // fixes, and the whole state kept in the URL fragment. Nothing is sent anywhere.
 
-import { EditorState, Compartment } from '@codemirror/state';
-import {
-  EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
-  drawSelection, highlightSpecialChars,
-} from '@codemirror/view';
-import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
-import {
-  StreamLanguage, syntaxHighlighting, defaultHighlightStyle, indentUnit,
-} from '@codemirror/language';
-import { yaml } from '@codemirror/lang-yaml';
-import { dockerFile } from '@codemirror/legacy-modes/mode/dockerfile';
-import { lintGutter, setDiagnostics, lintKeymap } from '@codemirror/lint';
-import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
 import { EXAMPLE_FILES, EXAMPLE_ACTIVE } from './example.js';
 import { rangeOf, changesByFile, toOffset } from './positions.js';
 import { encodeState, decodeState } from './url-state.js';
 import { Checker } from './checker.js';
+import initWasm, { Workspace } from 'hublint-wasm';
 
-// Every module of the bundle above has been evaluated by now.
-performance.mark('hublint-bundle-evaluated');
+performance.mark('hublint-page-script');
+
+/** The CodeMirror part (editor.js), imported once the first diagnostics are on screen. */
+let editor;
 
 const SEVERITY = { error: 'error', warning: 'warning', info: 'info' };
-
-// ---------------------------------------------------------------------------------------------
-// Languages
-
-const requirementsLanguage = StreamLanguage.define({
-  name: 'requirements',
-  token(stream) {
-    if (stream.sol()) stream.eatSpace();
-    if (stream.match(/^#.*/) || (stream.eatSpace() && stream.match(/^#.*/))) return 'comment';
-    if (stream.match(/^(==|>=|<=|~=|!=|===|<|>)/)) return 'operator';
-    if (stream.match(/^[0-9][\w.*+!-]*/)) return 'number';
-    if (stream.match(/^(git\+)?https?:\/\/\S+/)) return 'link';
-    if (stream.match(/^-{1,2}[\w-]+/)) return 'keyword';
-    stream.next();
-    return null;
-  },
-});
-const dockerfileLanguage = StreamLanguage.define(dockerFile);
-
-function languageFor(path) {
-  const name = path.split('/').pop();
-  if (/\.ya?ml$/i.test(name)) return yaml();
-  if (/^Dockerfile([.-].*)?$|\.dockerfile$/i.test(name)) return dockerfileLanguage;
-  if (/\.(txt|in)$/i.test(name)) return requirementsLanguage;
-  return [];
-}
 
 // ---------------------------------------------------------------------------------------------
 // State
 
 /** The wasm checker, in a worker (see worker.js). */
 let checker;
-/** The checker's answer to 'init' (rule docs, version, the example's diagnostics). */
+/** The checker's answer to 'init' (rule docs, version, its start-up steps). */
 let checkerInit;
 let hublintVersion = '';
 /** Problems in `.hublint.yaml`, from the latest check. */
@@ -73,6 +37,8 @@ let generation = 0;
 let checkPending = false;
 /** A request to the checker is out (one at a time, so results come back in order). */
 let inFlight = false;
+/** The checker of Python in values: 'absent' (no Python seen), 'loading', 'ready', 'failed'. */
+let python = 'absent';
 /** The texts the shown diagnostics were computed for. */
 let checkedDocs = new Map();
 const checkTimes = [];
@@ -97,47 +63,10 @@ function normalizePath(path) {
   return parts.join('/');
 }
 
-const MONO = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
-const editorTheme = EditorView.theme({
-  '&': { flex: '1', minHeight: '0' },
-  '.cm-scroller': { fontFamily: MONO, fontSize: '13px', lineHeight: '1.5' },
-  '.cm-tooltip': { fontFamily: 'system-ui, sans-serif', fontSize: '13px' },
-});
-
-/** The extensions every tab shares (one array, so CodeMirror can reuse their setup). */
-const commonExtensions = [
-  lineNumbers(), highlightActiveLineGutter(), highlightSpecialChars(), history(),
-  drawSelection(), highlightActiveLine(), highlightSelectionMatches(),
-  indentUnit.of('  '), EditorState.tabSize.of(2),
-  syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-  lintGutter(),
-  keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...lintKeymap, indentWithTab]),
-  editorTheme,
-];
-
-/** A tab's language, set when the tab is first shown: parsing every tab's text for
- * highlighting up front held up the page's start, and checking needs only the text. */
-const language = new Compartment();
-
-function newTabState(path, text) {
-  return EditorState.create({
-    doc: text,
-    extensions: [
-      commonExtensions,
-      language.of([]),
-      EditorView.contentAttributes.of({ 'aria-label': path, 'data-path': path }),
-    ],
-  });
-}
-
 /** Show a tab's state in the editor, giving it its language the first time. */
 function show(path) {
-  let state = tabs.get(path);
-  const current = language.get(state);
-  if (Array.isArray(current) && current.length === 0) {
-    state = state.update({ effects: language.reconfigure(languageFor(path)) }).state;
-    tabs.set(path, state);
-  }
+  const state = editor.withLanguage(tabs.get(path), path);
+  tabs.set(path, state);
   view.setState(state);
 }
 
@@ -168,7 +97,7 @@ function requestDone() {
 }
 
 /** The texts (and removals) the worker has not seen yet; marks them as sent. The first
- * request replaces whatever the worker holds (it starts with the example). */
+ * request sends every file (the page ran the first check itself). */
 function takeChanges() {
   if (sent.size === 0) {
     const set = [...tabs].map(([path, state]) => [path, state.doc.toString()]);
@@ -206,18 +135,6 @@ function unchangedSince(docs) {
 }
 
 
-/** For the first check, when the tabs hold exactly the example: the diagnostics the worker
- * found for it at start-up (its workspace holds just those files, so nothing needs sending). */
-async function exampleResult() {
-  if (sent.size !== 0) return null;
-  const { example } = await checkerInit;
-  const same = example && tabs.size === example.files.length
-    && example.files.every(([path, text]) => tabs.get(path)?.doc.toString() === text);
-  if (!same) return null;
-  for (const [path, text] of example.files) sent.set(path, text);
-  return { diagnostics: example.diagnostics, configErrors: example.configErrors, wasmMs: 0 };
-}
-
 /** Send changed tabs to the checker, then show the result everywhere (unless the text moved on meanwhile). */
 async function runCheck() {
   if (inFlight) return;
@@ -228,7 +145,7 @@ async function runCheck() {
   let result;
   let status = '';
   try {
-    result = (await exampleResult()) ?? await checker.request('check', takeChanges());
+    result = await checker.request('check', takeChanges());
   } catch (e) {
     result = { diagnostics: [], configErrors: [], wasmMs: 0 };
     status = `hublint failed: ${e && e.message ? e.message : e}`;
@@ -243,6 +160,7 @@ async function runCheck() {
   }
   diagnostics = result.diagnostics;
   configErrors = result.configErrors;
+  if (result.python) showPython(result.python);
   checkedDocs = docs;
   generation += 1;
   const key = JSON.stringify(diagnostics) + status + configErrors.join('\n');
@@ -253,18 +171,34 @@ async function runCheck() {
     renderProblems(status);
     renderTabs();
   }
-  const done = performance.now();
-  checkTimes.push({ wasm: result.wasmMs, total: done - started });
-  if (firstDiagnosticsAt === null) {
-    firstDiagnosticsAt = done;
-    performance.mark('hublint-first-diagnostics');
-    document.body.dataset.ready = '1';
-    // And once they are on screen: a timer set in an animation frame runs after its paint.
-    requestAnimationFrame(() => setTimeout(() => performance.mark('hublint-first-diagnostics-painted'), 0));
-  }
+  checkTimes.push({ wasm: result.wasmMs, total: performance.now() - started });
   document.body.dataset.checks = String(generation);
   scheduleUrlUpdate();
   requestDone();
+}
+
+const PYTHON_NOTES = {
+  loading: 'Loading the checker of Python in values (P rules)…',
+  failed: 'Python in values is not checked: its checker did not load.',
+};
+
+/** Say whether Python in values is being checked (its module loads when first needed). */
+function showPython(state) {
+  if (state === python) return;
+  python = state;
+  document.body.dataset.python = state;
+  const note = $('python-note');
+  note.textContent = PYTHON_NOTES[state] ?? '';
+  note.hidden = !PYTHON_NOTES[state];
+}
+
+/** The worker's module with the P rules took over: check again to show their findings. */
+function onCheckerEvent({ event, python: state }) {
+  if (event !== 'python-ready') return;
+  showPython(state);
+  // Whatever the last check found, this one runs the P rules too.
+  diagnosticsKey = null;
+  scheduleCheck();
 }
 
 function byFile() {
@@ -303,7 +237,7 @@ function showDiagnostics() {
       message: d.message,
       actions: fixActions(d),
     }));
-    updateTab(path, setDiagnostics(state, list));
+    updateTab(path, editor.setDiagnostics(state, list));
     shownKeys.set(path, key);
     shownDocs.set(path, tabs.get(path).doc);
   }
@@ -314,7 +248,8 @@ function showDiagnostics() {
 
 /** Apply a fix offered by the check whose result was `seen`, if no edit came since. */
 function applyFixIfCurrent(fix, seen) {
-  if (seen !== diagnosticsKey || !unchangedSince(checkedDocs)) return;
+  // Before the editor is built (the first diagnostics are shown earlier) there is no tab to edit.
+  if (!view || seen !== diagnosticsKey || !unchangedSince(checkedDocs)) return;
   applyFix(fix);
 }
 
@@ -465,15 +400,19 @@ function reveal(filename, location) {
 // ---------------------------------------------------------------------------------------------
 // Files
 
-function setFiles(files, activePath) {
-  tabs.clear();
+/** Files as tabs hold them: normalized paths, the first of duplicates, the example if none. */
+function tabFiles(files) {
+  const out = new Map();
   for (const [path, text] of files) {
     const p = normalizePath(path);
-    if (p && !tabs.has(p)) tabs.set(p, newTabState(p, text));
+    if (p && !out.has(p)) out.set(p, text);
   }
-  if (tabs.size === 0) {
-    for (const [p, text] of EXAMPLE_FILES) tabs.set(p, newTabState(p, text));
-  }
+  return out.size ? out : new Map(EXAMPLE_FILES);
+}
+
+function setFiles(files, activePath) {
+  tabs.clear();
+  for (const [p, text] of tabFiles(files)) tabs.set(p, editor.newTabState(p, text));
   active = tabs.has(activePath) ? activePath : tabs.keys().next().value;
   show(active);
   renderTabs();
@@ -491,7 +430,7 @@ function addFile(path) {
   const p = normalizePath(path);
   if (!p) return 'Give a path.';
   if (tabs.has(p)) return `${p} is already open.`;
-  tabs.set(p, newTabState(p, ''));
+  tabs.set(p, editor.newTabState(p, ''));
   activate(p);
   scheduleCheck();
   return null;
@@ -539,9 +478,15 @@ function scheduleUrlUpdate() {
   urlTimer = timer;
 }
 
-async function loadFromFragment() {
+/** The files and active tab the link holds, or null. */
+async function fragmentState() {
   const state = location.hash ? await decodeState(location.hash) : null;
-  if (state && state.files.length) {
+  return state && state.files.length ? state : null;
+}
+
+async function loadFromFragment() {
+  const state = await fragmentState();
+  if (state) {
     lastFragment = location.hash.slice(1);
     setFiles(state.files, state.active);
     return true;
@@ -600,6 +545,7 @@ function exposeForTests() {
  * the rule docs. */
 async function loadChecker() {
   checker = new Checker(window.hublintWorker);
+  checker.onEvent = onCheckerEvent;
   checkerInit = checker.request('init');
   const { rules, version, steps, timeOrigin } = await checkerInit;
   rulesByCode = new Map(rules.map((r) => [r.code, r]));
@@ -612,23 +558,66 @@ async function loadChecker() {
   return rules;
 }
 
+/** The first check, run here with the module boot.js compiled, before the editor is built:
+ * the worker is still starting, and the editor's set-up would hold the diagnostics back.
+ * Shows them in the problems list; the tabs get them once the editor exists. */
+async function firstCheck(files) {
+  const module = await window.hublintWasm;
+  performance.mark('hublint-first-check-start');
+  await initWasm({ module_or_path: module ?? new URL('hublint_wasm_bg.wasm', document.baseURI) });
+  performance.mark('hublint-wasm-instantiated');
+  const ws = new Workspace();
+  ws.setFiles(Object.fromEntries(files));
+  diagnostics = ws.check();
+  configErrors = ws.configErrors();
+  ws.free();
+  performance.mark('hublint-first-check');
+  generation += 1;
+  diagnosticsKey = JSON.stringify(diagnostics) + configErrors.join('\n');
+  renderProblems('');
+  firstDiagnosticsAt = performance.now();
+  performance.mark('hublint-first-diagnostics');
+  // Resolves once they are on screen (a timer set in an animation frame runs after its
+  // paint), so that building the editor does not hold the paint back.
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => {
+    performance.mark('hublint-first-diagnostics-painted');
+    resolve();
+  }, 0)));
+}
+
 async function startPlayground() {
-  // The editor is built while the worker compiles and warms up the checker.
+  // The worker starts and warms up while this thread checks the files and builds the editor.
   const checkerReady = loadChecker();
+  const linked = await fragmentState();
+  if (linked) lastFragment = location.hash.slice(1);
+  const files = tabFiles(linked ? linked.files : EXAMPLE_FILES);
+  let failed = null;
+  // If it fails, the worker's check (asked for when the tabs are set) shows the result.
+  await firstCheck(files).catch((e) => {
+    failed = e;
+    console.warn('first check on the page failed; the worker checks instead', e);
+  });
   // The editor lives in a shadow root: CodeMirror then styles it with constructed style
   // sheets instead of a <style> element, which the page's CSP (style-src 'self') forbids.
   const shadow = $('editor').attachShadow({ mode: 'open' });
-  view = new EditorView({
+  editor = await import('./editor.js');
+  view = editor.createView({
     parent: shadow,
     root: shadow,
-    state: EditorState.create({ doc: '' }),
     dispatch: (tr) => {
       view.update([tr]);
       if (active !== null) tabs.set(active, view.state);
       if (tr.docChanged) scheduleCheck();
     },
   });
-  if (!(await loadFromFragment())) setFiles(EXAMPLE_FILES, EXAMPLE_ACTIVE);
+  setFiles(files, linked ? linked.active : EXAMPLE_ACTIVE);
+  if (!failed) {
+    // The first check's diagnostics, for the texts the tabs now hold; the check setFiles asked
+    // for (the worker's first) replaces them with the same.
+    checkedDocs = snapshot();
+    showDiagnostics();
+    renderTabs();
+  }
   performance.mark('hublint-editor-ready');
   await checkerReady;
   window.addEventListener('hashchange', async () => {
@@ -653,6 +642,7 @@ async function startPlayground() {
   });
   $('add-file-cancel').addEventListener('click', () => { $('add-file').hidden = true; });
   exposeForTests();
+  document.body.dataset.ready = '1';
 }
 
 async function startRulesPage() {

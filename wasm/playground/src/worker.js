@@ -1,12 +1,18 @@
-// The checker's thread: hublint's wasm lives here, so checking never holds up typing, and on
-// a machine with two cores the first check overlaps the editor's start-up.
+// The checker's thread: hublint's wasm lives here, so checking never holds up typing. The page
+// runs its first check itself (boot.js compiles the module; the worker takes a while to start),
+// then hands every check to this worker.
 //
-// Messages in:  { id, op: 'init' | 'docsHtml' | 'check' | 'fixAll', codes?, set?: [[path,
+// Messages in:  { op: 'module', module } first (boot.js: the compiled module, or null);
+//               then { id, op: 'init' | 'docsHtml' | 'check' | 'fixAll', codes?, set?: [[path,
 //               text]...], remove?: [path...], replace? }.
-// Messages out: { id, result } or { id, error }.
+// Messages out: { id, result } or { id, error }; and { event: 'python-ready' } once the module
+//               with the P rules has taken over (the page then checks again).
+//
+// The first module is built without the P rules' Python parser, which would triple its size
+// (BENCHMARKS.md). When a check finds Python in a values file (`hub.extraConfig`...), the
+// module built with it (the same checker plus the parser) is loaded and takes over every
+// check from then on, so the playground reports exactly what the CLI does.
 import init, { Workspace, rules, version } from 'hublint-wasm';
-import { marked } from 'marked';
-import { EXAMPLE_FILES } from './example.js';
 
 /** When each start-up step finished, in ms on this worker's clock plus its time origin (the
  * page puts them on its own timeline for the benchmark). */
@@ -14,44 +20,83 @@ const steps = { 'worker-start': performance.now() };
 const mark = (name) => { steps[name] = performance.now(); };
 
 const WASM_URL = new URL('./hublint_wasm_bg.wasm', import.meta.url);
-// Fetched and compiled here, at once. (Compiling on the page's side, which starts earlier,
-// was tried: the compile ends sooner, but handing the module over waits for the page's thread,
-// busy evaluating the editor's script, and the worker got it later than compiling it itself.)
-const compiled = WebAssembly.compileStreaming(fetch(WASM_URL)).catch(() => null);
+/** The module boot.js compiled on the page's side (null if that failed). */
+const compiled = new Promise((resolve) => {
+  self.addEventListener('message', function takeModule(event) {
+    if (event.data.op !== 'module') return;
+    self.removeEventListener('message', takeModule);
+    resolve(event.data.module);
+  });
+});
 
 let ws;
-/** The example's diagnostics, checked at start-up: the page shows them without asking again
- * when it opens with the example (it most often does). */
-let example;
+/** path → text of every file in `ws`, to hand them to the Python module's workspace. */
+const texts = new Map();
+/** 'absent' (not needed yet), 'loading', 'ready' or 'failed'. */
+let python = 'absent';
 const ready = (async () => {
   const module = await compiled;
-  mark('wasm-compiled');
-  // No module (say, a server that does not send application/wasm): wasm-bindgen's loader
-  // fetches it its own way.
+  // No module: wasm-bindgen's loader fetches and compiles it here.
   await init({ module_or_path: module ?? WASM_URL });
-  mark('wasm-instantiated');
-  // The first check also compiles the code a check runs (on first use) and fills caches.
+  // No warm-up check here: it would take a core from the page's first check. The page's
+  // first request (all its files, sent once the editor is built) warms this instance up.
   ws = new Workspace();
-  for (const [path, text] of EXAMPLE_FILES) ws.setFile(path, text);
-  example = { files: EXAMPLE_FILES, diagnostics: ws.check(), configErrors: ws.configErrors() };
-  mark('example-checked');
+  mark('worker-ready');
 })();
 
 /** Bring the workspace to the page's texts; unchanged files keep their parse. */
 function apply({ set = [], remove = [], replace = false }) {
   if (replace) {
     ws.setFiles(Object.fromEntries(set));
+    texts.clear();
+    for (const [path, text] of set) texts.set(path, text);
     return;
   }
-  for (const path of remove) ws.removeFile(path);
-  for (const [path, text] of set) ws.setFile(path, text);
+  for (const path of remove) {
+    ws.removeFile(path);
+    texts.delete(path);
+  }
+  for (const [path, text] of set) {
+    ws.setFile(path, text);
+    texts.set(path, text);
+  }
+}
+
+/** Load the module with the Python parser (once), give it the files, and let it take over. */
+async function loadPython() {
+  python = 'loading';
+  try {
+    // Not bundled into this script: fetched only by pages that hold Python.
+    const glue = await import(new URL('./hublint_wasm_python.js', import.meta.url).href);
+    const url = new URL('./hublint_wasm_python_bg.wasm', import.meta.url);
+    const module = await WebAssembly.compileStreaming(fetch(url)).catch(() => null);
+    await glue.default({ module_or_path: module ?? url });
+    const full = new glue.Workspace();
+    // The files as they are now (checks went on with the first module meanwhile).
+    full.setFiles(Object.fromEntries(texts));
+    ws.free();
+    ws = full;
+    python = 'ready';
+  } catch (e) {
+    python = 'failed';
+    console.error(`the Python checker did not load: ${e && e.message ? e.message : e}`);
+  }
+  self.postMessage({ event: 'python-ready', python });
+}
+
+/** After a check: start loading the Python module when the files hold Python it must check. */
+function pythonState() {
+  if (python === 'absent' && ws.pythonUnchecked()) loadPython();
+  return python;
 }
 
 const ops = {
-  init: () => ({ rules: rules(), version: version(), steps, timeOrigin: performance.timeOrigin, example }),
+  init: () => ({ rules: rules(), version: version(), steps, timeOrigin: performance.timeOrigin }),
   // Rule docs rendered on request: the Markdown renderer stays off the page's thread and out
   // of its script (the docs are hublint's own text, compiled into the wasm).
-  docsHtml: ({ codes }) => {
+  docsHtml: async ({ codes }) => {
+    // Loaded on first use: the Markdown renderer is not needed to start.
+    const { marked } = await import('marked');
     const byCode = new Map(rules().map((r) => [r.code, r]));
     return Object.fromEntries(codes.filter((c) => byCode.has(c)).map((c) => [c, marked.parse(byCode.get(c).doc)]));
   },
@@ -59,20 +104,23 @@ const ops = {
     const started = performance.now();
     apply(msg);
     const diagnostics = ws.check();
-    return { diagnostics, configErrors: ws.configErrors(), wasmMs: performance.now() - started };
+    const wasmMs = performance.now() - started;
+    return { diagnostics, configErrors: ws.configErrors(), wasmMs, python: pythonState() };
   },
   fixAll: (msg) => {
     apply(msg);
     const result = ws.fixAll();
+    for (const path of result.changed) texts.set(path, result.files[path]);
     return { ...result, configErrors: ws.configErrors() };
   },
 };
 
 self.onmessage = async (event) => {
   const msg = event.data;
+  if (msg.op === 'module') return;
   try {
     await ready;
-    self.postMessage({ id: msg.id, result: ops[msg.op](msg) });
+    self.postMessage({ id: msg.id, result: await ops[msg.op](msg) });
   } catch (e) {
     self.postMessage({ id: msg.id, error: e && e.message ? e.message : String(e) });
   }

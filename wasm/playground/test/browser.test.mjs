@@ -8,6 +8,7 @@ import {
   files, diagnostics, summary, goToProblem, activateTab, badge, writeRepo, readRepo, cliCheck,
   cliRules, cliToUtf16,
 } from './harness.mjs';
+import { encodeState } from '../src/url-state.js';
 
 const DOCKERFILE = 'helm-charts/images/hub/Dockerfile';
 const CHART = 'helm-charts/basehub/Chart.yaml';
@@ -214,6 +215,56 @@ test('a shared link restores every tab, the active one and the diagnostics', T, 
   await q.page.waitForFunction((t) => window.hublintPlayground.files()['helm-charts/images/hub/requirements.txt'] === t,
     (await files(example.page))[REQUIREMENTS]);
   await assertOwnOriginOnly(q, server.url);
+});
+
+test('Python in hub.extraConfig is checked as the CLI does, by a module loaded only then', T, async () => {
+  const example = await open();
+  const fileMap = await files(example.page);
+  // Appended under `jupyterhub.hub` (the example's values end with `hub.config`): line 19 is
+  // not indented under its `if`, line 21 misspells a KubeSpawner trait.
+  fileMap[VALUES] += [
+    '    extraConfig:',
+    '      01-limits: |',
+    '        if True:',
+    '        c.KubeSpawner.mem_limit = "2G"',
+    '      02-timeout: |',
+    '        c.KubeSpawner.start_timeot = 300',
+    '',
+  ].join('\n');
+  const fragment = await encodeState({ files: Object.entries(fileMap), active: VALUES });
+  const p = await open(`${server.url}#${fragment}`);
+  const { page } = p;
+  await page.waitForSelector('body[data-python="ready"]', { timeout: 30000 });
+  await page.waitForFunction(() => window.hublintPlayground.diagnostics().some((d) => d.code === 'P001'));
+  await settle(page);
+  const shown = await diagnostics(page);
+  assert.ok(summary(shown).some((s) => s.startsWith(`P001 ${VALUES}:19:`)), summary(shown).join(', '));
+  assert.ok(summary(shown).some((s) => s.startsWith(`P002 ${VALUES}:21:`)), summary(shown).join(', '));
+  assert.deepEqual(shown, cliToUtf16(cliCheck(writeRepo(fileMap)), fileMap));
+  assert.equal(await page.locator('#problems li[data-code="P001"]').count(), 1);
+  assert.ok(await page.locator('#python-note').isHidden());
+
+  // The module with the parser was fetched for this page only (once the first module had
+  // found Python), and nothing else after the page was ready.
+  const python = ['hublint_wasm_python.js', 'hublint_wasm_python_bg.wasm'];
+  const paths = (urls) => urls.map((u) => new URL(u).pathname.slice(1));
+  for (const f of python) assert.equal(paths(p.net.requests).filter((u) => u === f).length, 1, f);
+  assert.deepEqual(paths(p.net.afterReady).filter((u) => !python.includes(u)), []);
+  assert.ok(!example.net.requests.some((u) => u.includes('python')), example.net.requests.join(', '));
+  assert.deepEqual(p.net.requests.filter((u) => !u.startsWith(server.url)), []);
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+  assert.deepEqual(p.errors, []);
+
+  // Indenting the line clears P001; the checks now run in the module with the parser.
+  await goToProblem(page, 'P001', VALUES);
+  await page.keyboard.press('Home');
+  await page.keyboard.type('  ');
+  await settle(page);
+  const after = await files(page);
+  assert.match(after[VALUES], /^ {10}c\.KubeSpawner\.mem_limit/m);
+  const codes = summary(await diagnostics(page));
+  assert.ok(!codes.some((c) => c.startsWith('P001')), codes.join(', '));
+  assert.deepEqual(await diagnostics(page), cliToUtf16(cliCheck(writeRepo(after)), after));
 });
 
 test('files can be added and removed', T, async () => {
