@@ -3,8 +3,8 @@
 use crate::render::{self, Format};
 use anyhow::Result;
 use hublint_core::check::check_with_model;
-use hublint_core::report::scope_line;
 use hublint_core::model::RepoModel;
+use hublint_core::report::scope_line;
 use hublint_core::{Config, Diagnostic, Project, Severity, Workspace};
 
 /// Fixes can uncover or overlap others: apply, re-check, a few rounds at most.

@@ -6,10 +6,8 @@
 //! file:line).
 
 use anyhow::Result;
-use hublint_core::report::{
-    merged_values, report, scope_line, values_as_yaml, HubValues,
-};
 use hublint_core::model::{Hub, RepoModel};
+use hublint_core::report::{merged_values, report, scope_line, values_as_yaml, HubValues};
 use hublint_discover::{load_with, root_for, LoadOptions};
 use std::path::PathBuf;
 
@@ -115,16 +113,19 @@ fn print_values(
         }
         None => None,
     };
+    let merge = |hub: &Hub| {
+        merged_values(
+            &loaded.ws,
+            model,
+            hub,
+            args.with_defaults,
+            z2jh_defaults.as_deref(),
+        )
+    };
     if name == "*" {
         let mut all = Vec::new();
         for hub in &chosen {
-            let values = merged_values(
-                &loaded.ws,
-                model,
-                hub,
-                args.with_defaults,
-                z2jh_defaults.as_deref(),
-            );
+            let values = merge(hub);
             let mut entry = serde_json::json!({"hub": hub.label(), "notes": values.notes});
             if args.show_origin {
                 entry["origins"] = origins_json(&values);
@@ -141,13 +142,7 @@ fn print_values(
         return Ok(0);
     }
     let hub = &chosen[0];
-    let values = merged_values(
-        &loaded.ws,
-        model,
-        hub,
-        args.with_defaults,
-        z2jh_defaults.as_deref(),
-    );
+    let values = merge(hub);
     for note in &values.notes {
         eprintln!("hublint: note: {note}");
     }

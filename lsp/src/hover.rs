@@ -148,9 +148,7 @@ fn yaml_hover(
         .map(|e| e.key.range);
     if let (Some(key), Some(s)) = (first_key, snapshot) {
         if key.start <= offset && offset <= key.end {
-            if let Some(markdown) =
-                hublint_core::report::file_scope_markdown(ws, &s.model, rel)
-            {
+            if let Some(markdown) = hublint_core::report::file_scope_markdown(ws, &s.model, rel) {
                 return Some(HoverResult {
                     markdown,
                     range: Some(key),

@@ -91,9 +91,7 @@ impl Backend {
         };
         let rel = loc.rel.clone();
         let (text, tooltip) = run_blocking(move || {
-            use hublint_core::report::{
-                file_scope_line, file_scope_markdown, scope_line,
-            };
+            use hublint_core::report::{file_scope_line, file_scope_markdown, scope_line};
             let text = file_scope_line(&snapshot.model, &rel)
                 .unwrap_or_else(|| scope_line(&snapshot.model));
             let tooltip = file_scope_markdown(&snapshot.ws, &snapshot.model, &rel)

@@ -26,14 +26,11 @@ fn labels(items: &Value) -> Vec<&str> {
     items.iter().filter_map(|i| i["label"].as_str()).collect()
 }
 
-#[test]
-fn hublint_yaml_diagnostics_completion_and_hover() {
+/// A repository holding `files` (path, text), and a server started on it with each file open.
+fn open_repository(files: &[(&str, &str)]) -> (tempfile::TempDir, String, Server) {
     let repo = tempfile::tempdir().unwrap();
     std::fs::create_dir(repo.path().join(".git")).unwrap();
-    std::fs::write(repo.path().join(".hublint.yaml"), BROKEN).unwrap();
     let root = format!("file://{}", repo.path().display());
-    let uri = format!("{root}/.hublint.yaml");
-
     let mut server = Server::start();
     server.call(
         1,
@@ -41,10 +38,22 @@ fn hublint_yaml_diagnostics_completion_and_hover() {
         json!({"capabilities": {}, "rootUri": root}),
     );
     server.notify("initialized", json!({}));
-    server.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": BROKEN}}),
-    );
+    for (path, text) in files {
+        let file = repo.path().join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, text).unwrap();
+        server.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": format!("{root}/{path}"), "languageId": "yaml", "version": 1, "text": text}}),
+        );
+    }
+    (repo, root, server)
+}
+
+#[test]
+fn hublint_yaml_diagnostics_completion_and_hover() {
+    let (_repo, root, mut server) = open_repository(&[(".hublint.yaml", BROKEN)]);
+    let uri = format!("{root}/.hublint.yaml");
 
     let diags = config_diagnostics(&server, &uri, 1).expect("diagnostics for .hublint.yaml");
     let found: Vec<(u64, &str)> = diags
@@ -98,31 +107,13 @@ fn x001_survives_editing_the_config() {
     let config = |since: &str| {
         format!("experimental-images:\n  quay.io/org/experimental-hub: {{ since: {since} }}\n")
     };
-    let repo = tempfile::tempdir().unwrap();
-    std::fs::create_dir(repo.path().join(".git")).unwrap();
-    let values_dir = repo.path().join("config/clusters/c");
-    std::fs::create_dir_all(&values_dir).unwrap();
-    std::fs::write(values_dir.join("values.yaml"), VALUES).unwrap();
-    std::fs::write(repo.path().join(".hublint.yaml"), config("2001-01-01")).unwrap();
-    let root = format!("file://{}", repo.path().display());
+    let first = config("2001-01-01");
+    let (_repo, root, mut server) = open_repository(&[
+        ("config/clusters/c/values.yaml", VALUES),
+        (".hublint.yaml", &first),
+    ]);
     let config_uri = format!("{root}/.hublint.yaml");
     let values_uri = format!("{root}/config/clusters/c/values.yaml");
-
-    let mut server = Server::start();
-    server.call(
-        1,
-        "initialize",
-        json!({"capabilities": {}, "rootUri": root}),
-    );
-    server.notify("initialized", json!({}));
-    server.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": values_uri, "languageId": "yaml", "version": 1, "text": VALUES}}),
-    );
-    server.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": config_uri, "languageId": "yaml", "version": 1, "text": config("2001-01-01")}}),
-    );
     // Each edit of the config re-checks the values file; X001 must be there every time.
     for version in 2..=3 {
         let since = format!("2001-01-0{version}");
