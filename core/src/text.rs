@@ -200,7 +200,10 @@ mod tests {
         assert_eq!(inner(19, 20), "4");
         assert_eq!(inner(24, 27), "\"5'");
         // A range past the end of a changed text is left as it is.
-        assert_eq!(TextRange::new(40, 45).unquoted(text), TextRange::new(40, 45));
+        assert_eq!(
+            TextRange::new(40, 45).unquoted(text),
+            TextRange::new(40, 45)
+        );
     }
 
     #[test]

@@ -792,11 +792,8 @@ fn unpacked_chart_schema_wins_and_gives_descriptions() {
         diags[0].message
     );
     let model = hublint_core::model::RepoModel::build(&ws, &hublint_core::Config::default());
-    let schemas = hublint_core::schema::for_values_file(
-        &ws,
-        &model,
-        "config/clusters/c1/h.values.yaml",
-    );
+    let schemas =
+        hublint_core::schema::for_values_file(&ws, &model, "config/clusters/c1/h.values.yaml");
     let (prefix, schema) = &schemas[0];
     assert_eq!(prefix, &vec!["jupyterhub".to_string()]);
     let keys = schema.child_keys(&["hub"]);

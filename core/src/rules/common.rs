@@ -1,9 +1,8 @@
 //! Lookups several rules share.
 
 use crate::dockerfile::From;
-use crate::model::{Hub, Image};
+use crate::model::Image;
 use crate::text::TextRange;
-use crate::values::Merged;
 use crate::workspace::{SourceFile, Workspace};
 use crate::yaml::Node;
 
@@ -37,16 +36,6 @@ pub fn k8s_hub_base<'a>(
     }
     let tag = from.tag.as_deref()?;
     Some((file, from, tag))
-}
-
-/// The image a hub runs: `hub.image.name` and `.tag` from its merged values (chart defaults
-/// included), at the hub's nesting.
-pub fn hub_image<'m, 'a>(
-    merged: &'m Merged<'a>,
-    hub: &Hub,
-) -> Option<(&'m Merged<'a>, Option<&'m Merged<'a>>)> {
-    let image = merged.get_path(&hub.nesting)?.get("hub")?.get("image")?;
-    Some((image.get("name")?, image.get("tag")))
 }
 
 /// An image reference written in a values file.

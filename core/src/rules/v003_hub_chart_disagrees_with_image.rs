@@ -1,4 +1,4 @@
-use super::common::{hub_image, k8s_hub_base};
+use super::common::k8s_hub_base;
 use super::{Context, Sink};
 use crate::diagnostic::Severity;
 use crate::version::{compare_image_to_chart, Agreement};
@@ -44,7 +44,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         Vec<String>,
     );
     let mut reports: BTreeMap<Key, Report> = BTreeMap::new();
-    for (hub, merged) in ctx.model.hubs.iter().zip(&ctx.hub_values().merged) {
+    for (hub, image) in ctx.model.hubs.iter().zip(&ctx.hub_values().hub_images) {
         let Some(chart_file) = &hub.chart_file else {
             continue;
         };
@@ -54,7 +54,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
         let Some(version) = chart.jupyterhub().and_then(|jh| jh.version.as_ref()) else {
             continue;
         };
-        let Some((name, tag)) = hub_image(merged, hub) else {
+        let Some((name, tag)) = image else {
             continue;
         };
         let Some(name_text) = name.as_str() else {
@@ -86,7 +86,7 @@ fn check(ctx: &Context, sink: &mut Sink) {
                 name.node.map(|n| n.range).unwrap_or_default(),
             ),
         };
-        let tag_text = tag.and_then(|t| t.as_str()).unwrap_or("?");
+        let tag_text = tag.as_ref().and_then(|t| t.as_str()).unwrap_or("?");
         let message = format!(
             "hub {} deploys with jupyterhub chart {} ({}) but runs image {name_text}:{tag_text}, built FROM {}:{from_tag} ({}): {why}",
             "{hubs}", version.value, chart.file, from.image, dockerfile.path

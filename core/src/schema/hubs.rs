@@ -52,13 +52,25 @@ pub fn jobs(model: &RepoModel) -> Vec<Job> {
     model.hubs.iter().map(Job::for_hub).collect()
 }
 
-/// Every hub's schemas and merged values, computed once per check and shared by the rules
-/// that read a hub's values as helm sees them (S001–S006, Y003, V003).
+/// Every hub's values merged once per check and read by the rules that see a hub's values as
+/// helm does: the schema rules (S001–S006, Y003) and V003. Each hub's merged tree is dropped
+/// once it is checked; held for every hub at once they doubled the check's memory and its
+/// page faults cost more time than the second merge they saved.
 pub struct HubValues<'a> {
     pub jobs: Vec<Job>,
-    pub prepared: Vec<Prepared>,
-    /// Each hub's values merged as helm merges them ([`merged_values`]), in job order.
-    pub merged: Vec<Merged<'a>>,
+    /// Each hub's schema findings, in job order (see [`run`] for the report).
+    pub findings: Vec<Vec<HubFinding>>,
+    /// Each hub's `hub.image` `name` and `tag` as merged, in job order (V003).
+    pub hub_images: Vec<Option<HubImage<'a>>>,
+}
+
+/// A hub's merged `hub.image.name` and, when set, `hub.image.tag`.
+pub type HubImage<'a> = (Merged<'a>, Option<Merged<'a>>);
+
+/// `hub.image`'s `name` and `tag` in a hub's merged values (below its nesting).
+fn hub_image<'a>(merged: &Merged<'a>, job: &Job) -> Option<HubImage<'a>> {
+    let image = merged.get_path(&job.nesting)?.get("hub")?.get("image")?;
+    Some((image.get("name")?.clone(), image.get("tag").cloned()))
 }
 
 impl<'a> HubValues<'a> {
@@ -70,21 +82,26 @@ impl<'a> HubValues<'a> {
             .iter()
             .map(|job| schemas_for(ws, model, job, &mut files))
             .collect();
-        let merge_one = |(job, p): (&Job, &Prepared)| merged_values(ws, model, job, p.2.as_deref());
+        let check_one = |(job, (applied, note, levels)): (&Job, &Prepared)| {
+            let merged = merged_values(ws, model, job, levels.as_deref());
+            let findings = check_job(job, applied, note.as_ref(), &merged);
+            (findings, hub_image(&merged, job))
+        };
         #[cfg(feature = "parallel")]
-        let merged = {
+        let per_job: Vec<_> = {
             use rayon::prelude::*;
             jobs.par_iter()
                 .zip(prepared.par_iter())
-                .map(merge_one)
+                .map(check_one)
                 .collect()
         };
         #[cfg(not(feature = "parallel"))]
-        let merged = jobs.iter().zip(prepared.iter()).map(merge_one).collect();
+        let per_job: Vec<_> = jobs.iter().zip(prepared.iter()).map(check_one).collect();
+        let (findings, hub_images) = per_job.into_iter().unzip();
         HubValues {
             jobs,
-            prepared,
-            merged,
+            findings,
+            hub_images,
         }
     }
 }
@@ -476,26 +493,6 @@ fn image_tags_without_schema(z2jh: &crate::values::Merged, out: &mut Vec<HubFind
 /// Validate every job; one diagnostic per problem and place.
 pub fn run(hubs: &HubValues) -> Vec<HubFinding> {
     let jobs = &hubs.jobs;
-    let check_one = |((job, (applied, note, _)), merged): ((&Job, &Prepared), &Merged)| {
-        check_job(job, applied, note.as_ref(), merged)
-    };
-    #[cfg(feature = "parallel")]
-    let per_job: Vec<Vec<HubFinding>> = {
-        use rayon::prelude::*;
-        jobs.par_iter()
-            .zip(hubs.prepared.par_iter())
-            .zip(hubs.merged.par_iter())
-            .map(check_one)
-            .collect()
-    };
-    #[cfg(not(feature = "parallel"))]
-    let per_job: Vec<Vec<HubFinding>> = jobs
-        .iter()
-        .zip(hubs.prepared.iter())
-        .zip(hubs.merged.iter())
-        .map(check_one)
-        .collect();
-
     let mut users: HashMap<&str, usize> = HashMap::new();
     for job in jobs {
         for f in &job.values_files {
@@ -506,7 +503,7 @@ pub fn run(hubs: &HubValues) -> Vec<HubFinding> {
     // problem only add their names.
     let mut pending: Vec<Pending> = Vec::new();
     let mut index: HashMap<(String, usize, usize, Check), usize> = HashMap::new();
-    for (j, diags) in per_job.into_iter().enumerate() {
+    for (j, diags) in hubs.findings.iter().enumerate() {
         for d in diags {
             let key = (d.file.clone(), d.range.start, d.range.end, d.check);
             match index.get(&key) {
@@ -518,7 +515,7 @@ pub fn run(hubs: &HubValues) -> Vec<HubFinding> {
                 None => {
                     index.insert(key, pending.len());
                     pending.push(Pending {
-                        finding: d,
+                        finding: d.clone(),
                         hubs: vec![j],
                     });
                 }
