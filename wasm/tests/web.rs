@@ -167,6 +167,33 @@ fn workspace_rechecks_after_edits_and_removals() {
     assert_eq!(ws.config_errors().len(), 1);
 }
 
+/// Issue 16's bug: the playground never set today's date, so X001 never fired there; and
+/// editing `.hublint.yaml` must not lose it.
+#[wasm_bindgen_test]
+fn x001_fires_in_the_playground_and_after_config_edits() {
+    const HUB: &str = "# hublint: chart=jupyterhub version=4.4.0\nhub:\n  image:\n    name: quay.io/org/experimental-hub\n    tag: \"1\"\n";
+    let config = |since: &str| {
+        format!("experimental-images:\n  quay.io/org/experimental-hub: {{ since: {since} }}\n")
+    };
+    let mut ws = PlaygroundWorkspace::new();
+    ws.set_file("config/clusters/c/values.yaml", HUB.to_string());
+    for since in ["2001-01-01", "2001-01-02"] {
+        ws.set_file(".hublint.yaml", config(since));
+        let diags = json(&ws.check().unwrap());
+        let x001: Vec<&Value> = diags
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "X001")
+            .collect();
+        assert_eq!(x001.len(), 1, "{diags:#}");
+        assert!(
+            x001[0]["message"].as_str().unwrap().contains(since),
+            "{diags:#}"
+        );
+    }
+}
+
 #[wasm_bindgen_test]
 fn fix_all_updates_the_workspace() {
     let mut ws = PlaygroundWorkspace::new();
