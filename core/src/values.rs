@@ -174,7 +174,7 @@ pub fn empty<'a>() -> Merged<'a> {
 }
 
 /// One chart on the way from the hub's chart down to the jupyterhub chart.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ChartLevel {
     /// Keys above this chart's values (`[]` for the hub's chart, `[jupyterhub]` below basehub).
     pub prefix: Vec<String>,
@@ -250,25 +250,50 @@ pub fn helm_values<'a, 'v>(
     sources: impl Iterator<Item = &'v ValuesRef>,
     levels: Option<&[ChartLevel]>,
 ) -> Merged<'a> {
+    let mut merged = merge_sources(ws, sources);
+    if let Some(levels) = levels {
+        coalesce_processed(&mut merged, levels, chart_defaults(ws, levels));
+    }
+    merged
+}
+
+/// The values sources merged as helm merges `-f` files (nulls kept).
+pub fn merge_sources<'a, 'v>(
+    ws: &'a Workspace,
+    sources: impl Iterator<Item = &'v ValuesRef>,
+) -> Merged<'a> {
     let mut merged = empty();
     for v in sources {
         if let (Some(file), Some(root)) = (ws.get(&v.path), v.node(ws)) {
             merged.merge(&file.path, root, &[]);
         }
     }
-    if let Some(levels) = levels {
-        let defaults: Vec<Option<Merged<'a>>> = levels
-            .iter()
-            .map(|l| {
-                let file = ws.get(l.defaults.as_deref()?)?;
-                let root = file.yaml_root()?;
-                (root.as_mapping().is_some() && !crate::model::is_sops_encrypted(root))
-                    .then(|| Merged::from_node(&file.path, None, root))
-            })
-            .collect();
-        coalesce_chart(&mut merged, levels, defaults);
-    }
     merged
+}
+
+/// Every chart's defaults along `levels`, read and given their subcharts' defaults as helm's
+/// install does ([`coalesce_chart`]). They depend on the chart chain only, so hubs on the same
+/// chain can share one reading ([`coalesce_processed`] with a clone).
+pub fn chart_defaults<'a>(ws: &'a Workspace, levels: &[ChartLevel]) -> Vec<Option<Merged<'a>>> {
+    let defaults: Vec<Option<Merged<'a>>> = levels
+        .iter()
+        .map(|l| {
+            let file = ws.get(l.defaults.as_deref()?)?;
+            let root = file.yaml_root()?;
+            (root.as_mapping().is_some() && !crate::model::is_sops_encrypted(root))
+                .then(|| Merged::from_node(&file.path, None, root))
+        })
+        .collect();
+    process_dependencies(levels, defaults)
+}
+
+/// Coalesce `values` with defaults [`chart_defaults`] already processed for `levels`.
+pub fn coalesce_processed<'a>(
+    values: &mut Merged<'a>,
+    levels: &[ChartLevel],
+    processed: Vec<Option<Merged<'a>>>,
+) {
+    coalesce_level(values, levels, processed, false);
 }
 
 /// The values a chart renders with: helm's install first gives each chart that has
@@ -281,8 +306,7 @@ pub fn coalesce_chart<'a>(
     levels: &[ChartLevel],
     defaults: Vec<Option<Merged<'a>>>,
 ) {
-    let processed = process_dependencies(levels, defaults);
-    coalesce_level(values, levels, processed, false);
+    coalesce_processed(values, levels, process_dependencies(levels, defaults));
 }
 
 /// helm's `ProcessDependencies` along the path: each chart above the last, innermost first,

@@ -82,21 +82,42 @@ impl<'a> HubValues<'a> {
             .iter()
             .map(|job| schemas_for(ws, model, job, &mut files))
             .collect();
-        let check_one = |(job, (applied, note, levels)): (&Job, &Prepared)| {
-            let merged = merged_values(ws, model, job, levels.as_deref());
-            let findings = check_job(job, applied, note.as_ref(), &merged);
-            (findings, hub_image(&merged, job))
-        };
+        let chains: Vec<Vec<values::ChartLevel>> = jobs
+            .iter()
+            .zip(&prepared)
+            .map(|(job, p)| chart_chain(model, job, p.2.as_deref()))
+            .collect();
+        // Most hubs share a chart chain (2i2c: basehub over jupyterhub): its defaults are read
+        // once, not once per hub.
+        let mut defaults: HashMap<&[values::ChartLevel], Vec<Option<Merged<'a>>>> = HashMap::new();
+        for chain in &chains {
+            defaults
+                .entry(chain.as_slice())
+                .or_insert_with(|| values::chart_defaults(ws, chain));
+        }
+        let check_one =
+            |((job, (applied, note, _)), chain): ((&Job, &Prepared), &Vec<values::ChartLevel>)| {
+                let mut merged = values::merge_sources(ws, job.values_files.iter());
+                values::coalesce_processed(&mut merged, chain, defaults[chain.as_slice()].clone());
+                let findings = check_job(job, applied, note.as_ref(), &merged);
+                (findings, hub_image(&merged, job))
+            };
         #[cfg(feature = "parallel")]
         let per_job: Vec<_> = {
             use rayon::prelude::*;
             jobs.par_iter()
                 .zip(prepared.par_iter())
+                .zip(chains.par_iter())
                 .map(check_one)
                 .collect()
         };
         #[cfg(not(feature = "parallel"))]
-        let per_job: Vec<_> = jobs.iter().zip(prepared.iter()).map(check_one).collect();
+        let per_job: Vec<_> = jobs
+            .iter()
+            .zip(prepared.iter())
+            .zip(chains.iter())
+            .map(check_one)
+            .collect();
         let (findings, hub_images) = per_job.into_iter().unzip();
         HubValues {
             jobs,
@@ -335,13 +356,22 @@ pub fn merged_values<'a>(
     job: &Job,
     z2jh_defaults: Option<&str>,
 ) -> Merged<'a> {
-    let levels = values::chart_levels(
+    let chain = chart_chain(model, job, z2jh_defaults);
+    values::helm_values(ws, job.values_files.iter(), Some(&chain))
+}
+
+/// The charts from the job's chart down to the jupyterhub chart.
+fn chart_chain(
+    model: &RepoModel,
+    job: &Job,
+    z2jh_defaults: Option<&str>,
+) -> Vec<values::ChartLevel> {
+    values::chart_levels(
         model,
         job.chart_file.as_deref(),
         &job.nesting,
         z2jh_defaults,
-    );
-    values::helm_values(ws, job.values_files.iter(), Some(&levels))
+    )
 }
 
 /// A finding before it is known which hubs share it.
