@@ -4,8 +4,8 @@
 //! with the reason it is true. `history/` folders (older commits) are checked on their own.
 //! Planted defects of each layout class are caught at their line.
 
-use hublint_core::report::report;
 use hublint_core::model::RepoModel;
+use hublint_core::report::report;
 use hublint_core::{check, Diagnostic, Severity};
 use hublint_discover::{load_with, LoadOptions};
 use std::path::{Path, PathBuf};
