@@ -421,19 +421,19 @@ fn hubs_values_with_the_chart_defaults() {
     )
     .unwrap();
     let chart_dir = chart.path().to_str().unwrap();
-    let out = hublint(
-        &[
+    let values_with_defaults = |more: &[&str]| {
+        let mut args = vec![
             "hubs",
             "--values",
             "demo/staging",
             "--with-defaults",
             "--jupyterhub-chart",
             chart_dir,
-            "--output-format",
-            "json",
-        ],
-        &example,
-    );
+        ];
+        args.extend_from_slice(more);
+        hublint(&args, &example)
+    };
+    let out = values_with_defaults(&["--output-format", "json"]);
     assert!(out.status.success(), "{out:?}");
     let merged: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // The chart's defaults under the files' values; its null kept, as helm's install keeps
@@ -450,20 +450,11 @@ fn hubs_values_with_the_chart_defaults() {
         String::from_utf8_lossy(&out.stderr).contains("enc-staging.secret.values.yaml left out")
     );
     // YAML output, each leaf with its origin.
-    let yaml = stdout(&hublint(
-        &[
-            "hubs",
-            "--values",
-            "demo/staging",
-            "--with-defaults",
-            "--jupyterhub-chart",
-            chart_dir,
-            "--output-format",
-            "yaml",
-            "--show-origin",
-        ],
-        &example,
-    ));
+    let yaml = stdout(&values_with_defaults(&[
+        "--output-format",
+        "yaml",
+        "--show-origin",
+    ]));
     assert!(yaml.contains("  from_defaults: 1  # "), "{yaml}");
     assert!(yaml.contains("values.yaml:2"), "{yaml}");
 }
