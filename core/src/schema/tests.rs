@@ -8,6 +8,16 @@ use crate::yaml::parse;
 
 /// Validate `values` (YAML) against `schema` (YAML); (kind, covered text, message) each.
 fn run(schema: &str, values: &str, hidden: bool) -> Vec<(Kind, String, String)> {
+    run_with(schema, values, hidden, true)
+}
+
+/// [`run`], with or without the chart's defaults merged in (`defaults_known`).
+fn run_with(
+    schema: &str,
+    values: &str,
+    hidden: bool,
+    defaults_known: bool,
+) -> Vec<(Kind, String, String)> {
     let s = parse(schema);
     let (schema, root) = Schema::from_json(&yaml_to_json(&s.docs[0]));
     let v = parse(values);
@@ -16,7 +26,7 @@ fn run(schema: &str, values: &str, hidden: bool) -> Vec<(Kind, String, String)> 
     let validator = Validator {
         schema: &schema,
         hidden_values: hidden,
-        defaults_known: true,
+        defaults_known,
         source: "test schema",
     };
     let mut out = Vec::new();
@@ -186,4 +196,34 @@ fn small_helpers() {
     assert_eq!(yaml_scalar_text("yes"), "\"yes\"");
     assert_eq!(yaml_scalar_text("a b"), "\"a b\"");
     assert_eq!(yaml_scalar_text("1.10"), "\"1.10\"");
+}
+
+#[test]
+fn without_defaults_an_if_on_a_key_left_out_is_not_judged() {
+    // z2jh's `imagePullSecret`: the `then` branch closes the mapping when `create` is true;
+    // the chart's values.yaml sets `create: false`.
+    let schema = "properties:\n  secret:\n    type: object\n    properties:\n      create: {type: boolean}\n    if:\n      properties:\n        create: {const: true}\n    then:\n      additionalProperties: false\n      properties:\n        create: {}\n        registry: {}\n";
+    let unknown = |got: Vec<(Kind, String, String)>| {
+        got.iter()
+            .filter(|g| g.0 == Kind::UnknownKey)
+            .map(|g| g.1.clone())
+            .collect::<Vec<_>>()
+    };
+    // Without the defaults, `create` left out may be false: neither branch is judged.
+    assert!(unknown(run_with(schema, "secret: {Name: 1}\n", false, false)).is_empty());
+    // Written in the file, it decides the branch as with the defaults.
+    let got = run_with(schema, "secret: {create: true, Name: 1}\n", false, false);
+    assert_eq!(unknown(got), ["Name"]);
+    assert!(unknown(run_with(
+        schema,
+        "secret: {create: false, Name: 1}\n",
+        false,
+        false
+    ))
+    .is_empty());
+    // With the defaults merged, a `create` left out is absent for helm too: `then` applies.
+    assert_eq!(
+        unknown(run_with(schema, "secret: {Name: 1}\n", false, true)),
+        ["Name"]
+    );
 }

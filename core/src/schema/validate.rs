@@ -319,7 +319,10 @@ impl<'s> Validator<'s> {
         if !node.one_of.is_empty() {
             self.combinator(inst, &node.one_of, true, path, fixed, out);
         }
-        if let Some(cond) = node.if_ {
+        if let Some(cond) = node
+            .if_
+            .filter(|&c| !self.condition_needs_defaults(inst, c, fixed))
+        {
             let branch = if self.passes(inst, cond, path, fixed) {
                 node.then_
             } else {
@@ -335,6 +338,20 @@ impl<'s> Validator<'s> {
                 out.push(self.not_allowed(inst, path, why));
             }
         }
+    }
+
+    /// Without the chart's defaults, whether an `if` names a key the value leaves out: the
+    /// chart's `values.yaml` may set it (`imagePullSecret.create: false`) and decide the
+    /// branch, so neither branch is judged, as required keys on fixed paths are not.
+    fn condition_needs_defaults(&self, inst: Inst<'_, '_>, cond: NodeId, fixed: bool) -> bool {
+        if self.defaults_known || !fixed || !matches!(inst.shape(), Shape::Object) {
+            return false;
+        }
+        let entries = inst.entries();
+        let present = |key: &str| entries.iter().any(|(k, _)| *k == key);
+        let cond = self.schema.node(cond);
+        cond.properties.iter().any(|(key, _)| !present(key))
+            || cond.required.iter().any(|key| !present(key))
     }
 
     /// Whether the value fits the schema `id` (nothing found).

@@ -144,13 +144,11 @@ fn json_error(doc: &Node) -> Option<YamlError> {
     while let Some(node) = stack.pop() {
         match &node.value {
             Value::Mapping(entries) => {
+                let keys: Vec<Option<GoKey>> = entries.iter().map(|e| go_key(&e.key)).collect();
                 let kept: Vec<&Entry> = entries
                     .iter()
                     .enumerate()
-                    .filter(|(i, e)| {
-                        let key = e.key.as_str();
-                        key.is_none() || !entries[i + 1..].iter().any(|l| l.key.as_str() == key)
-                    })
+                    .filter(|&(i, _)| keys[i].is_none() || !keys[i + 1..].contains(&keys[i]))
                     .map(|(_, e)| e)
                     .collect();
                 for e in kept.iter().rev() {
@@ -185,6 +183,21 @@ fn json_error(doc: &Node) -> Option<YamlError> {
         }
     }
     None
+}
+
+/// A key as the map go-yaml decodes into tells it from another: `y`, `on` and `true` are
+/// one key (the last written wins), `~` and `null` another.
+#[derive(PartialEq)]
+enum GoKey<'a> {
+    Null,
+    Value(std::borrow::Cow<'a, str>),
+}
+
+fn go_key(key: &Node) -> Option<GoKey<'_>> {
+    if key.as_str().is_some() && key.helm_type() == HelmType::Null {
+        return Some(GoKey::Null);
+    }
+    crate::values::helm_key(key).map(GoKey::Value)
 }
 
 /// Whether `year-month-day` is a day of the Gregorian calendar (leap years included): the

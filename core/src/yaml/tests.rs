@@ -411,6 +411,8 @@ fn what_helm_refuses_is_refused_at_its_line() {
         // "unsupported map key of type: %!s(<nil>)"
         ("custom:\n  ~: 1\n", 2),
         ("custom:\n  null: 1\n", 2),
+        // `null` replaces `~` (one key to go-yaml), and its own key is null
+        ("custom:\n  ~: .inf\n  null: 1\n", 3),
         // "cannot decode !!str `abc` as a !!int", and the like
         ("a: !!int abc\n", 1),
         ("a: !!bool 0O17\n", 1),
@@ -464,6 +466,9 @@ fn what_helm_reads_with_tabs_and_tags_stays_readable() {
         "a: !!float 1\nb: !!str 1\nc: !!map x\nd: !!binary aGVsbG8=\n",
         "custom:\n  .nan: 1\n",
         "custom:\n  ~: 1\n  ~: 2\ncustom: {}\n",
+        // A later key that go-yaml reads as the same (`on`, `yes` and `true`; `~` and
+        // `null`) replaces the value with the null key or NaN before JSON sees it.
+        "custom:\n  on: {~: 1, n: .nan}\n  yes: 1\n",
         "null\n",
         "",
         "a: 1\n---\nb: [\n",
