@@ -13,8 +13,29 @@ use super::helm::{resolve_yaml11, HelmType, Resolved};
 use super::{Entry, Node, ScalarStyle, Value, YamlError, YamlErrorKind};
 
 /// The first thing in `doc` (parsed from `text`) that stops helm from reading the file.
-pub(super) fn helm_refusal(doc: &Node, text: &str) -> Option<YamlError> {
-    decode_error(doc, text).or_else(|| json_error(doc))
+/// `merged_over`: entries of a merge key's mapping that the mapping had already, which
+/// go-yaml decodes (and may refuse) although they are not kept.
+pub(super) fn helm_refusal<'e>(
+    doc: &Node,
+    merged_over: impl Iterator<Item = &'e Entry>,
+    text: &str,
+) -> Option<YamlError> {
+    let mut found = decode_error(doc, text);
+    for e in merged_over {
+        let first = [&e.key, &e.value]
+            .into_iter()
+            .find_map(|n| decode_error(n, text));
+        // Reported in document order, as go-yaml meets them.
+        if let Some(err) = first {
+            if found
+                .as_ref()
+                .is_none_or(|f| err.range.start < f.range.start)
+            {
+                found = Some(err);
+            }
+        }
+    }
+    found.or_else(|| json_error(doc))
 }
 
 fn error(node: &Node, message: String) -> Option<YamlError> {

@@ -55,7 +55,10 @@ struct DirectReader<'a> {
     at: usize,
     comments: Vec<TextRange>,
     duplicates: Vec<DuplicateKey>,
+    merged_over: Vec<Entry>,
     anchors: HashMap<String, Node>,
+    /// Anchors whose values are being read.
+    open_anchors: Vec<String>,
     /// Set when a nested collection could not be read, so the caller stops too.
     gave_up: bool,
     /// Where the text of the node read last ends (an alias's node points elsewhere).
@@ -134,6 +137,8 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
         at: 0,
         comments: Vec::new(),
         duplicates: Vec::new(),
+        merged_over: Vec::new(),
+        open_anchors: Vec::new(),
         anchors: HashMap::new(),
         gave_up: false,
         last_end: 0,
@@ -183,6 +188,7 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
         duplicates: r.duplicates,
         comments,
         helm_refusal: None,
+        merged_over: r.merged_over,
     })
 }
 
@@ -396,6 +402,7 @@ impl DirectReader<'_> {
             TextRange::new(first, end),
             entries,
             &mut self.duplicates,
+            &mut self.merged_over,
         ))
     }
 
@@ -519,17 +526,25 @@ impl DirectReader<'_> {
         if name.is_empty() || after == name_end && after < line.end {
             return None;
         }
-        let mut node = if after == line.end || self.bytes[after] == b'#' {
-            self.tail(name_end, line.end)?;
-            self.at += 1;
-            // An anchored empty value is the full parser's.
-            self.value_below(indent, same_indent_seq)?
+        // go-yaml defines an anchor before reading its value: an alias to it or the same
+        // name anchored again inside that value is the full parser's.
+        if self.open_anchors.contains(&name) {
+            return None;
+        }
+        self.open_anchors.push(name.clone());
+        let node = if after == line.end || self.bytes[after] == b'#' {
+            self.tail(name_end, line.end).and_then(|()| {
+                self.at += 1;
+                // An anchored empty value is the full parser's.
+                self.value_below(indent, same_indent_seq)
+            })
+        } else if self.key_end(after, line.end).is_some() {
+            None
         } else {
-            if self.key_end(after, line.end).is_some() {
-                return None;
-            }
-            self.inline_value(after, indent)?
+            self.inline_value(after, indent)
         };
+        self.open_anchors.pop();
+        let mut node = node?;
         if self.gave_up {
             return None;
         }
@@ -598,7 +613,11 @@ impl DirectReader<'_> {
             b'*' => {
                 let name_end = self.name_end(p + 1, line.end);
                 self.tail(name_end, line.end)?;
-                let target = self.anchors.get(&self.text[p + 1..name_end])?;
+                let name = &self.text[p + 1..name_end];
+                if self.open_anchors.iter().any(|open| open == name) {
+                    return None;
+                }
+                let target = self.anchors.get(name)?;
                 let size = target.size();
                 if size > self.budget {
                     return None;
@@ -833,7 +852,12 @@ impl DirectReader<'_> {
                                     value,
                                     merged: false,
                                 };
-                                items.push(build_mapping(range, vec![entry], &mut self.duplicates));
+                                items.push(build_mapping(
+                                    range,
+                                    vec![entry],
+                                    &mut self.duplicates,
+                                    &mut self.merged_over,
+                                ));
                                 i = self.skip_spaces(after, end);
                             } else {
                                 items.push(item);
@@ -892,7 +916,7 @@ impl DirectReader<'_> {
                         value: Value::Sequence(items),
                     }
                 } else {
-                    build_mapping(range, entries, &mut self.duplicates)
+                    build_mapping(range, entries, &mut self.duplicates, &mut self.merged_over)
                 };
                 Some((node, i))
             }

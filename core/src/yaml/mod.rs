@@ -39,6 +39,9 @@ pub struct YamlFile {
     /// Why helm could not read this file as values although it parses (a null key,
     /// `.inf`, a list at the top, ...): reported for values files only (Y001).
     pub helm_refusal: Option<YamlError>,
+    /// Entries a merge key's mapping, written in place, brought in but the mapping already
+    /// had: go-yaml still decodes them, so [`convert::helm_refusal`] checks them.
+    merged_over: Vec<Entry>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,10 +99,15 @@ pub fn parse(text: &str) -> YamlFile {
 /// YAML files (cluster.yaml, a schema) are read by other programs.
 fn with_helm_refusal(mut file: YamlFile, text: &str) -> YamlFile {
     if file.errors.is_empty() {
+        let first_doc_end = file.docs.get(1).map_or(usize::MAX, |d| d.range.start);
+        let merged_over = file
+            .merged_over
+            .iter()
+            .filter(|e| e.key.range.start < first_doc_end);
         file.helm_refusal = file
             .docs
             .first()
-            .and_then(|doc| convert::helm_refusal(doc, text));
+            .and_then(|doc| convert::helm_refusal(doc, merged_over, text));
     }
     file
 }
@@ -120,6 +128,7 @@ fn empty_file() -> YamlFile {
         duplicates: Vec::new(),
         comments: Vec::new(),
         helm_refusal: None,
+        merged_over: Vec::new(),
     }
 }
 

@@ -421,6 +421,15 @@ fn what_helm_refuses_is_refused_at_its_line() {
         ("a: !!binary abc\n", 1),
         // "map merge requires map or sequence of maps as the value"
         ("custom:\n  <<: 1\n", 2),
+        // ... also when the same anchor is redefined inside its value as a scalar: go-yaml
+        // defines an anchor before its value, so `*a` is the inner `<<`
+        ("custom:\n  k: &a\n    n: &a <<\n  <<: *a\n", 4),
+        // "anchor 'x' value contains itself"
+        ("custom:\n  a: &x\n    b: *x\n", 3),
+        ("custom:\n  a: &x [1, *x]\n", 2),
+        // "cannot decode !!bool `false` as a !!null", in a merged mapping's key the mapping
+        // already has (not kept, still decoded)
+        ("custom:\n  a: 1\n  <<: {a: !!null false}\n", 3),
         // "json: unsupported value: +Inf"
         ("custom:\n  a: .inf\n", 2),
         ("a: [1, -.Inf]\n", 1),
@@ -481,6 +490,23 @@ fn what_helm_reads_with_tabs_and_tags_stays_readable() {
             .filter(|e| !text[..e.range.start].contains("---"))
             .collect();
         assert!(first_doc_errors.is_empty(), "{text:?}: {:?}", f.errors);
+    }
+}
+
+/// An anchor redefined inside its own value: go-yaml defines an anchor before reading its
+/// value, so the inner definition is the one later aliases name.
+#[test]
+fn an_anchor_redefined_inside_its_value_is_the_inner_one() {
+    for text in [
+        "custom:\n  k: &a {x: &a 1, y: *a}\n  z: *a\n",
+        "custom:\n  k: &a\n    x: &a 1\n    y: *a\n  z: *a\n",
+    ] {
+        for f in [parse(text), parse_with_yaml_parser(text)] {
+            assert!(f.errors.is_empty(), "{text:?}: {:?}", f.errors);
+            let custom = f.docs[0].get("custom").unwrap();
+            assert_eq!(custom.get("z").unwrap().as_str(), Some("1"), "{text:?}");
+            assert_eq!(custom.get_path(&["k", "y"]).unwrap().as_str(), Some("1"));
+        }
     }
 }
 

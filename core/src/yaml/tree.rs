@@ -72,6 +72,7 @@ pub(super) fn full_parse(text: &str, bom: usize) -> YamlFile {
         text,
         bom,
         anchors: HashMap::new(),
+        open_anchors: Vec::new(),
         budget: ALIAS_BUDGET,
         file: &mut file,
     };
@@ -228,6 +229,9 @@ struct Builder<'a> {
     text: &'a str,
     bom: usize,
     anchors: HashMap<String, Node>,
+    /// Anchors whose values are being built, and whether the same name was anchored again
+    /// inside (go-yaml defines an anchor before reading its value, so the inner one stays).
+    open_anchors: Vec<(String, bool)>,
     budget: usize,
     file: &'a mut YamlFile,
 }
@@ -282,7 +286,10 @@ impl Builder<'_> {
                                         .children_with_tokens()
                                         .filter_map(|e| e.into_token())
                                         .find(|t| t.kind() == K::ANCHOR_NAME)
-                                        .map(|t| t.text().to_string())
+                                        .map(|t| t.text().to_string());
+                                    if let Some(name) = &anchor {
+                                        self.open_anchor(name);
+                                    }
                                 }
                                 _ => {}
                             }
@@ -324,10 +331,22 @@ impl Builder<'_> {
             node.props_mut().tag = tag;
         }
         if let Some(name) = anchor {
+            let redefined_inside = self.open_anchors.pop().is_some_and(|(_, r)| r);
             node.props_mut().anchor = Some(name.clone());
-            self.anchors.insert(name, node.clone());
+            if !redefined_inside {
+                self.anchors.insert(name, node.clone());
+            }
         }
         node
+    }
+
+    fn open_anchor(&mut self, name: &str) {
+        for (open, redefined) in &mut self.open_anchors {
+            if open == name {
+                *redefined = true;
+            }
+        }
+        self.open_anchors.push((name.to_string(), false));
     }
 
     fn alias(&mut self, syntax: &SyntaxNode) -> Node {
@@ -338,6 +357,18 @@ impl Builder<'_> {
             .find(|t| t.kind() == K::ANCHOR_NAME)
             .map(|t| t.text().to_string())
             .unwrap_or_default();
+        if self
+            .open_anchors
+            .iter()
+            .any(|(open, redefined)| *open == name && !redefined)
+        {
+            self.file.errors.push(YamlError::new(
+                YamlErrorKind::Syntax,
+                range,
+                format!("helm cannot read this file: the alias *{name} is inside the value of its own anchor &{name} (go-yaml: \"anchor '{name}' value contains itself\")"),
+            ));
+            return Node::empty(range.start);
+        }
         let Some(target) = self.anchors.get(&name) else {
             self.file.errors.push(YamlError::new(
                 YamlErrorKind::UnknownAlias,
@@ -430,7 +461,12 @@ impl Builder<'_> {
 
     fn mapping(&mut self, syntax: &SyntaxNode, written: Vec<Entry>) -> Node {
         let range = self.range(syntax);
-        build_mapping(range, written, &mut self.file.duplicates)
+        build_mapping(
+            range,
+            written,
+            &mut self.file.duplicates,
+            &mut self.file.merged_over,
+        )
     }
 
     fn block_seq(&mut self, syntax: &SyntaxNode) -> Node {
@@ -522,6 +558,7 @@ pub(super) fn build_mapping(
     range: TextRange,
     written: Vec<Entry>,
     duplicates: &mut Vec<DuplicateKey>,
+    merged_over: &mut Vec<Entry>,
 ) -> Node {
     let is_merge_key = |e: &Entry| {
         e.key
@@ -577,6 +614,8 @@ pub(super) fn build_mapping(
                     if !present {
                         e.merged = true;
                         entries.push(e);
+                    } else if !e.value.from_alias {
+                        merged_over.push(e);
                     }
                 }
             }
