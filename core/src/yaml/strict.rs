@@ -92,6 +92,9 @@ pub(super) fn first_violation(tree: &SyntaxNode, body: &str) -> Option<Violation
             rowan::NodeOrToken::Node(node) if node.kind() == K::BLOCK_SEQ_ENTRY => {
                 entry_not_indented(&node, body)
             }
+            rowan::NodeOrToken::Node(node) if node.kind() == K::BLOCK_SCALAR => {
+                tab_in_block_scalar(&node, body)
+            }
             _ => None,
         };
         if found.is_some() {
@@ -397,6 +400,58 @@ fn tab_in_indentation(token: &yaml_parser::SyntaxToken, body: &str) -> Option<Vi
         .filter_map(leading_tab)
         .map(|(at, _)| violation(at))
         .next()
+}
+
+/// A tab where a block scalar (`|`, `>`) wants indentation spaces: go-yaml refuses it
+/// ("found a tab character where an indentation space is expected") after the spaces of
+/// any line before the first with text when the indentation is not given in the header, and
+/// left of the indentation on every line after that. `yaml_parser` reads the tab as text.
+fn tab_in_block_scalar(scalar: &SyntaxNode, body: &str) -> Option<Violation> {
+    let start = usize::from(scalar.text_range().start());
+    // The indentation of the collection around it (go-yaml's current indent; none at the top).
+    let parent = scalar
+        .ancestors()
+        .find(|n| matches!(n.kind(), K::BLOCK_MAP | K::BLOCK_SEQ))
+        .map(|n| column(body, usize::from(n.text_range().start())));
+    let mut indent = scalar
+        .descendants_with_tokens()
+        .find(|t| t.kind() == K::INDENT_INDICATOR)
+        .and_then(|t| t.as_token()?.text().parse::<usize>().ok())
+        .map(|given| parent.map_or(given, |p| p + given));
+    let mut line_start = start + body[start..].find('\n')? + 1;
+    let mut longest_blank = 0;
+    while line_start < body.len() {
+        let line_end = body[line_start..]
+            .find('\n')
+            .map_or(body.len(), |i| line_start + i);
+        let line = &body[line_start..line_end];
+        let spaces = line.bytes().take_while(|&b| b == b' ').count();
+        let spaces = indent.map_or(spaces, |i| spaces.min(i));
+        let next = line.as_bytes().get(spaces).copied();
+        let left_of_indent = indent.is_none_or(|i| spaces < i);
+        if left_of_indent && next == Some(b'\t') {
+            return Some(Violation::new(
+                line_start + spaces,
+                "YAML syntax error: a tab character where a block scalar (`|`, `>`) wants indentation spaces (helm: \"found a tab character where an indentation space is expected\"); indent with spaces".to_string(),
+            ));
+        }
+        let empty = matches!(next, None | Some(b'\r'));
+        match indent {
+            None if empty => longest_blank = longest_blank.max(spaces),
+            None => {
+                let least = parent.map_or(1, |p| p + 1);
+                let found = spaces.max(longest_blank).max(least);
+                if spaces < found {
+                    return None;
+                }
+                indent = Some(found);
+            }
+            Some(i) if !empty && spaces < i => return None,
+            Some(_) => {}
+        }
+        line_start = line_end + 1;
+    }
+    None
 }
 
 /// The column of `at`: bytes since the last line break (a lone CR breaks a line for

@@ -408,6 +408,12 @@ fn what_helm_refuses_is_refused_at_its_line() {
         ("custom:\n  ?\ta\n  :\tb\n", 2),
         // "found a tab character that violates indentation"
         ("custom:\n  a: 1\n\t\n  b: 2\n", 3),
+        // "found a tab character where an indentation space is expected": in a block
+        // scalar, after the spaces of the first line when the header gives no indentation,
+        // and left of the indentation after that
+        ("custom:\n  a: >-\n    \t{a\n    b\n", 3),
+        ("a: |\n \tx\n", 2),
+        ("custom:\n  a: |\n    x\n  \ty\n", 4),
         // "unsupported map key of type: %!s(<nil>)"
         ("custom:\n  ~: 1\n", 2),
         ("custom:\n  null: 1\n", 2),
@@ -472,6 +478,9 @@ fn what_helm_reads_with_tabs_and_tags_stays_readable() {
         "custom:\n  a:\t\n    b: 1\n",
         "custom: \t{a: 1}\n",
         "custom:\n  a: 1 \t\n",
+        // in a block scalar, a tab past its indentation is text
+        "custom:\n  a: |\n    x\n    \ty\n",
+        "custom:\n  a: |1\n    \tx\n",
         "a: !!float 1\nb: !!str 1\nc: !!map x\nd: !!binary aGVsbG8=\n",
         "custom:\n  .nan: 1\n",
         "custom:\n  ~: 1\n  ~: 2\ncustom: {}\n",
