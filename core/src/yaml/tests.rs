@@ -446,6 +446,9 @@ fn what_helm_refuses_is_refused_at_its_line() {
         ("a: !!timestamp 2024-02-30\n", 1),
         // "found unknown escape character": go-yaml's YAML 1.1 has no `\/`
         ("a: \"x\\/y\"\n", 1),
+        // "did not find expected key": `---` after `tag: ` is text, so the list below breaks
+        // the mapping, as it does after any other value
+        ("hub:\n  tag: ---\n- c\n", 3),
         // "invalid map key"
         ("? {a: 1}\n: x\n", 1),
         // "cannot unmarshal array into Go value of type common.Values"

@@ -42,6 +42,9 @@ pub(super) fn full_parse(text: &str, bom: usize) -> YamlFile {
                 Ok(tree) if placeholders_are_scalars(&tree, &markers) => {
                     (masked.as_str(), Ok(tree))
                 }
+                // Broken with the markers as text, as for go-yaml: not read with them as
+                // markers (which can end a mapping a stray `- x` below would break).
+                Err(err) => (body, Err(err)),
                 // The placeholder landed in a quoted or block scalar: read the text as it is.
                 _ => (body, yaml_parser::parse(body)),
             }
