@@ -501,30 +501,7 @@ pub fn chart_default_values(
         .collect()
 }
 
-/// The key helm makes of a mapping key: go-yaml reads it (YAML 1.1), then sigs.k8s.io/yaml
-/// turns it into a JSON string (`y` → `true`, `0x1F` → `31`, `1.50` → `1.5`). `None` for
-/// keys helm refuses (null, a mapping or list).
-pub fn helm_key(key: &Node) -> Option<Cow<'_, str>> {
-    use crate::yaml::helm::{go_format_float, resolve_yaml11, HelmType, Resolved};
-    let text = key.as_str()?;
-    let resolved = match key.helm_type() {
-        HelmType::String => return Some(Cow::Borrowed(text)),
-        HelmType::Null | HelmType::Mapping | HelmType::Sequence => return None,
-        _ => resolve_yaml11(text),
-    };
-    Some(match resolved {
-        Resolved::Bool(b) => Cow::Owned(b.to_string()),
-        Resolved::Int(i) => Cow::Owned(i.to_string()),
-        Resolved::Float(f) => Cow::Owned(match go_format_float(f).as_str() {
-            "+Inf" => ".inf".to_string(),
-            "-Inf" => "-.inf".to_string(),
-            "NaN" => ".nan".to_string(),
-            other => other.to_string(),
-        }),
-        Resolved::Null => return None,
-        Resolved::String => Cow::Borrowed(text),
-    })
-}
+pub use crate::yaml::helm::helm_key;
 
 /// A mapping's entries as helm keeps them: each under helm's key, a key written twice (also
 /// as `y` and `true`) only at its last place, which keeps the value written last.

@@ -218,7 +218,7 @@ fn go_key(key: &Node) -> Option<GoKey<'_>> {
     if key.as_str().is_some() && key.helm_type() == HelmType::Null {
         return Some(GoKey::Null);
     }
-    crate::values::helm_key(key).map(GoKey::Value)
+    super::helm::helm_key(key).map(GoKey::Value)
 }
 
 /// Whether `year-month-day` is a day of the Gregorian calendar (leap years included): the

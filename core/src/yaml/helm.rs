@@ -6,7 +6,8 @@
 //! `tag: 1.10` is the float 1.1, `enabled: yes` a bool, `mode: 0644` the integer 420, an
 //! all-digit commit SHA a number. Quoted and block scalars are always strings.
 
-use super::{Scalar, ScalarStyle};
+use super::{Node, Scalar, ScalarStyle};
+use std::borrow::Cow;
 
 /// A value's type after helm read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -316,6 +317,30 @@ pub fn go_format_float(f: f64) -> String {
         return format!("{mant}e{sign}{:02}", exp.abs());
     }
     format!("{f}")
+}
+
+/// The key helm makes of a mapping key: go-yaml reads it (YAML 1.1), then sigs.k8s.io/yaml
+/// turns it into a JSON string (`y` → `true`, `0x1F` → `31`, `1.50` → `1.5`). `None` for
+/// keys helm refuses (null, a mapping or list).
+pub fn helm_key(key: &Node) -> Option<Cow<'_, str>> {
+    let text = key.as_str()?;
+    let resolved = match key.helm_type() {
+        HelmType::String => return Some(Cow::Borrowed(text)),
+        HelmType::Null | HelmType::Mapping | HelmType::Sequence => return None,
+        _ => resolve_yaml11(text),
+    };
+    Some(match resolved {
+        Resolved::Bool(b) => Cow::Owned(b.to_string()),
+        Resolved::Int(i) => Cow::Owned(i.to_string()),
+        Resolved::Float(f) => Cow::Owned(match go_format_float(f).as_str() {
+            "+Inf" => ".inf".to_string(),
+            "-Inf" => "-.inf".to_string(),
+            "NaN" => ".nan".to_string(),
+            other => other.to_string(),
+        }),
+        Resolved::Null => return None,
+        Resolved::String => Cow::Borrowed(text),
+    })
 }
 
 #[cfg(test)]

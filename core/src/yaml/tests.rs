@@ -73,6 +73,60 @@ fn anchors_aliases_and_merge_keys() {
     assert!(root.get("copy").unwrap().from_alias);
 }
 
+/// Merge keys as helm's go-yaml (v2) applies them, checked against Helm v4.2.3: where the
+/// `<<` is written, over keys above it and under keys below it; of a list of mappings the
+/// first holding a key wins; a second `<<` over the first.
+#[test]
+fn merge_keys_apply_where_written_as_in_helm() {
+    for (text, want) in [
+        (
+            "c:\n  a: 1\n  <<: {a: 2, b: 3}\n  b: 4\n",
+            [("a", "2"), ("b", "4")],
+        ),
+        (
+            "c:\n  a: 0\n  <<: [{a: 1}, {a: 2, b: 2}]\n  b: 3\n",
+            [("a", "1"), ("b", "3")],
+        ),
+        (
+            "c:\n  <<: {a: 1}\n  <<: {a: 2, b: 5}\n",
+            [("a", "2"), ("b", "5")],
+        ),
+        (
+            "b: &b {a: 1}\nc:\n  a: 0\n  <<: *b\n  b: 0\n",
+            [("a", "1"), ("b", "0")],
+        ),
+    ] {
+        for f in [parse(text), parse_with_yaml_parser(text)] {
+            assert!(f.errors.is_empty(), "{text:?}: {:?}", f.errors);
+            let c = f.docs[0].get("c").unwrap();
+            for (key, value) in want {
+                // The last entry of a key is the one helm keeps.
+                let kept = c
+                    .as_mapping()
+                    .unwrap()
+                    .iter()
+                    .rev()
+                    .find(|e| e.key.as_str() == Some(key));
+                assert_eq!(
+                    kept.and_then(|e| e.value.as_str()),
+                    Some(value),
+                    "{text:?} {key}"
+                );
+            }
+        }
+    }
+    // What a merge replaces is gone for helm (`.inf` would refuse the file), yet decoded.
+    assert!(parse("c:\n  a: .inf\n  <<: {a: 1}\n")
+        .helm_refusal
+        .is_none());
+    assert!(parse("c:\n  a: !!null 1\n  <<: {a: 1}\n")
+        .helm_refusal
+        .is_some());
+    assert!(parse("c:\n  <<: {a: !!int x}\n  <<: {a: 1}\n")
+        .helm_refusal
+        .is_some());
+}
+
 #[test]
 fn billion_laughs_is_bounded() {
     let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");

@@ -581,46 +581,54 @@ pub(super) fn build_mapping(
             value: Value::Mapping(written),
         };
     }
-    let mut entries = Vec::with_capacity(written.len());
-    let mut merges = Vec::new();
-    for e in written {
-        if is_merge_key(&e) {
-            merges.push(e);
-        } else {
+    // go-yaml (v2, which helm reads values with) applies a merge where it is written: it
+    // replaces a key written above it, a key written below replaces it, and of a list of
+    // mappings the first to hold a key wins.
+    let mut entries: Vec<Entry> = Vec::with_capacity(written.len());
+    let mut written = written.into_iter();
+    while let Some(e) = written.next() {
+        if !is_merge_key(&e) {
             entries.push(e);
+            continue;
         }
-    }
-    for merge in merges {
         // go-yaml refuses a merge of anything but a mapping or a list of mappings: such an
         // entry stays as written, for `helm_refusal` to report.
-        let mergeable = match &merge.value.value {
+        let mergeable = match &e.value.value {
             Value::Mapping(_) => true,
             Value::Sequence(items) => items.iter().all(|i| i.as_mapping().is_some()),
             Value::Scalar(_) => false,
         };
         if !mergeable {
-            entries.push(merge);
+            entries.push(e);
             continue;
         }
-        let source = merge.value;
-        let sources: Vec<Node> = match source.value {
+        let below = written.as_slice();
+        let sources: Vec<Node> = match e.value.value {
             Value::Sequence(items) => items,
-            _ => vec![source],
+            _ => vec![e.value],
         };
-        for src in sources {
-            if let Value::Mapping(m) = src.value {
-                for mut e in m {
-                    let present = e
-                        .key
-                        .as_str()
-                        .is_some_and(|k| entries.iter().any(|x| x.key.as_str() == Some(k)));
-                    if !present {
-                        e.merged = true;
-                        entries.push(e);
-                    } else if !e.value.from_alias {
-                        merged_over.push(e);
+        for src in sources.into_iter().rev() {
+            let Value::Mapping(m) = src.value else {
+                continue;
+            };
+            for mut m in m {
+                let key = m.key.as_str();
+                let same = |x: &Entry| key.is_some() && x.key.as_str() == key;
+                if below.iter().any(|x| !is_merge_key(x) && same(x)) {
+                    if !m.value.from_alias {
+                        merged_over.push(m);
+                    }
+                    continue;
+                }
+                if let Some(i) = entries.iter().position(same) {
+                    let replaced = entries.remove(i);
+                    // Still decoded by go-yaml, so still checked (a merged copy already was).
+                    if !replaced.value.from_alias {
+                        merged_over.push(replaced);
                     }
                 }
+                m.merged = true;
+                entries.push(m);
             }
         }
     }
