@@ -601,6 +601,45 @@ fn markers_as_values_are_strings() {
     assert_eq!(parse("a: 1\n---\nb: 2\n").docs.len(), 2);
 }
 
+/// What Helm v4.2.3 reads as the string `-` or `---` where yaml_parser alone would refuse the
+/// file: a lone `-` in a flow collection, `---` as a key, `---` after a tag in a flow list.
+#[test]
+fn lone_dashes_and_marker_keys_are_strings() {
+    for (text, path, want) in [
+        ("c: {on: !!map -}\n", &["c", "on"][..], "-"),
+        ("c: [{k: -}]\n", &["c"][..], "-"),
+        ("c: [-0.0, -, 0b1_0]\n", &["c"][..], "-"),
+        ("c: [a, -]\n", &["c"][..], "-"),
+        ("c: [! ---, 08]\n", &["c"][..], "---"),
+        ("c:\n  - ---: x\n", &["c"][..], "x"),
+    ] {
+        for f in [parse(text), parse_with_yaml_parser(text)] {
+            assert!(f.errors.is_empty(), "{text:?}: {:?}", f.errors);
+            let node = f.docs[0].get_path(path).unwrap();
+            let found = match node.as_sequence() {
+                None => node.as_str().map(str::to_string),
+                Some(items) => items.iter().find_map(|i| match i.as_mapping() {
+                    Some(m) => m
+                        .iter()
+                        .find(|e| e.value.as_str() == Some(want))
+                        .map(|e| e.value.as_str().unwrap().to_string()),
+                    None => i.as_str().filter(|t| *t == want).map(str::to_string),
+                }),
+            };
+            assert_eq!(found.as_deref(), Some(want), "{text:?}");
+        }
+    }
+    // `[a -]` stays the one string `a -`.
+    assert_eq!(
+        doc("c: [a -]\n").get("c").unwrap().as_sequence().unwrap()[0].as_str(),
+        Some("a -")
+    );
+    // `---` as a key, as go-yaml reads it.
+    let root = doc("c:\n  - ---: x\n");
+    let item = &root.get("c").unwrap().as_sequence().unwrap()[0];
+    assert_eq!(item.as_mapping().unwrap()[0].key.as_str(), Some("---"));
+}
+
 /// `---` after a tag or an anchor, or inside a flow collection, is the string `---` to helm
 /// (go-yaml), not a document marker.
 #[test]

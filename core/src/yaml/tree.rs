@@ -94,7 +94,7 @@ pub(super) fn full_parse(text: &str, bom: usize) -> YamlFile {
     if !markers.is_empty() && body.len() == text.len() - bom && !std::ptr::eq(body, &text[bom..]) {
         let ranges: Vec<TextRange> = markers
             .iter()
-            .map(|&at| TextRange::new(at + bom, at + bom + 3))
+            .map(|&(at, len)| TextRange::new(at + bom, at + bom + len))
             .collect();
         for doc in &mut file.docs {
             restore_markers(doc, &ranges, text);
@@ -103,9 +103,11 @@ pub(super) fn full_parse(text: &str, bom: usize) -> YamlFile {
     file
 }
 
-/// Offsets of `---` and `...` written as a whole plain value after `: ` or `- ` (not at the
-/// start of a line), with nothing but a comment after them.
-fn marker_values(body: &str) -> Vec<usize> {
+/// Offsets and lengths of what `yaml_parser` reads otherwise than go-yaml's plain scalars:
+/// `---` and `...` written as a whole plain value after `: ` or `- ` (not at the start of a
+/// line), with nothing but a comment after them, or as a key (`- ---: x`); and a lone `-` in
+/// a flow collection (`[a, -]`, `{k: -}`), the string `-` to go-yaml.
+fn marker_values(body: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut offset = 0;
     for line in body.split_inclusive('\n') {
@@ -123,21 +125,40 @@ fn marker_values(body: &str) -> Vec<usize> {
                     || before.ends_with(['[', '{']);
                 // In a flow collection the value ends at `,`, `]` or `}` (`{? c: ---}`).
                 let flow_end = after.starts_with([',', ']', '}']) && before.contains(['[', '{']);
+                let key_end = after == ":" || after.starts_with(": ") || after.starts_with(":\t");
+                let indented = !before.is_empty() && before.bytes().all(|b| b == b' ');
+                let value_end = after.is_empty()
+                    || flow_end
+                    || (after.starts_with('#') && content[at + 3..].starts_with([' ', '\t']));
                 if at > 0
-                    && value_position
-                    && (after.is_empty()
-                        || flow_end
-                        || (after.starts_with('#') && content[at + 3..].starts_with([' ', '\t'])))
+                    && ((value_position && value_end) || ((value_position || indented) && key_end))
                 {
-                    out.push(offset + at);
+                    out.push((offset + at, 3));
                 }
                 from = at + 3;
             }
+        }
+        if content.contains(['[', '{']) {
+            lone_flow_dashes(content, offset, &mut out);
         }
         offset += line.len();
     }
     out.sort_unstable();
     out
+}
+
+/// A `-` right before `,`, `]` or `}`, alone after `[`, `{`, `,` or `:` (and properties).
+fn lone_flow_dashes(content: &str, offset: usize, out: &mut Vec<(usize, usize)>) {
+    let bytes = content.as_bytes();
+    for (at, _) in content.match_indices('-') {
+        if !matches!(bytes.get(at + 1), Some(b',' | b']' | b'}')) {
+            continue;
+        }
+        let before = without_properties(&content[..at]).trim_end_matches(' ');
+        if before.ends_with(['[', '{', ',']) || before.ends_with(':') && at > before.len() {
+            out.push((offset + at, 1));
+        }
+    }
 }
 
 /// `before` without the tags and anchors that end it (`k: !!null ---`, `k: &a ---`): they
@@ -148,7 +169,9 @@ fn without_properties(mut before: &str) -> &str {
         if trimmed.len() == before.len() {
             return before;
         }
-        let token_start = trimmed.rfind([' ', '\t']).map_or(0, |i| i + 1);
+        let token_start = trimmed
+            .rfind([' ', '\t', '[', '{', ','])
+            .map_or(0, |i| i + 1);
         if !trimmed[token_start..].starts_with(['!', '&']) {
             return before;
         }
@@ -156,21 +179,22 @@ fn without_properties(mut before: &str) -> &str {
     }
 }
 
-/// `body` with each marker value replaced by `-x-` (same length, a plain scalar).
-fn mask_markers(body: &str, markers: &[usize]) -> String {
+/// `body` with each marker value replaced by `-x-` and each lone dash by `x` (same length,
+/// a plain scalar).
+fn mask_markers(body: &str, markers: &[(usize, usize)]) -> String {
     let mut out = body.to_string();
-    for &at in markers {
-        out.replace_range(at..at + 3, "-x-");
+    for &(at, len) in markers {
+        out.replace_range(at..at + len, if len == 3 { "-x-" } else { "x" });
     }
     out
 }
 
-fn placeholders_are_scalars(tree: &SyntaxNode, markers: &[usize]) -> bool {
-    let scalars: Vec<usize> = tree
+fn placeholders_are_scalars(tree: &SyntaxNode, markers: &[(usize, usize)]) -> bool {
+    let scalars: Vec<(usize, usize)> = tree
         .descendants_with_tokens()
         .filter_map(|e| e.into_token())
-        .filter(|t| t.kind() == K::PLAIN_SCALAR && t.text() == "-x-")
-        .map(|t| usize::from(t.text_range().start()))
+        .filter(|t| t.kind() == K::PLAIN_SCALAR && matches!(t.text(), "-x-" | "x"))
+        .map(|t| (usize::from(t.text_range().start()), t.text().len()))
         .collect();
     markers.iter().all(|m| scalars.contains(m))
 }
