@@ -237,6 +237,15 @@ INTENDED = [
         "because the first value is lost silently",
     ),
     (
+        "a tag takes in a comma",
+        lambda helm, hub, text, raw, mode: isinstance(hub, tuple) and isinstance(helm, frozenset)
+        and "as part of the tag" in hub[2],
+        "in a flow collection go-yaml reads a `,`, `[` or `]` right after a tag as part of the "
+        "tag: `[!!float, on]` is `[\"on\"]` to helm (one item under a tag it does not know), "
+        "surely not what was written; hublint refuses it with Y001 and says why "
+        "(`yaml::tests::a_tag_that_takes_in_a_comma_is_refused`)",
+    ),
+    (
         "error after the first document",
         lambda helm, hub, text, raw, mode: isinstance(hub, tuple) and isinstance(helm, frozenset)
         and (_first_document_end(text) or 10**9) <= hub[1],

@@ -95,6 +95,9 @@ pub(super) fn first_violation(tree: &SyntaxNode, body: &str) -> Option<Violation
             rowan::NodeOrToken::Node(node) if node.kind() == K::BLOCK_SCALAR => {
                 tab_in_block_scalar(&node, body)
             }
+            rowan::NodeOrToken::Node(node) if node.kind() == K::TAG_PROPERTY => {
+                tag_against_flow_indicator(&node, body)
+            }
             _ => None,
         };
         if found.is_some() {
@@ -452,6 +455,32 @@ fn tab_in_block_scalar(scalar: &SyntaxNode, body: &str) -> Option<Violation> {
         line_start = line_end + 1;
     }
     None
+}
+
+/// In a flow collection, a tag right before `,`, `[`, `]`, `{` or `}`: go-yaml takes `,`,
+/// `[` and `]` into the tag (`[!!float, on]` is `["on"]` to helm, `[!x,b]` is refused) and
+/// refuses a tag not followed by a space or a line break. `yaml_parser` ends the tag there.
+fn tag_against_flow_indicator(tag: &SyntaxNode, body: &str) -> Option<Violation> {
+    let end = usize::from(tag.text_range().end());
+    let next = *body.as_bytes().get(end)?;
+    if !matches!(next, b',' | b'[' | b']' | b'{' | b'}') {
+        return None;
+    }
+    if !tag
+        .ancestors()
+        .any(|n| matches!(n.kind(), K::FLOW_MAP | K::FLOW_SEQ))
+    {
+        return None;
+    }
+    let message = if matches!(next, b'{' | b'}') {
+        "YAML syntax error: a tag must be followed by a space or a line break (helm: \"did not find expected whitespace or line break\")".to_string()
+    } else {
+        format!(
+            "YAML: helm's go-yaml reads the `{}` right after this tag as part of the tag, so it does not read this collection as written (it drops an item or refuses the file); write the tagged value after the tag, or remove the tag",
+            next as char
+        )
+    };
+    Some(Violation::new(end, message))
 }
 
 /// The column of `at`: bytes since the last line break (a lone CR breaks a line for

@@ -503,6 +503,11 @@ fn what_helm_refuses_is_refused_at_its_line() {
         // "did not find expected key": `---` after `tag: ` is text, so the list below breaks
         // the mapping, as it does after any other value
         ("hub:\n  tag: ---\n- c\n", 3),
+        // "did not find expected whitespace or line break", "did not find expected ',' or
+        // ']'": in a flow collection go-yaml takes `,`, `[` and `]` into a tag
+        ("c: {a: !x}\n", 1),
+        ("c: [!x]\n", 1),
+        ("c:\n  k: [!x,b]\n", 2),
         // "invalid map key"
         ("? {a: 1}\n: x\n", 1),
         // "cannot unmarshal array into Go value of type common.Values"
@@ -574,6 +579,29 @@ fn an_anchor_redefined_inside_its_value_is_the_inner_one() {
             assert_eq!(custom.get_path(&["k", "y"]).unwrap().as_str(), Some("1"));
         }
     }
+}
+
+/// `[!!float, on]` is `["on"]` to helm: go-yaml takes the `,` into the tag (`!!float,`, which
+/// it does not know) and tags `on` with it. Surely not what was meant: refused (Y001) and
+/// said why, where yaml_parser alone reads two items.
+#[test]
+fn a_tag_that_takes_in_a_comma_is_refused() {
+    for text in [
+        "c: [!!float, on]\n",
+        "c: [!x, b]\n",
+        "c:\n  - {a: !x, b: 1}\n",
+    ] {
+        let f = parse(text);
+        let e = f.errors.first().expect(text);
+        assert!(
+            e.message.contains("part of the tag"),
+            "{text:?}: {}",
+            e.message
+        );
+        assert_eq!(&text[e.range.start..e.range.start + 1], ",", "{text:?}");
+    }
+    // A space between the tag and the comma is what go-yaml reads as written.
+    assert!(parse("c: [!!str a, !x b, !!str ]\n").errors.is_empty());
 }
 
 /// A document marker only starts a line: `enabled: ---` is the string `---` (helm: "got
