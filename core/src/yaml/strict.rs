@@ -95,6 +95,9 @@ pub(super) fn first_violation(tree: &SyntaxNode, body: &str) -> Option<Violation
             rowan::NodeOrToken::Node(node) if node.kind() == K::BLOCK_SCALAR => {
                 tab_in_block_scalar(&node, body)
             }
+            rowan::NodeOrToken::Node(node) if node.kind() == K::BLOCK_SEQ => {
+                list_on_properties_line(&node, body)
+            }
             rowan::NodeOrToken::Node(node) if node.kind() == K::TAG_PROPERTY => {
                 tag_against_flow_indicator(&node, body)
             }
@@ -107,11 +110,12 @@ pub(super) fn first_violation(tree: &SyntaxNode, body: &str) -> Option<Violation
     None
 }
 
-/// `@` and `` ` `` are reserved indicators: no plain (unquoted) value may begin with one.
+/// `@`, `` ` `` and `%` are reserved indicators: no plain (unquoted) value may begin with one.
 fn reserved_start(text: &str, at: usize) -> Option<Violation> {
     let name = match text.chars().next()? {
         '@' => "`@`",
         '`' => "a backtick",
+        '%' => "`%`",
         _ => return None,
     };
     let violation = Violation::new(
@@ -455,6 +459,26 @@ fn tab_in_block_scalar(scalar: &SyntaxNode, body: &str) -> Option<Violation> {
         line_start = line_end + 1;
     }
     None
+}
+
+/// A list entry whose `-` follows another entry's tag or anchor on its line (`- &a - x`,
+/// `- !!seq -`): go-yaml refuses it ("block sequence entries are not allowed in this
+/// context"); `yaml_parser` reads two entries.
+fn list_on_properties_line(list: &SyntaxNode, body: &str) -> Option<Violation> {
+    list.children()
+        .filter(|entry| entry.kind() == K::BLOCK_SEQ_ENTRY)
+        .skip(1)
+        .map(|entry| usize::from(entry.text_range().start()))
+        .find(|&dash| {
+            let line_start = body[..dash].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            body[line_start..dash].bytes().any(|b| b != b' ')
+        })
+        .map(|dash| {
+            Violation::new(
+                dash,
+                "YAML syntax error: a list entry cannot start on the line of the entry before it (helm: \"block sequence entries are not allowed in this context\"); start it on its own line".to_string(),
+            )
+        })
 }
 
 /// In a flow collection, a tag right before `,`, `[`, `]`, `{` or `}`: go-yaml takes `,`,

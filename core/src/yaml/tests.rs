@@ -508,6 +508,12 @@ fn what_helm_refuses_is_refused_at_its_line() {
         ("c: {a: !x}\n", 1),
         ("c: [!x]\n", 1),
         ("c:\n  k: [!x,b]\n", 2),
+        // "block sequence entries are not allowed in this context"
+        ("c:\n  - &a - x\n", 2),
+        ("c:\n  - !!seq -\n  - ! e3\n", 2),
+        // "found character that cannot start any token": `%` starts a directive
+        ("c: ! %x\n", 1),
+        ("c: [a, %b]\n", 1),
         // "invalid map key"
         ("? {a: 1}\n: x\n", 1),
         // "cannot unmarshal array into Go value of type common.Values"
@@ -540,6 +546,8 @@ fn what_helm_reads_with_tabs_and_tags_stays_readable() {
         "custom:\n  a:\t\n    b: 1\n",
         "custom: \t{a: 1}\n",
         "custom:\n  a: 1 \t\n",
+        "c:\n  - - x\n  - - y\n    - z\n",
+        "c: x %y\n",
         // in a block scalar, a tab past its indentation is text
         "custom:\n  a: |\n    x\n    \ty\n",
         "custom:\n  a: |1\n    \tx\n",
