@@ -548,6 +548,8 @@ fn what_helm_reads_with_tabs_and_tags_stays_readable() {
         "custom:\n  a: 1 \t\n",
         "c:\n  - - x\n  - - y\n    - z\n",
         "c: x %y\n",
+        // a lone CR ending the file, after an anchored empty value and a comment
+        "custom:\r\n  a: &a\r\n  # c\r",
         // in a block scalar, a tab past its indentation is text
         "custom:\n  a: |\n    x\n    \ty\n",
         "custom:\n  a: |1\n    \tx\n",

@@ -22,6 +22,16 @@ fn next_char_end(text: &str, at: usize) -> usize {
 /// Read `text` (whose byte-order marks end at `bom`) through `yaml_parser`.
 pub(super) fn full_parse(text: &str, bom: usize) -> YamlFile {
     let body = &text[bom..];
+    // A lone CR ending the file breaks the line as LF does, but yaml_parser 0.3 refuses it
+    // after an anchored empty value and a comment (go-yaml reads it): read as LF, same length.
+    let lf_ended;
+    let body = match body.strip_suffix('\r') {
+        Some(rest) => {
+            lf_ended = format!("{rest}\n");
+            lf_ended.as_str()
+        }
+        None => body,
+    };
     let syntax_error = |at: usize, message: String| {
         refused(YamlError::new(
             YamlErrorKind::Syntax,
