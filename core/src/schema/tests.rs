@@ -227,3 +227,20 @@ fn without_defaults_an_if_on_a_key_left_out_is_not_judged() {
         ["Name"]
     );
 }
+
+#[test]
+fn keys_a_then_branch_also_requires_are_reported_with_the_others() {
+    // z2jh's `imagePullSecret` with `create: null` (the default deleted): helm reports
+    // `create` and the `then` branch's keys missing, all at the one mapping.
+    let schema = "properties:\n  secret:\n    type: object\n    required: [create]\n    if:\n      properties:\n        create: {const: true}\n    then:\n      required: [registry, create, username]\n";
+    let got = run(schema, "secret: {}\n", false);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, Kind::Missing);
+    assert!(
+        got[0]
+            .2
+            .contains("missing the required keys `create`, `registry`, `username`"),
+        "{}",
+        got[0].2
+    );
+}

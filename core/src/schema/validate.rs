@@ -547,17 +547,44 @@ impl<'s> Validator<'s> {
                 .filter(|r| !entries.iter().any(|(k, _)| k == r))
                 .collect();
             if !missing.is_empty() {
-                // One report for all of them: they are missing at the same place.
+                // One report for all of them: they are missing at the same place, also when
+                // a `then` or `allOf` of the same mapping requires more (the report is made
+                // once per place).
                 let range = inst.key_range().unwrap_or_default();
-                let mut f = self.finding(
-                    Kind::Missing,
-                    inst.file(),
-                    range,
-                    missing_message(path, &missing, self.source),
-                    path.len(),
-                );
-                f.missing = Some(missing.join(","));
-                out.push(f);
+                let earlier = out.iter_mut().find(|f| {
+                    f.kind == Kind::Missing
+                        && f.file == inst.file()
+                        && f.range == range
+                        && f.depth == path.len()
+                        && f.missing.as_deref().is_some_and(|m| !m.is_empty())
+                });
+                if let Some(f) = earlier {
+                    let mut all: Vec<String> = f
+                        .missing
+                        .as_deref()
+                        .unwrap_or("")
+                        .split(',')
+                        .map(str::to_string)
+                        .collect();
+                    for key in &missing {
+                        if !all.iter().any(|a| a == key) {
+                            all.push(key.to_string());
+                        }
+                    }
+                    let keys: Vec<&str> = all.iter().map(String::as_str).collect();
+                    f.message = missing_message(path, &keys, self.source);
+                    f.missing = Some(all.join(","));
+                } else {
+                    let mut f = self.finding(
+                        Kind::Missing,
+                        inst.file(),
+                        range,
+                        missing_message(path, &missing, self.source),
+                        path.len(),
+                    );
+                    f.missing = Some(missing.join(","));
+                    out.push(f);
+                }
             }
         }
         for (key, child) in entries {
