@@ -68,7 +68,13 @@ pub(super) fn first_violation(tree: &SyntaxNode, body: &str) -> Option<Violation
                 if matches!(token.kind(), K::WHITESPACE | K::PLAIN_SCALAR)
                     && token.text().contains('\t') =>
             {
-                tab_in_indentation(&token, body)
+                tab_in_indentation(&token, body).or_else(|| {
+                    (token.kind() == K::PLAIN_SCALAR)
+                        .then(|| {
+                            reserved_start(token.text(), usize::from(token.text_range().start()))
+                        })
+                        .flatten()
+                })
             }
             rowan::NodeOrToken::Token(token) if token.kind() == K::PLAIN_SCALAR => {
                 reserved_start(token.text(), usize::from(token.text_range().start()))
@@ -91,6 +97,16 @@ pub(super) fn first_violation(tree: &SyntaxNode, body: &str) -> Option<Violation
             }
             rowan::NodeOrToken::Node(node) if node.kind() == K::BLOCK_SEQ_ENTRY => {
                 entry_not_indented(&node, body)
+            }
+            // yaml_parser reads `%` after a value as a directive of a next document.
+            rowan::NodeOrToken::Node(node)
+                if node.kind() == K::DIRECTIVE
+                    && column(body, usize::from(node.text_range().start())) > 0 =>
+            {
+                reserved_start(
+                    &node.text().to_string(),
+                    usize::from(node.text_range().start()),
+                )
             }
             rowan::NodeOrToken::Node(node) if node.kind() == K::BLOCK_SCALAR => {
                 tab_in_block_scalar(&node, body)

@@ -514,6 +514,8 @@ fn what_helm_refuses_is_refused_at_its_line() {
         // "found character that cannot start any token": `%` starts a directive
         ("c: ! %x\n", 1),
         ("c: [a, %b]\n", 1),
+        ("c:\n  Key: ! %x\n---\nother: doc\n", 2),
+        ("c:\n  x:\n  - @me\t\n    - a\n", 3),
         // "invalid map key"
         ("? {a: 1}\n: x\n", 1),
         // "cannot unmarshal array into Go value of type common.Values"
