@@ -481,6 +481,10 @@ fn what_helm_refuses_is_refused_at_its_line() {
         ("a: !!binary abc\n", 1),
         // "map merge requires map or sequence of maps as the value"
         ("custom:\n  <<: 1\n", 2),
+        (
+            "custom:\n  Key: !<tag:yaml.org,2002:str> ---\n  <<: \"x\"\n",
+            3,
+        ),
         // ... also when the same anchor is redefined inside its value as a scalar: go-yaml
         // defines an anchor before its value, so `*a` is the inner `<<`
         ("custom:\n  k: &a\n    n: &a <<\n  <<: *a\n", 4),
@@ -674,6 +678,24 @@ fn lone_dashes_and_marker_keys_are_strings() {
         doc("c: [a -]\n").get("c").unwrap().as_sequence().unwrap()[0].as_str(),
         Some("a -")
     );
+    // `---` continued on the next line is one plain scalar.
+    for text in [
+        "c:\n  - ---\n    - !!bool No\n",
+        "c:\n  k: ---\n    - more\n",
+    ] {
+        for f in [parse(text), parse_with_yaml_parser(text)] {
+            assert!(f.errors.is_empty(), "{text:?}: {:?}", f.errors);
+            let c = f.docs[0].get("c").unwrap();
+            let value = match c.as_sequence() {
+                Some(items) => items[0].as_str(),
+                None => c.get("k").unwrap().as_str(),
+            };
+            assert!(
+                value.is_some_and(|v| v.starts_with("--- - ")),
+                "{text:?}: {value:?}"
+            );
+        }
+    }
     // `---` as a key, as go-yaml reads it.
     let root = doc("c:\n  - ---: x\n");
     let item = &root.get("c").unwrap().as_sequence().unwrap()[0];

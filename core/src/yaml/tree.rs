@@ -179,13 +179,14 @@ fn without_properties(mut before: &str) -> &str {
         if trimmed.len() == before.len() {
             return before;
         }
-        let token_start = trimmed
-            .rfind([' ', '\t', '[', '{', ','])
-            .map_or(0, |i| i + 1);
-        if !trimmed[token_start..].starts_with(['!', '&']) {
+        let token_start = trimmed.rfind([' ', '\t']).map_or(0, |i| i + 1);
+        // After a flow indicator written against it (`[!x ---`).
+        let token = &trimmed[token_start..];
+        let property = token.trim_start_matches(['[', '{', ',']);
+        if !property.starts_with(['!', '&']) {
             return before;
         }
-        before = &trimmed[..token_start];
+        before = &trimmed[..trimmed.len() - property.len()];
     }
 }
 
@@ -203,8 +204,14 @@ fn placeholders_are_scalars(tree: &SyntaxNode, markers: &[(usize, usize)]) -> bo
     let scalars: Vec<(usize, usize)> = tree
         .descendants_with_tokens()
         .filter_map(|e| e.into_token())
-        .filter(|t| t.kind() == K::PLAIN_SCALAR && matches!(t.text(), "-x-" | "x"))
-        .map(|t| (usize::from(t.text_range().start()), t.text().len()))
+        .filter(|t| t.kind() == K::PLAIN_SCALAR)
+        .map(|t| {
+            let text = t.text();
+            // A marker's placeholder may go on as a plain scalar on the lines below.
+            let continued = text.len() > 3 && text[3..].starts_with(['\n', '\r']);
+            let len = if continued { 3 } else { text.len() };
+            (usize::from(t.text_range().start()), len)
+        })
         .collect();
     markers.iter().all(|m| scalars.contains(m))
 }
@@ -223,8 +230,8 @@ fn restore_markers(node: &mut Node, ranges: &[TextRange], text: &str) {
             }
         }
         Value::Scalar(s) => {
-            if s.style == ScalarStyle::Plain && ranges.contains(&node.range) {
-                s.text = text[node.range.start..node.range.end].into();
+            if s.style == ScalarStyle::Plain && ranges.iter().any(|r| r.start == node.range.start) {
+                s.text = scalar::plain(&text[node.range.start..node.range.end]);
             }
         }
     }
