@@ -696,6 +696,10 @@ fn lone_dashes_and_marker_keys_are_strings() {
             );
         }
     }
+    // Beside a marker value, a plain scalar of non-ASCII text (no panic on char boundaries).
+    assert!(parse_with_yaml_parser("a: ---\nb: 🙂\nc: é\n")
+        .errors
+        .is_empty());
     // `---` as a key, as go-yaml reads it.
     let root = doc("c:\n  - ---: x\n");
     let item = &root.get("c").unwrap().as_sequence().unwrap()[0];

@@ -208,7 +208,8 @@ fn placeholders_are_scalars(tree: &SyntaxNode, markers: &[(usize, usize)]) -> bo
         .map(|t| {
             let text = t.text();
             // A marker's placeholder may go on as a plain scalar on the lines below.
-            let continued = text.len() > 3 && text[3..].starts_with(['\n', '\r']);
+            let continued =
+                text.starts_with("-x-") && matches!(text.as_bytes().get(3), Some(b'\n' | b'\r'));
             let len = if continued { 3 } else { text.len() };
             (usize::from(t.text_range().start()), len)
         })
