@@ -192,6 +192,12 @@ pub(super) fn parse(text: &str) -> Option<YamlFile> {
     })
 }
 
+/// An anchor or alias name as go-yaml reads one whole.
+pub(super) fn is_anchor_name(name: &str) -> bool {
+    name.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 fn scalar_node(range: TextRange, style: ScalarStyle, text: CompactString) -> Node {
     Node {
         range,
@@ -522,6 +528,11 @@ impl DirectReader<'_> {
         // `&name` then the node, on this line or below.
         let name_end = self.name_end(p + 1, line.end);
         let name = self.text[p + 1..name_end].to_string();
+        // go-yaml's anchor names are ASCII letters, digits, `-` and `_`; others are the full
+        // parser's to report.
+        if !is_anchor_name(&name) {
+            return None;
+        }
         let after = self.skip_spaces(name_end, line.end);
         if name.is_empty() || after == name_end && after < line.end {
             return None;
@@ -614,7 +625,7 @@ impl DirectReader<'_> {
                 let name_end = self.name_end(p + 1, line.end);
                 self.tail(name_end, line.end)?;
                 let name = &self.text[p + 1..name_end];
-                if self.open_anchors.iter().any(|open| open == name) {
+                if !is_anchor_name(name) || self.open_anchors.iter().any(|open| open == name) {
                     return None;
                 }
                 let target = self.anchors.get(name)?;

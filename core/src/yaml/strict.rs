@@ -108,6 +108,18 @@ pub(super) fn first_violation(tree: &SyntaxNode, body: &str) -> Option<Violation
                     usize::from(node.text_range().start()),
                 )
             }
+            rowan::NodeOrToken::Token(token)
+                if token.kind() == K::ANCHOR_NAME
+                    && !super::direct::is_anchor_name(token.text()) =>
+            {
+                Some(Violation::new(
+                    usize::from(token.text_range().start()),
+                    format!(
+                        "YAML syntax error: helm reads anchor and alias names of letters, digits, `-` and `_` only, so not `{}` (go-yaml stops the name at the first other character); rename it",
+                        token.text()
+                    ),
+                ))
+            }
             rowan::NodeOrToken::Node(node) if node.kind() == K::BLOCK_SCALAR => {
                 tab_in_block_scalar(&node, body)
             }

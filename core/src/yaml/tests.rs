@@ -520,6 +520,11 @@ fn what_helm_refuses_is_refused_at_its_line() {
         ("c: [a, %b]\n", 1),
         ("c:\n  Key: ! %x\n---\nother: doc\n", 2),
         ("c:\n  x:\n  - @me\t\n    - a\n", 3),
+        // "mapping values are not allowed in this context", "did not find expected
+        // alphabetic or numeric character": go-yaml's anchor names are [A-Za-z0-9_-]
+        ("c:\n  k: &a: x\n", 2),
+        ("c:\n  k: &a.b x\n  l: *a.b\n", 2),
+        ("c:\n  k: &日本 x\n", 2),
         // "invalid map key"
         ("? {a: 1}\n: x\n", 1),
         // "cannot unmarshal array into Go value of type common.Values"
