@@ -161,15 +161,29 @@ fn json_error(doc: &Node) -> Option<YamlError> {
             ),
         );
     }
+    // Every file is checked: first over every entry (quick, and nothing found is the rule),
+    // then, only if something is, over the entries go-yaml keeps.
+    json_value_error(doc, false)?;
+    json_value_error(doc, true)
+}
+
+/// A null key or a NaN or infinity in `doc`, among all entries or (`kept_only`) among those
+/// no later key of the same mapping replaces.
+fn json_value_error(doc: &Node, kept_only: bool) -> Option<YamlError> {
     let mut stack = vec![doc];
     while let Some(node) = stack.pop() {
         match &node.value {
             Value::Mapping(entries) => {
-                let keys: Vec<Option<GoKey>> = entries.iter().map(|e| go_key(&e.key)).collect();
+                let keys: Vec<Option<GoKey>> = match kept_only {
+                    true => entries.iter().map(|e| go_key(&e.key)).collect(),
+                    false => Vec::new(),
+                };
                 let kept: Vec<&Entry> = entries
                     .iter()
                     .enumerate()
-                    .filter(|&(i, _)| keys[i].is_none() || !keys[i + 1..].contains(&keys[i]))
+                    .filter(|&(i, _)| {
+                        !kept_only || keys[i].is_none() || !keys[i + 1..].contains(&keys[i])
+                    })
                     .map(|(_, e)| e)
                     .collect();
                 for e in kept.iter().rev() {
