@@ -482,6 +482,22 @@ mod tests {
         assert!(matches!(expand("^[a-z]+$"), Ok(Cow::Borrowed(_))));
     }
 
+    /// Every pairing of awkward pieces: an answer (or a refusal), never a panic.
+    #[test]
+    fn odd_patterns_never_panic() {
+        let pieces = ["\\", "p", "P", "{", "}", "^", "[", "]", ":", "L", "é", "\\p", "\\P{", "[:"];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let pattern = format!("{a}{b}{c}");
+                    if let Ok(expanded) = expand(&pattern) {
+                        let _ = regex_lite::Regex::new(&expanded);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn tables_cover_every_code_point() {
         for runs in [CATEGORY_RUNS, SCRIPT_RUNS] {
