@@ -485,7 +485,9 @@ mod tests {
     /// Every pairing of awkward pieces: an answer (or a refusal), never a panic.
     #[test]
     fn odd_patterns_never_panic() {
-        let pieces = ["\\", "p", "P", "{", "}", "^", "[", "]", ":", "L", "é", "\\p", "\\P{", "[:"];
+        let pieces = [
+            "\\", "p", "P", "{", "}", "^", "[", "]", ":", "L", "é", "\\p", "\\P{", "[:",
+        ];
         for a in pieces {
             for b in pieces {
                 for c in pieces {
