@@ -511,12 +511,8 @@ mod tests {
             vec![]
         );
         // The names here and the generator's are one list: every script has characters.
-        for script in 1..SCRIPTS.len() {
-            assert!(
-                !ranges(Property::Script(script as u8)).is_empty(),
-                "{}",
-                SCRIPTS[script]
-            );
+        for (script, name) in SCRIPTS.iter().enumerate().skip(1) {
+            assert!(!ranges(Property::Script(script as u8)).is_empty(), "{name}");
         }
         assert!(ranges_in(SCRIPT_RUNS, |s| usize::from(s) >= SCRIPTS.len()).is_empty());
     }
