@@ -18,8 +18,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 bash scripts/build-wasm.sh web "$PKG"
 # The same checker with the P rules' Python parser: loaded by the page only when a values file
-# holds Python (it is three times the size). Built for size (opt-level z, -7% gzip): it is
-# fetched while the user works, and checks stay around a millisecond.
+# holds Python (it is twice the size). Both are built for size (opt-level z, build-wasm.sh's
+# default); HUBLINT_WASM_PYTHON_OPT_LEVEL sets this one's alone.
 HUBLINT_WASM_OPT_LEVEL=${HUBLINT_WASM_PYTHON_OPT_LEVEL:-z} \
   bash scripts/build-wasm.sh web "$PYTHON_PKG" python hublint_wasm_python
 

@@ -6,6 +6,14 @@ mod data {
     include!("../../data/wrapper_charts.rs");
 }
 
+/// A generated table's rows: one a line, fields separated by a space.
+fn rows<const N: usize>(table: &'static str) -> impl Iterator<Item = [&'static str; N]> {
+    table.lines().map(|line| {
+        let mut fields = line.split(' ');
+        std::array::from_fn(|_| fields.next().unwrap_or_default())
+    })
+}
+
 /// Remote charts that carry the jupyterhub chart as a subchart under `jupyterhub:`.
 pub const WRAPPERS: &[&str] = &["binderhub", "daskhub"];
 
@@ -21,10 +29,9 @@ pub fn bundled_jupyterhub(chart: &str, version: &str) -> Option<Bundled> {
     let version = version.trim();
     let v = version.strip_prefix('v').unwrap_or(version);
     match chart {
-        "daskhub" => data::DASKHUB
-            .iter()
-            .find(|(d, _)| *d == v)
-            .map(|(_, jh)| Bundled {
+        "daskhub" => rows(data::DASKHUB)
+            .find(|[d, _]| *d == v)
+            .map(|[_, jh]| Bundled {
                 jupyterhub: jh,
                 how: format!("daskhub {v} bundles it"),
             }),
@@ -34,13 +41,13 @@ pub fn bundled_jupyterhub(chart: &str, version: &str) -> Option<Bundled> {
 }
 
 fn binderhub(v: &str) -> Option<Bundled> {
-    if let Some((_, _, jh)) = data::BINDERHUB_PUBLISHED.iter().find(|(p, _, _)| *p == v) {
+    if let Some([_, _, jh]) = rows(data::BINDERHUB_PUBLISHED).find(|[p, _, _]| *p == v) {
         return Some(Bundled {
             jupyterhub: jh,
             how: format!("binderhub {v} (published) bundles it"),
         });
     }
-    if let Some((_, _, jh, _)) = data::BINDERHUB_CHANGES.iter().find(|(p, _, _, _)| *p == v) {
+    if let Some([_, _, jh, _]) = rows(data::BINDERHUB_CHANGES).find(|[p, _, _, _]| *p == v) {
         return Some(Bundled {
             jupyterhub: jh,
             how: format!("binderhub {v} bundles it"),
@@ -48,9 +55,8 @@ fn binderhub(v: &str) -> Option<Bundled> {
     }
     // A chartpress build names its commit (`….h<sha>` or `<version>-<sha>`).
     let sha = commit_of(v)?;
-    if let Some((p, _, jh)) = data::BINDERHUB_PUBLISHED
-        .iter()
-        .find(|(_, c, _)| c.starts_with(sha) || sha.starts_with(*c))
+    if let Some([p, _, jh]) =
+        rows(data::BINDERHUB_PUBLISHED).find(|[_, c, _]| c.starts_with(sha) || sha.starts_with(*c))
     {
         return Some(Bundled {
             jupyterhub: jh,
@@ -59,14 +65,9 @@ fn binderhub(v: &str) -> Option<Bundled> {
     }
     // An unpublished build: the last dependency change at or before it in the same scheme.
     let (base, count) = base_and_count(v)?;
-    let nearest = data::BINDERHUB_PUBLISHED
-        .iter()
-        .map(|(p, _, jh)| (*p, *jh))
-        .chain(
-            data::BINDERHUB_CHANGES
-                .iter()
-                .map(|(p, _, jh, _)| (*p, *jh)),
-        )
+    let nearest = rows(data::BINDERHUB_PUBLISHED)
+        .map(|[p, _, jh]| (p, jh))
+        .chain(rows(data::BINDERHUB_CHANGES).map(|[p, _, jh, _]| (p, jh)))
         .filter_map(|(p, jh)| {
             let (b, n) = base_and_count(p)?;
             (b == base && n <= count).then_some((n, p, jh))
@@ -122,6 +123,19 @@ mod tests {
         assert_eq!(jh("daskhub", "2022.11.0"), Some("2.0.0"));
         assert_eq!(jh("daskhub", "1999.1.1"), None);
         assert_eq!(jh("jupyterhub", "4.0.0"), None);
+    }
+
+    #[test]
+    fn every_generated_row_is_whole() {
+        fn whole<const N: usize>(table: &'static str) -> usize {
+            rows::<N>(table)
+                .inspect(|row| assert!(row.iter().all(|f| !f.is_empty()), "{row:?}"))
+                .count()
+        }
+        assert!(whole::<3>(data::BINDERHUB_PUBLISHED) > 600);
+        assert!(whole::<4>(data::BINDERHUB_CHANGES) > 50);
+        assert!(whole::<2>(data::DASKHUB) > 40);
+        assert!(data::DASKHUB.lines().all(|l| l.split(' ').count() == 2));
     }
 
     #[test]

@@ -62,7 +62,8 @@ fn is_email(s: &str) -> bool {
     }
     let Some(at) = s.rfind('@') else { return false };
     let (local, domain) = (&s[..at], &s[at + 1..]);
-    if local.is_empty() || local.len() > 64 {
+    // An empty local part (`@example.org`) passes Helm's check.
+    if local.len() > 64 {
         return false;
     }
     let quoted = local.len() > 1 && local.starts_with('"') && local.ends_with('"');
@@ -242,16 +243,12 @@ fn is_duration(s: &str) -> bool {
 }
 
 fn is_regex(s: &str) -> bool {
-    // regex-lite lacks Unicode classes that helm's Go regexp has: those are not judged. Go
-    // also reads a `{` that starts no repetition (`{a}`) as itself; regex-lite refuses it.
-    regex_lite::Regex::new(s).is_ok()
-        || s.contains("\\p")
-        || s.contains("\\P")
-        || regex_lite::Regex::new(&literal_braces(s)).is_ok()
+    super::tree::go_regex(s).is_some()
 }
 
-/// `{` and `}` escaped where they do not make a repetition (`{2}`, `{1,3}`).
-fn literal_braces(s: &str) -> String {
+/// `{` and `}` escaped where they do not make a repetition (`{2}`, `{1,3}`): Go reads `{a}` as
+/// itself, regex-lite refuses it.
+pub(super) fn literal_braces(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut rest = s;
     while let Some(i) = rest.find(['{', '}']) {
@@ -395,6 +392,9 @@ mod tests {
             ("date-time", "x"),
             ("uri", "x y"),
             ("regex", "("),
+            ("regex", r"\p{Old_Italic}"),
+            ("regex", r"\p{Garay}"),
+            ("email", "x@"),
             ("hostname", "-x"),
             ("date", "2024-02-30"),
             ("time", "12:00:00"),
@@ -414,6 +414,9 @@ mod tests {
         }
         for (format, good) in [
             ("email", "a.b@example.org"),
+            ("email", "@x"),
+            ("regex", r"^\p{L}+$"),
+            ("regex", r"[\P{Greek}\d]"),
             ("ipv4", "10.0.0.1"),
             ("date-time", "2024-01-02T03:04:05Z"),
             ("uri", "https://example.org/x?y=1"),

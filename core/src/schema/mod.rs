@@ -32,6 +32,7 @@ pub mod snippets;
 pub(crate) mod suggest;
 pub mod traits;
 mod tree;
+mod unicode;
 mod validate;
 pub mod version;
 

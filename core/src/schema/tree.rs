@@ -67,8 +67,10 @@ pub enum Additional {
     Schema(NodeId),
 }
 
-/// A `patternProperties` regex. One regex-lite cannot compile matches every key, so an
-/// exotic pattern never causes a false "unknown key".
+/// A `pattern` or `patternProperties` regex, read as Helm's Go regexp reads it: Unicode classes
+/// (`\p{L}`) expanded to ranges, a `{` that starts no repetition taken as itself. One regex-lite
+/// still cannot compile matches every key, so an exotic pattern never causes a false "unknown
+/// key".
 #[derive(Debug, Clone)]
 pub struct Pattern {
     pub source: Box<str>,
@@ -79,16 +81,24 @@ impl Pattern {
     fn new(source: &str) -> Pattern {
         Pattern {
             source: source.into(),
-            regex: regex_lite::Regex::new(source).ok(),
+            regex: go_regex(source),
         }
     }
     pub fn matches(&self, key: &str) -> bool {
         self.regex.as_ref().is_none_or(|r| r.is_match(key))
     }
-    /// Whether regex-lite could compile it (Unicode classes such as `\p{L}` it cannot).
+    /// Whether regex-lite could compile it.
     pub fn is_checked(&self) -> bool {
         self.regex.is_some()
     }
+}
+
+/// A Go (RE2) regular expression as regex-lite, or `None` if it is invalid to either.
+pub(super) fn go_regex(source: &str) -> Option<regex_lite::Regex> {
+    let expanded = super::unicode::expand(source).ok()?;
+    regex_lite::Regex::new(&expanded)
+        .or_else(|_| regex_lite::Regex::new(&super::format::literal_braces(&expanded)))
+        .ok()
 }
 
 /// What `dependencies` asks of an object that has a key.
@@ -527,5 +537,9 @@ mod tests {
         assert!(p.matches("x"));
         let p = Pattern::new("^[A-Z].*$");
         assert!(p.matches("KubeSpawner") && !p.matches("kubeSpawner"));
+        let p = Pattern::new(r"^\p{Lu}\p{Ll}+$");
+        assert!(p.is_checked() && p.matches("Éte") && !p.matches("été"));
+        let p = Pattern::new("^{a}$");
+        assert!(p.is_checked() && p.matches("{a}") && !p.matches("a"));
     }
 }
