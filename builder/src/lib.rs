@@ -12,6 +12,7 @@ pub mod credentials;
 pub mod experiments;
 pub mod git;
 pub mod history;
+pub mod prefetch;
 pub mod registry;
 pub mod report;
 pub mod run;

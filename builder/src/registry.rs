@@ -253,6 +253,25 @@ impl Client {
         }
     }
 
+    /// [`Client::has_tag`] for each `(name, tag, platforms)`, all at once, answers in order.
+    pub fn has_tags(&self, questions: &[(&ImageName, &str, &[String])]) -> Vec<TagAnswer> {
+        std::thread::scope(|scope| {
+            let asks: Vec<_> = questions
+                .iter()
+                .map(|&(name, tag, platforms)| {
+                    scope.spawn(move || self.has_tag(name, tag, platforms))
+                })
+                .collect();
+            asks.into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        answer(TagState::Unknown, "the registry question panicked", false)
+                    })
+                })
+                .collect()
+        })
+    }
+
     /// Does the registry have `name:tag` (with every platform in `platforms`)?
     pub fn has_tag(&self, name: &ImageName, tag: &str, platforms: &[String]) -> TagAnswer {
         let registry = name.registry();

@@ -20,6 +20,7 @@
 use crate::backend::{self, Backend, BackendKind, BuildRequest, CommandLine};
 use crate::config::{self, ChartSettings, ImageSettings};
 use crate::git::Git;
+use crate::prefetch::{Prefetch, RegistryJob, TagJob};
 use crate::registry::{self, Access, TagState};
 use crate::report::*;
 use crate::tag::{self, Identifier};
@@ -33,6 +34,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What `hublint build` was asked to do.
@@ -232,14 +234,28 @@ fn rel_path(top: &Path, path: &Path) -> Option<String> {
 /// The stages, in the order that keeps a run safe (see the module comment).
 fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> Result<(), Stop> {
     check_flags(opts)?;
-    let loaded = load(opts, record)?;
+    let located = locate(opts, record)?;
+    let git = Arc::new(Git::at(&located.top));
+    // Tags and registry answers are worked out from chartpress.yaml and the history while
+    // the repository is loaded and linted (reset reads no history).
+    let mut prefetch = (!opts.reset).then(|| {
+        let opts = opts.clone();
+        let located = located.clone();
+        Prefetch::start(git.clone(), located.top.clone(), move || {
+            let loaded = load_config_only(&located).ok()?;
+            let selected = select_images(&opts, &loaded).ok()?;
+            let bumped = bumped_charts(&opts, &loaded, &selected);
+            Some(tag_job(&opts, &loaded, &selected, &bumped))
+        })
+    });
+    let loaded = load(opts, located)?;
     let selected = select_images(opts, &loaded)?;
-    if opts.reset {
+    let Some(prefetch) = prefetch.as_mut() else {
         return reset(opts, &loaded, selected, ui, record);
-    }
+    };
     let bumped = bumped_charts(opts, &loaded, &selected);
-    let git = Git::at(&loaded.top);
-    let answers = lint_and_tag(opts, &loaded, &selected, &bumped, &git, ui, record)?;
+    let git = &*git;
+    let answers = lint_and_tag(opts, &loaded, &selected, &bumped, git, prefetch, ui, record)?;
     let identifiers = answers.identifiers;
     let tags: Vec<String> = identifiers
         .iter()
@@ -259,7 +275,7 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
         return Ok(());
     }
     if !opts.skip_build {
-        expand_build_settings(&loaded, &git, &mut planned)?;
+        expand_build_settings(&loaded, git, &mut planned)?;
     }
 
     // --- 4. Plan every edit before anything is built. ---
@@ -289,7 +305,7 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
     }
 
     // --- 6. What the registries already have, then the backend and credentials. ---
-    let backend = prepare_backend(opts, &mut planned, ui, record)?;
+    let backend = prepare_backend(opts, &mut planned, prefetch, ui, record)?;
 
     // --- 7. Build and push. ---
     if let Some(f) = build_and_push(opts, backend.as_ref(), &mut planned, &loaded.top, ui) {
@@ -318,12 +334,12 @@ fn run_inner(opts: &BuildOptions, ui: &mut dyn Ui, record: &mut BuildRecord) -> 
 fn prepare_backend(
     opts: &BuildOptions,
     planned: &mut [Planned],
+    prefetch: &Prefetch,
     ui: &mut dyn Ui,
     record: &mut BuildRecord,
 ) -> Result<Option<Backend>, Stop> {
-    let uses_backend = !opts.skip_build || opts.push;
-    let asked = if uses_backend && !opts.dry_run {
-        Some(ask_registries(opts, planned, ui)?)
+    let asked = if asks_registries(opts) {
+        Some(ask_registries(opts, planned, prefetch, ui)?)
     } else {
         None
     };
@@ -390,8 +406,24 @@ fn check_flags(opts: &BuildOptions) -> Result<(), Stop> {
     Ok(())
 }
 
-/// Stage 1: the repository around the config, parsed and modelled. No process runs here.
-fn load(opts: &BuildOptions, record: &mut BuildRecord) -> Result<Loaded, Stop> {
+/// Whether stage 6 asks the registries which tags they have (it does when something could
+/// be built or pushed).
+fn asks_registries(opts: &BuildOptions) -> bool {
+    (!opts.skip_build || opts.push) && !opts.dry_run && !opts.list_images && !opts.reset
+}
+
+/// Where the run works: chartpress.yaml's folder and name, the git top level, and the
+/// config's repository-relative path.
+#[derive(Clone)]
+struct Located {
+    dir: PathBuf,
+    config_name: String,
+    top: PathBuf,
+    config_rel: String,
+}
+
+/// Stage 1a: finds chartpress.yaml and the git top level above it.
+fn locate(opts: &BuildOptions, record: &mut BuildRecord) -> Result<Located, Stop> {
     let given = opts
         .path
         .canonicalize()
@@ -423,30 +455,55 @@ fn load(opts: &BuildOptions, record: &mut BuildRecord) -> Result<Loaded, Stop> {
     let config_rel = rel_path(&top, &dir.join(&config_name))
         .ok_or_else(|| bad_input("chartpress.yaml is outside the git work tree"))?;
     record.config = config_rel.clone();
-    let read_config = || {
-        std::fs::read_to_string(dir.join(&config_name))
-            .map_err(|e| bad_input(format!("{config_rel}: {e}")))
-    };
+    Ok(Located {
+        dir,
+        config_name,
+        top,
+        config_rel,
+    })
+}
 
-    // --list-images and --reset read only chartpress.yaml; everything else needs the whole
-    // repository for the lint.
-    let (ws, hub_config) = if opts.list_images || opts.reset {
-        let mut ws = Workspace::new();
-        ws.insert_text(&config_rel, read_config()?);
-        let config = std::fs::read_to_string(top.join(hublint_core::config::CONFIG_FILE))
-            .map(|t| Config::parse(&t))
-            .unwrap_or_default();
-        (ws, config)
-    } else {
-        let loaded = hublint_discover::load(&top)
-            .map_err(|e| stop("input", format!("cannot load {}: {e:#}", top.display())))?;
-        // A chartpress config under another name is not found by the walk.
-        let mut ws = loaded.ws;
-        if !ws.contains(&config_rel) {
-            ws.insert_text(&config_rel, read_config()?);
-        }
-        (ws, loaded.config)
-    };
+/// Stage 1b: the repository around the config, parsed and modelled. No process runs here.
+/// --list-images and --reset read only chartpress.yaml; everything else needs the whole
+/// repository for the lint.
+fn load(opts: &BuildOptions, located: Located) -> Result<Loaded, Stop> {
+    if opts.list_images || opts.reset {
+        return load_config_only(&located);
+    }
+    let loaded = hublint_discover::load(&located.top).map_err(|e| {
+        stop(
+            "input",
+            format!("cannot load {}: {e:#}", located.top.display()),
+        )
+    })?;
+    // A chartpress config under another name is not found by the walk.
+    let mut ws = loaded.ws;
+    if !ws.contains(&located.config_rel) {
+        ws.insert_text(&located.config_rel, read_config(&located)?);
+    }
+    modelled(located, ws, loaded.config)
+}
+
+/// chartpress.yaml alone (and .hublint.yaml's settings), parsed and modelled.
+fn load_config_only(located: &Located) -> Result<Loaded, Stop> {
+    let mut ws = Workspace::new();
+    ws.insert_text(&located.config_rel, read_config(located)?);
+    let config = std::fs::read_to_string(located.top.join(hublint_core::config::CONFIG_FILE))
+        .map(|t| Config::parse(&t))
+        .unwrap_or_default();
+    modelled(located.clone(), ws, config)
+}
+
+fn read_config(located: &Located) -> Result<String, Stop> {
+    std::fs::read_to_string(located.dir.join(&located.config_name))
+        .map_err(|e| bad_input(format!("{}: {e}", located.config_rel)))
+}
+
+/// The files parsed, the repository modelled, and chartpress.yaml's charts read.
+fn modelled(located: Located, ws: Workspace, hub_config: Config) -> Result<Loaded, Stop> {
+    let Located {
+        top, config_rel, ..
+    } = located;
     ws.parse_all();
     let model = RepoModel::build(&ws, &hub_config);
     if let Some(err) = ws
@@ -557,17 +614,14 @@ fn bumped_charts(opts: &BuildOptions, loaded: &Loaded, selected: &[Selected]) ->
         .collect()
 }
 
-/// Stages 2 and 3: lint, and meanwhile ask git for the tags (read-only; nothing is built or
-/// written before the lint result is known).
-fn lint_and_tag(
+/// What the tags are computed from (the selected images' paths, then the bumped charts'),
+/// and the registry questions the run will ask about them.
+fn tag_job(
     opts: &BuildOptions,
     loaded: &Loaded,
     selected: &[Selected],
     bumped: &[usize],
-    git: &Git,
-    ui: &mut dyn Ui,
-    record: &mut BuildRecord,
-) -> Result<Answers, Stop> {
+) -> TagJob {
     // With --tag, chartpress reads no baseVersion.
     let base_of = |c: &ChartSettings| -> Option<String> {
         opts.tag.is_none().then(|| c.base_version.clone()).flatten()
@@ -587,7 +641,7 @@ fn lint_and_tag(
     } else {
         Vec::new()
     };
-    let image_requests: Vec<tag::Request> = selected
+    let mut requests: Vec<tag::Request> = selected
         .iter()
         .map(|s| tag::Request {
             paths: s.paths.clone(),
@@ -595,31 +649,48 @@ fn lint_and_tag(
             base_version: base_of(&loaded.charts[s.chart]),
         })
         .collect();
+    requests.extend(chart_requests);
     let mut tag_paths: Vec<String> = selected.iter().flat_map(|s| s.paths.clone()).collect();
     tag_paths.sort();
     tag_paths.dedup();
     let wants_status = (opts.push || opts.skip_build) && !opts.list_images;
-    let (diagnostics, computed, uncommitted) = std::thread::scope(|scope| {
-        let computed = scope
-            .spawn(|| compute_identifiers(git, selected, image_requests, chart_requests, opts));
-        let status = wants_status.then(|| scope.spawn(|| git.uncommitted(&tag_paths)));
-        let diagnostics = (!opts.list_images).then(|| {
-            hublint_core::check::check_with_model(&loaded.ws, &loaded.model, &loaded.hub_config)
-        });
-        (
-            diagnostics,
-            computed
-                .join()
-                .unwrap_or_else(|_| Err(stop("git", "computing tags panicked"))),
-            status.map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(anyhow::anyhow!("git status panicked")))
-            }),
-        )
+    TagJob {
+        requests,
+        registry: asks_registries(opts).then(|| RegistryJob {
+            tag: opts.tag.clone(),
+            images: selected
+                .iter()
+                .map(|s| (s.name.clone(), platforms_for(opts, &s.settings)))
+                .collect(),
+            ask: !(opts.force_build || opts.force_push),
+        }),
+        status_paths: wants_status.then_some(tag_paths),
+    }
+}
+
+/// Stages 2 and 3: lint, and meanwhile compute the tags and ask the registries about them
+/// (read-only; nothing is built or written before the lint result is known).
+#[allow(clippy::too_many_arguments)]
+fn lint_and_tag(
+    opts: &BuildOptions,
+    loaded: &Loaded,
+    selected: &[Selected],
+    bumped: &[usize],
+    git: &Git,
+    prefetch: &mut Prefetch,
+    ui: &mut dyn Ui,
+    record: &mut BuildRecord,
+) -> Result<Answers, Stop> {
+    let job = tag_job(opts, loaded, selected, bumped);
+    prefetch.submit(&job);
+    let diagnostics = (!opts.list_images).then(|| {
+        hublint_core::check::check_with_model(&loaded.ws, &loaded.model, &loaded.hub_config)
     });
     if let Some(diagnostics) = diagnostics {
         report_lint(loaded, &diagnostics, ui, record)?;
     }
+    let computed = identifiers_of(prefetch.tags_for(git, &job), selected, opts);
+    let uncommitted = prefetch.uncommitted(git, &job);
     let (identifiers, chart_versions) = computed.map_err(|e| {
         // Asked only on failure: one process less on every run.
         if git.has_commits() {
@@ -699,12 +770,7 @@ fn plan_images(
         } else {
             ImageKind::Main
         };
-        let platforms: Vec<String> = opts
-            .platforms
-            .iter()
-            .filter(|p| !s.settings.skip_platforms.contains(p))
-            .cloned()
-            .collect();
+        let platforms = platforms_for(opts, &s.settings);
         planned.push(Planned {
             model_index: s.settings.model_index,
             key: key.clone(),
@@ -741,6 +807,15 @@ fn plan_images(
         });
     }
     Ok(planned)
+}
+
+/// The platforms an image is built for: `--platform`'s, less the image's `skipPlatforms`.
+fn platforms_for(opts: &BuildOptions, settings: &ImageSettings) -> Vec<String> {
+    opts.platforms
+        .iter()
+        .filter(|p| !settings.skip_platforms.contains(p))
+        .cloned()
+        .collect()
 }
 
 /// Build arguments and extra options may be templates over LAST_COMMIT, TAG and BRANCH, as
@@ -1107,31 +1182,43 @@ struct Asked {
 fn ask_registries(
     opts: &BuildOptions,
     planned: &mut [Planned],
+    prefetch: &Prefetch,
     ui: &mut dyn Ui,
 ) -> Result<Asked, Stop> {
-    let client = registry::Client::new(crate::credentials::Credentials::load());
+    let prefetched = prefetch.registry_answers();
     let mut open: Vec<String> = Vec::new();
     if opts.force_build || opts.force_push {
+        let client = match prefetched {
+            Some(p) => p.client,
+            None => registry::Client::new(crate::credentials::Credentials::load()),
+        };
         return Ok(Asked { client, open });
     }
-    let answers: Vec<registry::TagAnswer> = std::thread::scope(|scope| {
-        let asks: Vec<_> = planned
-            .iter()
-            .map(|p| {
-                let client = &client;
-                scope.spawn(move || client.has_tag(&p.name, &p.tag, &p.platforms))
-            })
-            .collect();
-        asks.into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| registry::TagAnswer {
-                    state: TagState::Unknown,
-                    detail: "the registry question panicked".into(),
-                    anonymous_ok: false,
-                })
-            })
-            .collect()
-    });
+    // The questions were asked as soon as the tags were known; asked again here only if
+    // they were not all asked about exactly these references.
+    let (client, answers) = match prefetched {
+        Some(p)
+            if p.answers.len() == planned.len()
+                && p.answers.iter().zip(planned.iter()).all(
+                    |(a, p)| matches!(a, Some((reference, _)) if *reference == p.reference),
+                ) =>
+        {
+            let answers = p.answers.into_iter().flatten().map(|(_, a)| a).collect();
+            (p.client, answers)
+        }
+        other => {
+            let client = match other {
+                Some(p) => p.client,
+                None => registry::Client::new(crate::credentials::Credentials::load()),
+            };
+            let questions: Vec<(&image_ref::ImageName, &str, &[String])> = planned
+                .iter()
+                .map(|p| (&p.name, p.tag.as_str(), p.platforms.as_slice()))
+                .collect();
+            let answers = client.has_tags(&questions);
+            (client, answers)
+        }
+    };
     for (p, answer) in planned.iter_mut().zip(answers) {
         p.record.registry = Some(answer.state.as_str().to_string());
         let registry = p.name.registry();
@@ -1418,19 +1505,14 @@ fn credentials_hint(b: &Backend, tail: &[String], name: &image_ref::ImageName) -
     }
 }
 
-/// Computes every image's identifier, and the bumped charts' versions, with
-/// [`tag::identifiers`] (a few git processes in all).
-fn compute_identifiers(
-    git: &Git,
+/// Every image's identifier, and the bumped charts' versions, from [`tag::identifiers`]'
+/// results for the images' requests followed by the charts'.
+fn identifiers_of(
+    mut results: Vec<Result<Identifier>>,
     selected: &[Selected],
-    mut requests: Vec<tag::Request>,
-    chart_requests: Vec<tag::Request>,
     opts: &BuildOptions,
 ) -> Result<(Vec<Option<Identifier>>, Vec<Identifier>), Stop> {
-    let n_images = requests.len();
-    requests.extend(chart_requests);
-    let mut results = tag::identifiers(git, &requests);
-    let chart_results = results.split_off(n_images);
+    let chart_results = results.split_off(selected.len());
     let images = results
         .into_iter()
         .zip(selected)

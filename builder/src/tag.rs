@@ -39,7 +39,7 @@ pub fn identifier_for_paths(
 }
 
 /// What one version is computed from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     pub paths: Vec<String>,
     pub long: bool,
@@ -59,9 +59,17 @@ fn join<T>(h: std::thread::ScopedJoinHandle<'_, Result<T>>, what: &str) -> Joine
 /// in-process ([`crate::history`]) when that reader can answer exactly, otherwise with
 /// git processes as [`identifiers_with_git`] does.
 pub fn identifiers(git: &Git, requests: &[Request]) -> Vec<Result<Identifier>> {
-    match crate::history::History::open(git.top())
-        .and_then(|history| identifiers_in_process(git, &history, requests))
-    {
+    identifiers_from(git, crate::history::History::open(git.top()), requests)
+}
+
+/// [`identifiers`] with the history already opened (or refused) by the caller, who may have
+/// read it while doing something else.
+pub fn identifiers_from(
+    git: &Git,
+    history: Result<crate::history::History, crate::history::Unsupported>,
+    requests: &[Request],
+) -> Vec<Result<Identifier>> {
+    match history.and_then(|history| identifiers_in_process(git, &history, requests)) {
         Ok(done) => done,
         Err(_unsupported) => identifiers_with_git(git, requests),
     }
