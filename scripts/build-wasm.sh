@@ -50,7 +50,10 @@ cd "$REPO/wasm/playground"
 if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-# --converge: -Oz again until the module stops shrinking (-1.5 KB gzip).
-node_modules/.bin/wasm-opt -Oz --converge --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+# --converge: -Oz again until the module stops shrinking (-1.5 KB gzip). --low-memory-unused
+# lets constant pointer offsets fold into loads (-2.3 KB gzip): it assumes nothing lives in the
+# first 1 KiB of memory, true here because rustc puts the 1 MiB stack first, growing down from
+# its top, and nothing else is placed below it.
+node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$OUT/${OUT_NAME}_bg.wasm" -o "$OUT/${OUT_NAME}_bg.wasm"

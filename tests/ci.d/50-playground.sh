@@ -24,6 +24,15 @@ fi
 
 # Build the static folder exactly as the README says (also installs wasm-bindgen-cli if needed).
 bash scripts/build-playground.sh "$DIST" 2>&1 | tee "$OUT/build.log"
+# Issue 17's budget: the first module (what every visitor downloads) at most 25% over its
+# gzip size before the P and K rules (341,228 B at 3ce3503, BENCHMARKS.md).
+first_gzip=$(sed -n 's/^hublint_wasm_bg.wasm: [0-9]* bytes, \([0-9]*\) bytes gzip -9$/\1/p' "$OUT/build.log")
+budget=$((341228 * 125 / 100))
+echo "first wasm module: $first_gzip bytes gzip -9 (budget $budget)"
+if [ -z "$first_gzip" ] || [ "$first_gzip" -gt "$budget" ]; then
+  echo "playground: the first wasm module is over its size budget" >&2
+  exit 1
+fi
 
 # The CLI: parity checks and `hublint playground` (already built by cargo test; this is a no-op then).
 cargo test -q --workspace --no-run
