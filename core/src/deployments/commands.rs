@@ -92,6 +92,10 @@ pub fn find(ws: &Workspace, model: &RepoModel) -> Vec<Hub> {
             FileKind::Script | FileKind::Yaml => shell_commands(text),
             _ => continue,
         };
+        // Most files that mention helm run none of its commands (a chart's schema, docs).
+        if commands.is_empty() {
+            continue;
+        }
         let assigned = assignments(text);
         let per_command: Vec<Vec<(Bindings, Hub)>> = commands
             .iter()

@@ -546,9 +546,17 @@ fn column(body: &str, at: usize) -> usize {
 /// at the first ("control characters are not allowed"); one pasted from a terminal is
 /// invisible in most editors.
 pub(super) fn unprintable(body: &str) -> Option<Violation> {
-    let (at, c) = body.char_indices().find(|&(_, c)| {
-        !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
-    })?;
+    // Printable ASCII, most of any file, is skipped byte by byte; characters are decoded only
+    // from the first other byte (a char boundary: everything before it is ASCII).
+    let first_other = body
+        .bytes()
+        .position(|b| !matches!(b, b'\t' | b'\n' | b'\r' | b' '..=b'~'))?;
+    let (at, c) = body[first_other..]
+        .char_indices()
+        .map(|(i, c)| (i + first_other, c))
+        .find(|&(_, c)| {
+            !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+        })?;
     Some(Violation::new(
         at,
         format!(
@@ -556,4 +564,22 @@ pub(super) fn unprintable(body: &str) -> Option<Violation> {
             u32::from(c)
         ),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unprintable;
+
+    #[test]
+    fn unprintable_finds_the_first_control_character_after_any_text() {
+        let at = |s: &str| unprintable(s).map(|v| v.at);
+        assert_eq!(at("key: value\n\tmore\r\n"), None);
+        assert_eq!(at("a: \u{7}"), Some(3));
+        assert_eq!(at("a: \u{7f}"), Some(3));
+        // Past non-ASCII text, found at its byte offset.
+        assert_eq!(at("é: ü\u{85}\u{a0}x\u{1b}"), Some(11));
+        assert_eq!(at("ä: \u{9f}"), Some(4));
+        assert_eq!(at("😀: \u{fffe}"), Some(6));
+        assert_eq!(at("ä: ok 😀"), None);
+    }
 }
