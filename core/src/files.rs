@@ -257,7 +257,14 @@ fn template_flavour(action: &str) -> NotData {
 
 /// A line with its comment cut and its quoted scalars blanked, so `{{` inside `"…"` or
 /// after `#` does not count.
-fn strip_comment_and_quotes(line: &str, quote: &mut Option<char>) -> String {
+fn strip_comment_and_quotes<'a>(
+    line: &'a str,
+    quote: &mut Option<char>,
+) -> std::borrow::Cow<'a, str> {
+    // Most lines have nothing to cut or blank.
+    if quote.is_none() && !line.contains(['"', '\'', '#']) {
+        return std::borrow::Cow::Borrowed(line);
+    }
     let mut out = String::with_capacity(line.len());
     let mut prev = ' ';
     let mut escaped = false;
@@ -289,7 +296,7 @@ fn strip_comment_and_quotes(line: &str, quote: &mut Option<char>) -> String {
         }
         prev = c;
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
