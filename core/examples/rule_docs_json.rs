@@ -9,7 +9,10 @@ fn main() {
         .iter()
         .map(|rule| (rule.code.to_string(), rule.doc.into()))
         .collect();
-    if docs.values().any(|doc| doc.as_str().is_none_or(str::is_empty)) {
+    if docs
+        .values()
+        .any(|doc| doc.as_str().is_none_or(str::is_empty))
+    {
         eprintln!("rule_docs_json: build with the `rule-docs` feature (core's default)");
         std::process::exit(1);
     }

@@ -226,7 +226,10 @@ fn rules_carry_their_docs() {
     assert_eq!(v001["severity"], "error");
     let summary = v001["summary"].as_str().unwrap();
     let first_words = "Compares the tag of the hub image's base";
-    assert!(summary.starts_with(first_words) && summary.ends_with('.'), "{summary}");
+    assert!(
+        summary.starts_with(first_words) && summary.ends_with('.'),
+        "{summary}"
+    );
     let doc = v001["doc"].as_str().unwrap();
     // The npm package and the playground's Python module carry the docs; the first module
     // does not (the page fetches rule-docs.json) but keeps every summary.

@@ -479,7 +479,12 @@ mod summary_tests {
     fn without_docs_the_summaries_remain() {
         for rule in super::all() {
             assert!(rule.doc.is_empty(), "{}", rule.code);
-            assert!(rule.summary().ends_with('.'), "{}: {}", rule.code, rule.summary());
+            assert!(
+                rule.summary().ends_with('.'),
+                "{}: {}",
+                rule.code,
+                rule.summary()
+            );
         }
     }
 }
