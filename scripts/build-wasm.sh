@@ -5,7 +5,8 @@
 #
 #   bash scripts/build-wasm.sh web|nodejs OUT_DIR [FEATURES [OUT_NAME]]
 #
-# FEATURES: hublint-wasm's cargo features (`python`: the P rules with ruff's parser); OUT_NAME:
+# FEATURES: hublint-wasm's cargo features (`python`: the P rules with ruff's parser;
+# `rule-docs`: the rules' Markdown docs in rules()); OUT_NAME:
 # the files' stem (default hublint_wasm). Builds with different features keep their own
 # artifacts in the target dir, so switching between them does not rebuild.
 #

@@ -21,6 +21,8 @@ fn every_rule_has_a_complete_doc() {
             "{}",
             r.name
         );
+        // Without the `rule-docs` feature (core's default) only the summaries are compiled in.
+        #[cfg(feature = "rule-docs")]
         for section in ["## What it does", "## Why", "## Example", "## Fix"] {
             assert!(r.doc.contains(section), "{} lacks {section}", r.code);
         }

@@ -42,10 +42,10 @@ echo "--- wasm-bindgen-test (headless Chromium)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER=/usr/bin/chromedriver \
   cargo test -p hublint-wasm --target wasm32-unknown-unknown 2>&1 | tee "$OUT/wasm-bindgen-test.log"
-echo "--- wasm-bindgen-test, the module with the Python parser (the playground's second module)"
+echo "--- wasm-bindgen-test, the module with the Python parser and the docs (the playground's second module, the npm package)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER=/usr/bin/chromedriver \
-  cargo test -p hublint-wasm --target wasm32-unknown-unknown --features python --test web 2>&1 \
+  cargo test -p hublint-wasm --target wasm32-unknown-unknown --features python,rule-docs --test web 2>&1 \
   | tee "$OUT/wasm-bindgen-test-python.log"
 
 echo "--- playground browser tests (playwright-core + Chromium)"

@@ -10,7 +10,7 @@ PKG="$OUT/package"
 # matters here: the same findings as the CLI are). opt-level z as the playground's Python
 # module, so that both use one cargo build.
 HUBLINT_WASM_OPT_LEVEL=${HUBLINT_WASM_PYTHON_OPT_LEVEL:-z} \
-  bash "$REPO/scripts/build-wasm.sh" nodejs "$PKG" python >&2
+  bash "$REPO/scripts/build-wasm.sh" nodejs "$PKG" python,rule-docs >&2
 VERSION=$(cd "$REPO" && cargo pkgid -p hublint-wasm | sed 's/.*[#@]//')
 node -e '
   const fs = require("fs");

@@ -2,7 +2,7 @@
 // PKG_DIR holds wasm-bindgen's `--target web` output (hublint_wasm.js, hublint_wasm_bg.wasm);
 // PYTHON_PKG_DIR the same for the module built with the P rules' Python parser
 // (hublint_wasm_python.js, hublint_wasm_python_bg.wasm), which the worker loads only when a
-// values file holds Python.
+// values file holds Python. PKG_DIR also holds rule-docs.json (see scripts/build-playground.sh).
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -14,7 +14,7 @@ if (!pkgDir || !pythonPkgDir || !outDir) {
   console.error('usage: node build.mjs PKG_DIR PYTHON_PKG_DIR OUT_DIR');
   process.exit(2);
 }
-for (const f of [join(pkgDir, 'hublint_wasm.js'), join(pkgDir, 'hublint_wasm_bg.wasm'),
+for (const f of [join(pkgDir, 'hublint_wasm.js'), join(pkgDir, 'hublint_wasm_bg.wasm'), join(pkgDir, 'rule-docs.json'),
   join(pythonPkgDir, 'hublint_wasm_python.js'), join(pythonPkgDir, 'hublint_wasm_python_bg.wasm')]) {
   if (!existsSync(f)) {
     console.error(`${f} is missing: run wasm-bindgen first (scripts/build-playground.sh)`);
@@ -53,6 +53,8 @@ await build({
   },
 });
 for (const f of ['index.html', 'rules.html', 'playground.css', 'boot.js']) copyFileSync(join(here, f), join(outDir, f));
-for (const f of ['hublint_wasm_bg.wasm', 'hublint_wasm.d.ts']) copyFileSync(join(pkgDir, f), join(outDir, f));
+// rule-docs.json: the rules' docs, which the first module is built without (the worker
+// fetches it when a doc is first shown).
+for (const f of ['hublint_wasm_bg.wasm', 'hublint_wasm.d.ts', 'rule-docs.json']) copyFileSync(join(pkgDir, f), join(outDir, f));
 copyFileSync(join(pythonPkgDir, 'hublint_wasm_python_bg.wasm'), join(outDir, 'hublint_wasm_python_bg.wasm'));
 console.log(`playground built in ${outDir}`);

@@ -13,27 +13,86 @@ pub struct Rule {
     pub name: &'static str,
     pub severity: Severity,
     pub fixable: bool,
-    /// Markdown: what it does, why it matters, an example, the fix.
+    /// Markdown: what it does, why it matters, an example, the fix. Empty without the
+    /// `rule-docs` feature (the playground's first module fetches the docs when shown).
     pub doc: &'static str,
+    /// [`Rule::summary`], computed from the doc comment at compile time: kept in both builds.
+    summary: &'static str,
     pub(crate) check: fn(&Context, &mut Sink),
 }
 
 impl Rule {
     /// The first sentence of the doc's first paragraph (after any heading).
     pub fn summary(&self) -> String {
-        let para: Vec<&str> = self
-            .doc
-            .lines()
-            .map(str::trim)
-            .skip_while(|l| l.is_empty() || l.starts_with('#'))
-            .take_while(|l| !l.is_empty())
-            .collect();
-        let text = para.join(" ");
-        match text.find(". ") {
-            Some(i) => text[..=i].to_string(),
-            None => text,
+        self.summary.to_string()
+    }
+}
+
+/// Writes the summary of `doc` (its first paragraph after any heading lines, lines trimmed
+/// and joined with spaces, up to its first ". ") into `out` as far as it fits; returns its
+/// length. A const fn so that a rule's summary is compiled in without the full doc.
+const fn write_summary(doc: &[u8], out: &mut [u8]) -> usize {
+    const fn is_space(b: u8) -> bool {
+        matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\x0b' | b'\x0c')
+    }
+    let (mut line_start, mut len, mut prev, mut in_paragraph) = (0, 0, 0u8, false);
+    while line_start < doc.len() {
+        let mut line_end = line_start;
+        while line_end < doc.len() && doc[line_end] != b'\n' {
+            line_end += 1;
+        }
+        let (mut start, mut end) = (line_start, line_end);
+        while start < end && is_space(doc[start]) {
+            start += 1;
+        }
+        while end > start && is_space(doc[end - 1]) {
+            end -= 1;
+        }
+        line_start = line_end + 1;
+        if !in_paragraph {
+            if start == end || doc[start] == b'#' {
+                continue;
+            }
+            in_paragraph = true;
+        } else if start == end {
+            break;
+        } else {
+            // The lines are joined with a space; a sentence ending the line ends the summary.
+            if prev == b'.' {
+                return len;
+            }
+            if len < out.len() {
+                out[len] = b' ';
+            }
+            len += 1;
+            prev = b' ';
+        }
+        while start < end {
+            let b = doc[start];
+            if b == b' ' && prev == b'.' {
+                return len;
+            }
+            if len < out.len() {
+                out[len] = b;
+            }
+            len += 1;
+            prev = b;
+            start += 1;
         }
     }
+    len
+}
+
+/// The length of `doc`'s summary (see [`write_summary`]).
+pub(crate) const fn summary_len(doc: &str) -> usize {
+    write_summary(doc.as_bytes(), &mut [])
+}
+
+/// `doc`'s summary as bytes; `N` is [`summary_len`] of it.
+pub(crate) const fn summary_bytes<const N: usize>(doc: &str) -> [u8; N] {
+    let mut out = [0u8; N];
+    assert!(write_summary(doc.as_bytes(), &mut out) == N);
+    out
 }
 
 impl std::fmt::Debug for Rule {
@@ -46,14 +105,26 @@ impl std::fmt::Debug for Rule {
 }
 
 /// Declares `RULE` for a rule file: its doc comment becomes the rule's documentation.
+/// Without the `rule-docs` feature only the summary is compiled in: the consts below are
+/// evaluated at compile time and the full text is not emitted.
 macro_rules! declare_rule {
     ($(#[doc = $doc:expr])+ $code:ident, $name:literal, $severity:ident, fixable: $fixable:literal, $check:path) => {
+        const RULE_DOC: &str = concat!($($doc, "\n"),+);
+        const RULE_SUMMARY_LEN: usize = crate::rules::summary_len(RULE_DOC);
+        const RULE_SUMMARY: [u8; RULE_SUMMARY_LEN] = crate::rules::summary_bytes(RULE_DOC);
         pub(crate) const RULE: crate::rules::Rule = crate::rules::Rule {
             code: stringify!($code),
             name: $name,
             severity: crate::diagnostic::Severity::$severity,
             fixable: $fixable,
-            doc: concat!($($doc, "\n"),+),
+            #[cfg(feature = "rule-docs")]
+            doc: RULE_DOC,
+            #[cfg(not(feature = "rule-docs"))]
+            doc: "",
+            summary: match core::str::from_utf8(&RULE_SUMMARY) {
+                Ok(summary) => summary,
+                Err(_) => panic!("a rule summary is cut inside a UTF-8 character"),
+            },
             check: $check,
         };
     };
@@ -353,4 +424,67 @@ pub fn by_code(code: &str) -> Option<&'static Rule> {
         .iter()
         .copied()
         .find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code)
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::{summary_bytes, summary_len};
+
+    /// The summary as `str` methods compute it: the compile-time one must equal it.
+    fn summary_of(doc: &str) -> String {
+        let para: Vec<&str> = doc
+            .lines()
+            .map(str::trim)
+            .skip_while(|l| l.is_empty() || l.starts_with('#'))
+            .take_while(|l| !l.is_empty())
+            .collect();
+        let text = para.join(" ");
+        match text.find(". ") {
+            Some(i) => text[..=i].to_string(),
+            None => text,
+        }
+    }
+
+    #[test]
+    fn compile_time_summaries_match_the_doc_text() {
+        const DOC: &str = " ## What it does\n Reports a\n   thing. And more.\n\n ## Why\n";
+        const LEN: usize = summary_len(DOC);
+        const BYTES: [u8; LEN] = summary_bytes(DOC);
+        assert_eq!(std::str::from_utf8(&BYTES).unwrap(), "Reports a thing.");
+        for doc in [
+            "",
+            " # Only a heading\n",
+            " First line ends a sentence.\n next line\n",
+            " No period at all\n second line\n\n later\n",
+            "\n\n Dots.inside a word. Then.",
+            " Ünïcode — text. More.\n",
+        ] {
+            let mut out = vec![0u8; summary_len(doc)];
+            assert_eq!(super::write_summary(doc.as_bytes(), &mut out), out.len());
+            assert_eq!(String::from_utf8(out).unwrap(), summary_of(doc), "{doc:?}");
+        }
+    }
+
+    #[cfg(feature = "rule-docs")]
+    #[test]
+    fn every_rule_summary_is_its_docs_first_sentence() {
+        for rule in super::all() {
+            assert!(!rule.summary().is_empty(), "{}", rule.code);
+            assert_eq!(rule.summary(), summary_of(rule.doc), "{}", rule.code);
+        }
+    }
+
+    #[cfg(not(feature = "rule-docs"))]
+    #[test]
+    fn without_docs_the_summaries_remain() {
+        for rule in super::all() {
+            assert!(rule.doc.is_empty(), "{}", rule.code);
+            assert!(
+                rule.summary().ends_with('.'),
+                "{}: {}",
+                rule.code,
+                rule.summary()
+            );
+        }
+    }
 }

@@ -90,15 +90,32 @@ function pythonState() {
   return python;
 }
 
+/** rule-docs.json ({ code: Markdown }, written by scripts/build-playground.sh), fetched once. */
+let ruleDocs;
+function fetchedDocs() {
+  ruleDocs ??= fetch(new URL('./rule-docs.json', import.meta.url)).then((response) => {
+    if (!response.ok) throw new Error(`rule-docs.json: HTTP ${response.status}`);
+    return response.json();
+  });
+  // A failed fetch is tried again on the next request.
+  ruleDocs.catch(() => { ruleDocs = undefined; });
+  return ruleDocs;
+}
+
 const ops = {
   init: () => ({ rules: rules(), version: version(), steps, timeOrigin: performance.timeOrigin }),
   // Rule docs rendered on request: the Markdown renderer stays off the page's thread and out
-  // of its script (the docs are hublint's own text, compiled into the wasm).
+  // of its script (the docs are hublint's own text).
   docsHtml: async ({ codes }) => {
     // Loaded on first use: the Markdown renderer is not needed to start.
     const { marked } = await import('marked');
-    const byCode = new Map(rules().map((r) => [r.code, r]));
-    return Object.fromEntries(codes.filter((c) => byCode.has(c)).map((c) => [c, marked.parse(byCode.get(c).doc)]));
+    const docs = new Map(rules().map((r) => [r.code, r.doc]));
+    const wanted = codes.filter((c) => docs.has(c));
+    // The first module is built without the docs (size): they come from rule-docs.json.
+    if (wanted.some((c) => !docs.get(c))) {
+      for (const [code, doc] of Object.entries(await fetchedDocs())) if (!docs.get(code)) docs.set(code, doc);
+    }
+    return Object.fromEntries(wanted.map((c) => [c, marked.parse(docs.get(c) ?? '')]));
   },
   check: (msg) => {
     const started = performance.now();

@@ -314,6 +314,9 @@ test('rule codes link to their documentation', T, async () => {
   assert.match(doc, /from-tag-disagrees-with-chart/);
   assert.match(doc, /What it does/);
   assert.equal(await page.locator('#problems li[data-code="V001"] a.code').getAttribute('href'), 'rules.html#V001');
+  // The docs are not in the first module: the first doc shown fetches them, once.
+  assert.deepEqual(p.net.afterReady.map((u) => new URL(u).pathname), ['/rule-docs.json']);
+  p.net.afterReady.length = 0;
   await assertOwnOriginOnly(p, server.url);
 
   // The link's target lists every rule the CLI knows.
@@ -323,6 +326,9 @@ test('rule codes link to their documentation', T, async () => {
   await rulesPage.waitForSelector('body[data-ready="1"]');
   const ids = await rulesPage.locator('#rules section.rule').evaluateAll((s) => s.map((e) => e.id));
   assert.deepEqual(ids, cliRules().map((r) => r.code));
+  // Each with its full doc (fetched as rule-docs.json: the first module is built without).
+  const sections = await rulesPage.locator('#rules section.rule').evaluateAll((s) => s.map((e) => e.textContent));
+  for (const [i, rule] of cliRules().entries()) assert.match(sections[i], /What it does[\s\S]*Fix/, rule.code);
 });
 
 test('the Content Security Policy forbids other origins', T, async () => {
