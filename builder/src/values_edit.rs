@@ -306,12 +306,14 @@ pub fn image_edits_quoting(
     let mut edits = Vec::new();
     match &node.value {
         Value::Mapping(_) => {
-            let name_keys: Vec<_> = NAME_KEYS
-                .iter()
-                .filter_map(|k| node.entry(k).filter(|e| !e.merged))
-                .collect();
+            let name_keys: Vec<_> = NAME_KEYS.iter().filter_map(|k| node.entry(k)).collect();
             if name_keys.is_empty() {
                 bail!("{values_path} has neither `name` nor `repository`");
+            }
+            // Helm reads a merged-in name (a `<<` below `name:` wins over it): editing the
+            // text of either would not change what is deployed.
+            if name_keys.iter().any(|e| e.merged) {
+                bail!("{values_path}: the image name comes from an anchor (`<<`); edit it by hand");
             }
             for entry in name_keys {
                 if entry.value.from_alias {

@@ -181,7 +181,7 @@ fn refuses_what_cannot_be_edited_safely() {
         ("i: 5\n", "i.x", "not a mapping"),
         ("i:\n", "i", "mapping or a string"),
         ("a: &x {name: n, tag: t}\nb: *x\n", "b", "alias"),
-        ("a: &x {name: n, tag: t}\nb:\n  <<: *x\n", "b", "neither"),
+        ("a: &x {name: n, tag: t}\nb:\n  <<: *x\n", "b", "anchor"),
         (
             "a: &x {name: n, tag: t}\nb:\n  name: m\n  <<: *x\n",
             "b",
