@@ -149,16 +149,21 @@ pub const GIT_CRYPT_HEADER: &[u8] = b"\0GITCRYPT\0";
 /// holding template syntax outside quotes, comments and block scalars. sops files are
 /// recognised by the YAML reader's caller (a top-level `sops:` key), not here.
 pub fn not_data(path: &str, text: &str, chart_dirs: &[&str]) -> Option<NotData> {
-    let segments: Vec<&str> = path.split('/').collect();
-    if segments[..segments.len() - 1]
-        .iter()
-        .any(|s| s.contains("{{") && s.contains("}}"))
-    {
-        return Some(NotData::JinjaTemplate);
-    }
-    for (i, s) in segments.iter().enumerate().take(segments.len() - 1) {
-        if *s == "templates" && chart_dirs.contains(&segments[..i].join("/").as_str()) {
-            return Some(NotData::HelmTemplate);
+    if let Some(name_start) = path.rfind('/') {
+        let dirs = &path[..name_start];
+        if dirs
+            .split('/')
+            .any(|s| s.contains("{{") && s.contains("}}"))
+        {
+            return Some(NotData::JinjaTemplate);
+        }
+        // Where the segment starts: the directory above it is the path before its `/`.
+        let mut start = 0usize;
+        for s in dirs.split('/') {
+            if s == "templates" && chart_dirs.contains(&&path[..start.saturating_sub(1)]) {
+                return Some(NotData::HelmTemplate);
+            }
+            start += s.len() + 1;
         }
     }
     if !FileKind::of(path).is_yaml() {
@@ -170,17 +175,20 @@ pub fn not_data(path: &str, text: &str, chart_dirs: &[&str]) -> Option<NotData> 
 /// Template actions where YAML data would be: `{{`/`{%` outside quoted scalars, comments and
 /// block scalars (a ConfigMap may carry a Jinja page in a `|` block and is still YAML).
 pub fn template_syntax(text: &str) -> Option<NotData> {
-    if !text.contains("{{") && !text.contains("{%") {
+    let bytes = text.as_bytes();
+    if !memchr::memchr_iter(b'{', bytes).any(|i| matches!(bytes.get(i + 1), Some(b'{' | b'%'))) {
         return None;
     }
     let mut block_indent: Option<usize> = None;
     // A quoted scalar may go on over several lines.
     let mut quote: Option<char> = None;
-    for line in text.lines() {
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        let content = line.trim();
+    // The line with its quotes blanked, reused from line to line.
+    let mut blanked = String::new();
+    for line in lines(text) {
+        let indent = line.bytes().take_while(|&b| b == b' ').count();
+        let content = trim_after_indent(line, indent);
         if quote.is_some() {
-            strip_comment_and_quotes(content, &mut quote);
+            strip_comment_and_quotes(content, &mut quote, &mut blanked);
             continue;
         }
         if let Some(b) = block_indent {
@@ -189,34 +197,85 @@ pub fn template_syntax(text: &str) -> Option<NotData> {
             }
             block_indent = None;
         }
-        let data = strip_comment_and_quotes(content, &mut quote);
+        let data = strip_comment_and_quotes(content, &mut quote, &mut blanked);
         // An action opens and closes on its line; a run of braces alone is broken YAML.
         // `${{ … }}` is a GitHub Actions expression inside a plain scalar: data.
-        let action = [("{%", "%}"), ("{{", "}}")]
-            .iter()
-            .find_map(|(open, close)| {
-                let i = data
-                    .match_indices(open)
-                    .map(|(i, _)| i)
-                    .find(|&i| i == 0 || data.as_bytes()[i - 1] != b'$')?;
-                data[i + 2..].contains(close).then_some(i)
-            });
+        let action = action_start(data, b'%', b"%}").or_else(|| action_start(data, b'{', b"}}"));
         if let Some(i) = action {
             return Some(template_flavour(&data[i..]));
         }
-        let trimmed = data.trim_end();
-        let last_word = trimmed
-            .rsplit_once([' ', ':', '-'])
-            .map_or(trimmed, |(_, last)| last);
-        let opens_block = last_word.starts_with(['|', '>'])
-            && last_word[1..]
-                .chars()
-                .all(|c| matches!(c, '-' | '+' | '0'..='9'));
-        if opens_block {
+        if opens_block_scalar(data) {
             block_indent = Some(indent);
         }
     }
     None
+}
+
+/// The lines of `text` as `str::lines` gives them (`\n` or `\r\n` ends a line; a lone `\r`
+/// stays in it), found by memchr's vector search: template_syntax reads every line of every
+/// YAML file that has a `{{` anywhere.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let line = match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(i) => {
+                let line = &rest[..i];
+                rest = &rest[i + 1..];
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => std::mem::take(&mut rest),
+        };
+        Some(line)
+    })
+}
+
+/// `line.trim()` for a line whose first `indent` bytes are spaces, without decoding
+/// characters when the text after them starts and ends with a visible ASCII character.
+fn trim_after_indent(line: &str, indent: usize) -> &str {
+    let rest = &line[indent..];
+    let visible = |b: &u8| (0x21..0x7f).contains(b);
+    match (rest.as_bytes().first(), rest.as_bytes().last()) {
+        (Some(first), Some(last)) if visible(first) && visible(last) => rest,
+        _ => line.trim(),
+    }
+}
+
+/// Where the first template action opened by `{` then `second` starts in `data` (not after
+/// a `$`), when `close` follows it on the line. Openings are matched left to right without
+/// overlap, as `str::match_indices` does (`${{{` holds one `{{`, refused for its `$`).
+fn action_start(data: &str, second: u8, close: &[u8; 2]) -> Option<usize> {
+    let bytes = data.as_bytes();
+    let mut from = 0;
+    while let Some(found) = memchr::memchr(b'{', &bytes[from..]) {
+        let i = from + found;
+        if bytes.get(i + 1) != Some(&second) {
+            from = i + 1;
+        } else if i > 0 && bytes[i - 1] == b'$' {
+            from = i + 2;
+        } else {
+            let after = &bytes[i + 2..];
+            return after.windows(2).any(|w| w == close).then_some(i);
+        }
+    }
+    None
+}
+
+/// Whether a line (comment cut, quotes blanked) ends with a block scalar indicator (`|`,
+/// `>-`, `|2+`) as its last word.
+fn opens_block_scalar(data: &str) -> bool {
+    let trimmed = data.trim_end().as_bytes();
+    let word_start = trimmed
+        .iter()
+        .rposition(|&b| matches!(b, b' ' | b':' | b'-'))
+        .map_or(0, |i| i + 1);
+    let word = &trimmed[word_start..];
+    matches!(word.first(), Some(b'|' | b'>'))
+        && word[1..]
+            .iter()
+            .all(|b| matches!(b, b'-' | b'+' | b'0'..=b'9'))
 }
 
 /// Go templates (helm, helmfile) start actions with `{{-`, a `.`/`$` value or a keyword;
@@ -256,16 +315,17 @@ fn template_flavour(action: &str) -> NotData {
 }
 
 /// A line with its comment cut and its quoted scalars blanked, so `{{` inside `"…"` or
-/// after `#` does not count.
+/// after `#` does not count; written into `out` when anything changes.
 fn strip_comment_and_quotes<'a>(
     line: &'a str,
     quote: &mut Option<char>,
-) -> std::borrow::Cow<'a, str> {
+    out: &'a mut String,
+) -> &'a str {
     // Most lines have nothing to cut or blank.
-    if quote.is_none() && !line.contains(['"', '\'', '#']) {
-        return std::borrow::Cow::Borrowed(line);
+    if quote.is_none() && !line.bytes().any(|b| matches!(b, b'"' | b'\'' | b'#')) {
+        return line;
     }
-    let mut out = String::with_capacity(line.len());
+    out.clear();
     let mut prev = ' ';
     let mut escaped = false;
     for c in line.chars() {
@@ -296,7 +356,7 @@ fn strip_comment_and_quotes<'a>(
         }
         prev = c;
     }
-    std::borrow::Cow::Owned(out)
+    out
 }
 
 #[cfg(test)]
@@ -333,6 +393,122 @@ mod tests {
         assert_eq!(FileKind::of("notes.txt"), FileKind::Other);
         assert!(FileKind::is_read("notes.txt"));
         assert!(!FileKind::is_read("picture.png"));
+    }
+
+    /// Edge cases for the line scanners: empty text, CR/LF mixes, non-ASCII, control characters.
+    const SCANNED: &[&str] = &[
+        "",
+        "\n",
+        "\r\n",
+        "\r",
+        "a",
+        "a\n",
+        "a\r\nb\rc\n\nd",
+        "a\r",
+        "\n\n\r\r\n",
+        "  é: ü\u{a0}\n\u{3000}x\u{3000}\n",
+        "\t\u{b}x\u{c}\n \u{85}",
+        "   \n    \r\n",
+        "a: |-\n  {{ x }}\n",
+    ];
+
+    #[test]
+    fn lines_are_those_of_str_lines() {
+        for text in SCANNED {
+            assert_eq!(
+                lines(text).collect::<Vec<_>>(),
+                text.lines().collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn trim_after_indent_is_trim() {
+        for text in SCANNED {
+            for line in text
+                .lines()
+                .chain([*text, " \u{a0}x", "  x\u{2003}", "  x ", "  ~"])
+            {
+                let indent = line.len() - line.trim_start_matches(' ').len();
+                assert_eq!(trim_after_indent(line, indent), line.trim(), "{line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn action_start_matches_openings_left_to_right() {
+        // The search it replaces: `str::match_indices`, first opening not after a `$`.
+        let reference = |data: &str, open: &str, close: &str| {
+            let i = data
+                .match_indices(open)
+                .map(|(i, _)| i)
+                .find(|&i| i == 0 || data.as_bytes()[i - 1] != b'$')?;
+            data[i + 2..].contains(close).then_some(i)
+        };
+        let lines = [
+            "",
+            "{",
+            "{{",
+            "{{}}",
+            "${{{ x }}",
+            "${{ a }} {{ b }}",
+            "{{{{ x }}",
+            "a {% b %}",
+            "{%%}",
+            "x: ${{ y }",
+            "é{{ ü }}",
+            "{{ x }",
+            "}} {{",
+            "{ {{x}} }",
+            "$${{x}}",
+        ];
+        for data in lines {
+            assert_eq!(
+                action_start(data, b'{', b"}}"),
+                reference(data, "{{", "}}"),
+                "{data:?}"
+            );
+            assert_eq!(
+                action_start(data, b'%', b"%}"),
+                reference(data, "{%", "%}"),
+                "{data:?}"
+            );
+        }
+        assert_eq!(action_start("${{{ x }}", b'{', b"}}"), None);
+        assert_eq!(action_start("${{ a }} {{ b }}", b'{', b"}}"), Some(9));
+    }
+
+    #[test]
+    fn block_scalar_indicators_end_a_line() {
+        // The test it replaces, on characters.
+        let reference = |data: &str| {
+            let trimmed = data.trim_end();
+            let last_word = trimmed
+                .rsplit_once([' ', ':', '-'])
+                .map_or(trimmed, |(_, last)| last);
+            last_word.starts_with(['|', '>'])
+                && last_word[1..]
+                    .chars()
+                    .all(|c| matches!(c, '-' | '+' | '0'..='9'))
+        };
+        for (data, opens) in [
+            ("a: |", true),
+            ("a: |2+", true),
+            ("- >", true),
+            ("|", true),
+            ("a:|", true),
+            ("a: | \u{3000}", true),
+            ("a: |x", false),
+            ("a: b|", false),
+            ("a: |é", false),
+            ("", false),
+            // `-` ends a word, so `|-` leaves an empty last word (as before).
+            ("a: |-", false),
+        ] {
+            assert_eq!(opens_block_scalar(data), opens, "{data:?}");
+            assert_eq!(reference(data), opens, "{data:?}");
+        }
     }
 
     #[test]

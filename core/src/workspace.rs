@@ -130,7 +130,7 @@ impl Workspace {
             }
         } else if text.as_bytes().starts_with(crate::files::GIT_CRYPT_HEADER) {
             Content::Encrypted
-        } else if let Some(at) = text.find('\0') {
+        } else if let Some(at) = memchr::memchr(0, text.as_bytes()) {
             Content::Unreadable {
                 reason: format!("binary file (NUL byte at offset {at})"),
             }
@@ -246,9 +246,8 @@ impl Workspace {
 
 /// Normalise a relative path: `/` separators, no `.` segments, `..` folded where possible.
 pub fn normalize(path: &str) -> String {
-    let path = path.replace('\\', "/");
     let mut parts: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
+    for seg in path.split(['/', '\\']) {
         match seg {
             "" | "." => {}
             ".." => {

@@ -153,7 +153,12 @@ pub fn resolve_yaml11(s: &str) -> Resolved {
     // A timestamp-looking value would be tried first, but decoded into helm's untyped
     // values it stays the original string, and no timestamp passes the number checks
     // below either, so skipping that step changes no outcome.
-    let plain: String = s.chars().filter(|&c| c != '_').collect();
+    // Most numbers have no `_`: no copy for them.
+    let plain: std::borrow::Cow<str> = if s.contains('_') {
+        s.chars().filter(|&c| c != '_').collect::<String>().into()
+    } else {
+        s.into()
+    };
     if let Some(i) = go_parse_int_base0(&plain) {
         return Resolved::Int(i);
     }

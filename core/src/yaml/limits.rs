@@ -225,22 +225,32 @@ pub(super) fn refused_up_front(text: &str) -> Option<(usize, String)> {
 /// document marker, even one mid-line, yaml_parser reads it as a compact collection indented
 /// that far (`--- ?` and `|-...? <65 blanks>!t` overflowed its mask: generated inputs).
 fn indicator_before_long_blanks(line: &[u8]) -> Option<usize> {
-    if line.len() <= MAX_INDENT {
-        return None;
-    }
-    let mut run = 0;
-    for (i, &b) in line.iter().enumerate() {
-        if b == b' ' || b == b'\t' {
-            run += 1;
+    let blank = |b: u8| b == b' ' || b == b'\t';
+    // Runs of blanks starting at `from` or later are still to look at; the byte before
+    // `from` is not blank. A run of MAX_INDENT blanks starting in the next MAX_INDENT bytes
+    // covers the last of them, so one byte tells whether any can start there: every line of
+    // every YAML file is scanned and long lines are mostly text.
+    let mut from = 0;
+    while from + MAX_INDENT <= line.len() {
+        let probe = from + MAX_INDENT - 1;
+        if !blank(line[probe]) {
+            from = probe + 1;
             continue;
         }
-        if run >= MAX_INDENT && i > run && matches!(line[i - run - 1], b'?' | b'-') {
-            return Some(i);
+        let mut start = probe;
+        while start > from && blank(line[start - 1]) {
+            start -= 1;
         }
-        run = 0;
+        let end = line[probe..]
+            .iter()
+            .position(|&b| !blank(b))
+            .map_or(line.len(), |n| probe + n);
+        if end - start >= MAX_INDENT && start > 0 && matches!(line[start - 1], b'?' | b'-') {
+            return Some(end);
+        }
+        from = end + 1;
     }
-    (run >= MAX_INDENT && line.len() > run && matches!(line[line.len() - run - 1], b'?' | b'-'))
-        .then_some(line.len())
+    None
 }
 
 /// Where a bracket nests deeper than [`MAX_FLOW_DEPTH`], counting without context: every
@@ -358,4 +368,61 @@ fn starts_with_marker(line: &str) -> bool {
         line.strip_prefix(m)
             .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '\n', '\r']))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{indicator_before_long_blanks, MAX_INDENT};
+
+    #[test]
+    fn long_blanks_after_an_indicator_are_found_wherever_they_start() {
+        // The byte-by-byte scan it replaces.
+        let reference = |line: &[u8]| {
+            if line.len() <= MAX_INDENT {
+                return None;
+            }
+            let mut run = 0;
+            for (i, &b) in line.iter().enumerate() {
+                if b == b' ' || b == b'\t' {
+                    run += 1;
+                    continue;
+                }
+                if run >= MAX_INDENT && i > run && matches!(line[i - run - 1], b'?' | b'-') {
+                    return Some(i);
+                }
+                run = 0;
+            }
+            (run >= MAX_INDENT
+                && line.len() > run
+                && matches!(line[line.len() - run - 1], b'?' | b'-'))
+            .then_some(line.len())
+        };
+        let mut lines: Vec<String> = vec![String::new(), "-".into(), " ".repeat(200)];
+        for before in ["", "a", "-", "?", "é-", "x?", "--- ?", "a -"] {
+            for run in [1, 61, 62, 63, 64, 65, 130] {
+                for blank in [" ", "\t", " \t"] {
+                    for after in ["", "x", "ü", " - ", "\t?"] {
+                        for lead in [0, 1, 5, 62, 63, 64] {
+                            let blanks = blank.repeat(run).chars().take(run).collect::<String>();
+                            let line = format!("{}{before}{blanks}{after}", "b".repeat(lead));
+                            lines.push(line.clone());
+                            // A second candidate run after one that does not qualify.
+                            lines.push(format!("{line}{}-{blanks}!", " ".repeat(70)));
+                        }
+                    }
+                }
+            }
+        }
+        for line in &lines {
+            assert_eq!(
+                indicator_before_long_blanks(line.as_bytes()),
+                reference(line.as_bytes()),
+                "{line:?}"
+            );
+        }
+        assert_eq!(
+            indicator_before_long_blanks(format!("a: -{}x", " ".repeat(63)).as_bytes()),
+            Some(67)
+        );
+    }
 }

@@ -546,17 +546,8 @@ fn column(body: &str, at: usize) -> usize {
 /// at the first ("control characters are not allowed"); one pasted from a terminal is
 /// invisible in most editors.
 pub(super) fn unprintable(body: &str) -> Option<Violation> {
-    // Printable ASCII, most of any file, is skipped byte by byte; characters are decoded only
-    // from the first other byte (a char boundary: everything before it is ASCII).
-    let first_other = body
-        .bytes()
-        .position(|b| !matches!(b, b'\t' | b'\n' | b'\r' | b' '..=b'~'))?;
-    let (at, c) = body[first_other..]
-        .char_indices()
-        .map(|(i, c)| (i + first_other, c))
-        .find(|&(_, c)| {
-            !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
-        })?;
+    let at = first_unprintable(body.as_bytes())?;
+    let c = body[at..].chars().next()?;
     Some(Violation::new(
         at,
         format!(
@@ -566,9 +557,45 @@ pub(super) fn unprintable(body: &str) -> Option<Violation> {
     ))
 }
 
+/// The offset of the first character [`unprintable`] refuses in UTF-8 text, found from the
+/// bytes that can start one: a C0 control but tab, LF and CR; DEL; `C2 80`–`C2 9F` (C1
+/// controls) but `C2 85` (NEL); `EF BF BE`/`EF BF BF` (U+FFFE, U+FFFF). Neither `C2` nor `EF`
+/// is ever a continuation byte, so the offset is a character boundary. Every YAML file is
+/// scanned, most of it printable: chunks with no such byte are passed over by a fold the
+/// compiler vectorises.
+fn first_unprintable(bytes: &[u8]) -> Option<usize> {
+    const CHUNK: usize = 32;
+    let may_start = |b: u8| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) | (b == 0x7f) | (b == 0xc2) | (b == 0xef)
+    };
+    for (n, chunk) in bytes.chunks(CHUNK).enumerate() {
+        if !chunk.iter().fold(false, |any, &b| any | may_start(b)) {
+            continue;
+        }
+        for (i, &b) in chunk.iter().enumerate() {
+            let at = n * CHUNK + i;
+            // The bytes after a lead byte may lie in the next chunk.
+            let refused = match b {
+                0xc2 => bytes
+                    .get(at + 1)
+                    .is_some_and(|&c| (0x80..=0x9f).contains(&c) && c != 0x85),
+                0xef => {
+                    bytes.get(at + 1) == Some(&0xbf)
+                        && matches!(bytes.get(at + 2), Some(0xbe | 0xbf))
+                }
+                b => may_start(b),
+            };
+            if refused {
+                return Some(at);
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
-    use super::unprintable;
+    use super::{first_unprintable, unprintable};
 
     #[test]
     fn unprintable_finds_the_first_control_character_after_any_text() {
@@ -581,5 +608,48 @@ mod tests {
         assert_eq!(at("ä: \u{9f}"), Some(4));
         assert_eq!(at("😀: \u{fffe}"), Some(6));
         assert_eq!(at("ä: ok 😀"), None);
+    }
+
+    #[test]
+    fn first_unprintable_is_the_first_refused_character() {
+        // The definition it implements, on characters.
+        let reference = |s: &str| {
+            s.char_indices()
+                .find(|&(_, c)| {
+                    !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+                })
+                .map(|(i, _)| i)
+        };
+        let mut texts: Vec<String> = [
+            "",
+            "a",
+            "\t\r\n",
+            "é",
+            "\u{85}",
+            "\u{a0}",
+            "\u{fffd}",
+            "\u{ff00}",
+            "\u{10ffff}",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every refused and nearly refused character, at and across chunk boundaries.
+        for c in [
+            '\0', '\u{7}', '\u{1f}', '\u{7f}', '\u{80}', '\u{84}', '\u{85}', '\u{86}', '\u{9f}',
+            '\u{a0}', '\u{fffd}', '\u{fffe}', '\u{ffff}', '\u{feff}', '\u{bf}', '😀',
+        ] {
+            for pad in [0, 1, 30, 31, 32, 33, 63, 64, 65] {
+                texts.push(format!("{}{c}x", "a".repeat(pad)));
+                texts.push(format!("{}{c}", "ü".repeat(pad / 2)));
+            }
+        }
+        for text in &texts {
+            assert_eq!(
+                first_unprintable(text.as_bytes()),
+                reference(text),
+                "{text:?}"
+            );
+        }
     }
 }
