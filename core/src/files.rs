@@ -184,7 +184,10 @@ pub fn template_syntax(text: &str) -> Option<NotData> {
     let mut quote: Option<char> = None;
     // The line with its quotes blanked, reused from line to line.
     let mut blanked = String::new();
-    for line in lines(text) {
+    // The first `{` at or after the line being read: most lines have none, and need no search
+    // for an action.
+    let mut next_brace = memchr::memchr(b'{', bytes);
+    for (start, line) in lines(text) {
         let indent = line.bytes().take_while(|&b| b == b' ').count();
         let content = trim_after_indent(line, indent);
         if quote.is_some() {
@@ -198,9 +201,15 @@ pub fn template_syntax(text: &str) -> Option<NotData> {
             block_indent = None;
         }
         let data = strip_comment_and_quotes(content, &mut quote, &mut blanked);
+        if next_brace.is_some_and(|b| b < start) {
+            next_brace = memchr::memchr(b'{', &bytes[start..]).map(|b| start + b);
+        }
+        let has_brace = next_brace.is_some_and(|b| b < start + line.len());
         // An action opens and closes on its line; a run of braces alone is broken YAML.
         // `${{ … }}` is a GitHub Actions expression inside a plain scalar: data.
-        let action = action_start(data, b'%', b"%}").or_else(|| action_start(data, b'{', b"}}"));
+        let action = has_brace
+            .then(|| action_start(data, b'%', b"%}").or_else(|| action_start(data, b'{', b"}}")))
+            .flatten();
         if let Some(i) = action {
             return Some(template_flavour(&data[i..]));
         }
@@ -212,23 +221,28 @@ pub fn template_syntax(text: &str) -> Option<NotData> {
 }
 
 /// The lines of `text` as `str::lines` gives them (`\n` or `\r\n` ends a line; a lone `\r`
-/// stays in it), found by memchr's vector search: template_syntax reads every line of every
-/// YAML file that has a `{{` anywhere.
-fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
+/// stays in it), each with its offset, found by memchr's vector search: template_syntax
+/// reads every line of every YAML file that has a `{{` anywhere.
+fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
     std::iter::from_fn(move || {
+        let rest = &text[start..];
         if rest.is_empty() {
             return None;
         }
+        let line_start = start;
         let line = match memchr::memchr(b'\n', rest.as_bytes()) {
             Some(i) => {
+                start += i + 1;
                 let line = &rest[..i];
-                rest = &rest[i + 1..];
                 line.strip_suffix('\r').unwrap_or(line)
             }
-            None => std::mem::take(&mut rest),
+            None => {
+                start = text.len();
+                rest
+            }
         };
-        Some(line)
+        Some((line_start, line))
     })
 }
 
@@ -416,10 +430,17 @@ mod tests {
     fn lines_are_those_of_str_lines() {
         for text in SCANNED {
             assert_eq!(
-                lines(text).collect::<Vec<_>>(),
+                lines(text).map(|(_, line)| line).collect::<Vec<_>>(),
                 text.lines().collect::<Vec<_>>(),
                 "{text:?}"
             );
+            for (start, line) in lines(text) {
+                assert!(text[start..].starts_with(line), "{text:?} at {start}");
+                assert!(
+                    start == 0 || text.as_bytes()[start - 1] == b'\n',
+                    "{text:?} at {start}"
+                );
+            }
         }
     }
 
@@ -553,6 +574,12 @@ mod tests {
             template_syntax("a: \"x = f\\\"{y}\\\"\n  f\\\"{{ z }}\\\"\"\nb: 1\n"),
             None
         );
+        // Braces on other lines than the action's, before and after it.
+        assert_eq!(
+            template_syntax("a: {b: 1}\nc: d\r\n  e: {{ x }}\nf: {}\n"),
+            Some(NotData::JinjaTemplate)
+        );
+        assert_eq!(template_syntax("a: {b: 1}\n# {{ x }}\nc: {d: 2}\n"), None);
         // Unclosed braces are broken YAML (Y001), not a template.
         assert_eq!(template_syntax("a: {{{{{{x: 1\n"), None);
         assert_eq!(

@@ -741,7 +741,9 @@ pub fn read_dependencies(file: &SourceFile) -> Vec<Dependency> {
 
 /// A sops-encrypted YAML text: a top-level `sops:` block beside `ENC[…]` values.
 pub fn is_sops_text(text: &str) -> bool {
-    text.contains("ENC[") && (text.starts_with("sops:") || text.contains("\nsops:"))
+    // (memchr's vector search: every YAML file is looked at.)
+    let has = |needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some();
+    has("ENC[") && (text.starts_with("sops:") || has("\nsops:"))
 }
 
 /// Whether a values file is sops-encrypted (a top-level `sops:` key): never linted.

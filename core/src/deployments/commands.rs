@@ -84,7 +84,8 @@ pub fn find(ws: &Workspace, model: &RepoModel) -> Vec<Hub> {
     let mut hubs = Vec::new();
     for file in ws.files() {
         let Some(text) = file.text() else { continue };
-        if !text.contains("helm") || !model.is_data(&file.path) && !file.is_yaml() {
+        let mentions_helm = memchr::memmem::find(text.as_bytes(), b"helm").is_some();
+        if !mentions_helm || !model.is_data(&file.path) && !file.is_yaml() {
             continue;
         }
         let commands = match file.kind() {
@@ -111,11 +112,14 @@ pub fn shell_commands(text: &str) -> Vec<HelmCommand> {
     // A CI expression (`${{ matrix.env }}`) is one word once the CI system substitutes it:
     // blank out its spaces (same length, so ranges stay the file's).
     let owned;
-    let text = if text.contains("${{") {
+    // The searches below run over whole files: memchr's vector search, not `str::find`.
+    let expression = memchr::memmem::Finder::new("${{");
+    let text = if expression.find(text.as_bytes()).is_some() {
         let mut bytes = text.as_bytes().to_vec();
         let mut from = 0;
-        while let Some(i) = text[from..].find("${{").map(|i| i + from) {
-            let Some(end) = text[i..].find("}}").map(|e| e + i) else {
+        while let Some(i) = expression.find(&text.as_bytes()[from..]).map(|i| i + from) {
+            let Some(end) = memchr::memmem::find(&text.as_bytes()[i..], b"}}").map(|e| e + i)
+            else {
                 break;
             };
             for b in &mut bytes[i..end] {
@@ -133,7 +137,8 @@ pub fn shell_commands(text: &str) -> Vec<HelmCommand> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut from = 0;
-    while let Some(i) = text[from..].find("helm").map(|i| i + from) {
+    let helm = memchr::memmem::Finder::new("helm");
+    while let Some(i) = helm.find(&bytes[from..]).map(|i| i + from) {
         from = i + 4;
         let word_start = i == 0
             || matches!(
@@ -241,8 +246,9 @@ pub fn python_commands(text: &str) -> Vec<HelmCommand> {
     for sub in ["upgrade", "install", "template"] {
         for quote in ['"', '\''] {
             let needle = format!("{quote}{sub}{quote}");
+            let finder = memchr::memmem::Finder::new(&needle);
             let mut from = 0;
-            while let Some(i) = text[from..].find(&needle).map(|i| i + from) {
+            while let Some(i) = finder.find(&text.as_bytes()[from..]).map(|i| i + from) {
                 from = i + needle.len();
                 let Some(open) = enclosing_bracket(text, i) else {
                     continue;

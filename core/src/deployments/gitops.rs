@@ -14,7 +14,8 @@ pub fn find(ws: &Workspace, model: &RepoModel) -> Vec<Hub> {
         .filter(|f| f.kind() == FileKind::Yaml && model.is_data(&f.path))
     {
         let Some(text) = file.text() else { continue };
-        if !text.contains("HelmRelease") && !text.contains("Application") {
+        let has = |needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some();
+        if !has("HelmRelease") && !has("Application") {
             continue;
         }
         let Some(parsed) = file.yaml() else { continue };
