@@ -30,7 +30,7 @@ pub const CONFIG_FILE: &str = ".hublint.yaml";
 
 impl FileKind {
     pub fn of(path: &str) -> FileKind {
-        let name = path.rsplit('/').next().unwrap_or(path);
+        let name = file_name(path);
         match name {
             "Chart.yaml" => return FileKind::Chart,
             "requirements.yaml" => return FileKind::ChartRequirements,
@@ -54,7 +54,7 @@ impl FileKind {
 
     /// Whether a front end should load a file of this name at all.
     pub fn is_read(path: &str) -> bool {
-        let name = path.rsplit('/').next().unwrap_or(path);
+        let name = file_name(path);
         FileKind::of(path) != FileKind::Other
             || name.ends_with(".txt")
             || name.ends_with(".jsonnet")
@@ -74,6 +74,15 @@ impl FileKind {
     }
 }
 
+/// The last segment of a `/`-separated path (a plain byte search: this runs for every file,
+/// several times).
+fn file_name(path: &str) -> &str {
+    path.as_bytes()
+        .iter()
+        .rposition(|&b| b == b'/')
+        .map_or(path, |slash| &path[slash + 1..])
+}
+
 pub fn is_dockerfile_name(name: &str) -> bool {
     name == "Dockerfile"
         || name.starts_with("Dockerfile.")
@@ -85,7 +94,7 @@ pub fn is_dockerfile_name(name: &str) -> bool {
 /// pip requirements files by name: `requirements.txt`, `dev-requirements.txt`,
 /// `requirements.k8s-hub.txt`, `requirements.in`.
 pub fn is_requirements_name(name: &str) -> bool {
-    let base = name.rsplit('/').next().unwrap_or(name);
+    let base = file_name(name);
     (base.ends_with(".txt") || base.ends_with(".in")) && base.contains("requirements")
 }
 

@@ -246,6 +246,10 @@ impl Workspace {
 
 /// Normalise a relative path: `/` separators, no `.` segments, `..` folded where possible.
 pub fn normalize(path: &str) -> String {
+    // Most paths are normal already (every segment a name): one pass over the bytes tells.
+    if is_normal(path) {
+        return path.to_owned();
+    }
     let mut parts: Vec<&str> = Vec::new();
     for seg in path.split(['/', '\\']) {
         match seg {
@@ -261,6 +265,26 @@ pub fn normalize(path: &str) -> String {
         }
     }
     parts.join("/")
+}
+
+/// Whether `normalize` would return `path` unchanged because every segment is a name: no
+/// `\\`, no empty, `.` or `..` segment.
+fn is_normal(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let mut segment_start = 0;
+    for i in 0..=bytes.len() {
+        match bytes.get(i) {
+            Some(b'\\') => return false,
+            Some(b'/') | None => {
+                if matches!(&bytes[segment_start..i], b"" | b"." | b"..") {
+                    return false;
+                }
+                segment_start = i + 1;
+            }
+            Some(_) => {}
+        }
+    }
+    true
 }
 
 /// Join a path relative to a directory (both workspace-relative).
@@ -295,6 +319,44 @@ mod tests {
         );
         assert_eq!(join("a/b", "../../c"), "c");
         assert_eq!(parent("a/b/c.yaml"), "a/b");
+        assert_eq!(normalize("a\\b/./c"), "a/b/c");
+        assert!(
+            is_normal("a/.b/c.yaml") && !is_normal("a/./b") && !is_normal("..") && !is_normal("")
+        );
+        // Paths already normal come back as they are; the others as the segments say.
+        for path in [
+            "",
+            "a",
+            "a/b.yaml",
+            "é/ü",
+            ".",
+            "..",
+            "./a",
+            "a/.",
+            "a/..",
+            "../a",
+            "a//b",
+            "/a",
+            "a/",
+            "a\\b",
+            "a/.b/..c/...",
+            ".hublint.yaml",
+            "a/../../b",
+        ] {
+            let mut parts: Vec<&str> = Vec::new();
+            for seg in path.split(['/', '\\']) {
+                match seg {
+                    "" | "." => {}
+                    ".." if parts.last().is_some_and(|p| *p != "..") => {
+                        parts.pop();
+                    }
+                    s => parts.push(s),
+                }
+            }
+            assert_eq!(normalize(path), parts.join("/"), "{path:?}");
+            // The shortcut is taken only where the answer is the path itself.
+            assert!(!is_normal(path) || normalize(path) == path, "{path:?}");
+        }
     }
 
     #[test]
