@@ -310,11 +310,11 @@ impl DirectReader<'_> {
             q @ (b'"' | b'\'') => self.quoted_end(p, end, q)?,
             c if is_indicator(c) => return None,
             _ => {
+                // Only a `:` or a `#` can end a key: memchr jumps between them (a long
+                // sequence item of text is searched for a key too).
                 let mut i = p;
                 loop {
-                    if i >= end {
-                        return None;
-                    }
+                    i += memchr::memchr2(b':', b'#', &b[i..end])?;
                     match b[i] {
                         b':' if i + 1 == end || b[i + 1] == b' ' => break i,
                         b'#' if b[i - 1] == b' ' => return None,
@@ -667,12 +667,19 @@ impl DirectReader<'_> {
     /// A one-line plain scalar from `p`, up to a comment or the line's end.
     fn plain_value(&mut self, p: usize, end: usize) -> Option<Node> {
         let b = self.bytes;
+        // Up to a comment, refusing a `: ` (memchr jumps between the two).
         let mut e = p;
-        while e < end && !(b[e] == b'#' && b[e - 1] == b' ') {
-            if b[e] == b':' && (e + 1 == end || b[e + 1] == b' ') {
-                return None;
+        loop {
+            let Some(found) = memchr::memchr2(b'#', b':', &b[e..end]) else {
+                e = end;
+                break;
+            };
+            e += found;
+            match b[e] {
+                b'#' if b[e - 1] == b' ' => break,
+                b':' if e + 1 == end || b[e + 1] == b' ' => return None,
+                _ => e += 1,
             }
-            e += 1;
         }
         while b[e - 1] == b' ' {
             e -= 1;
