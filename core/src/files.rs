@@ -74,6 +74,22 @@ impl FileKind {
     }
 }
 
+/// Where `needle` first occurs in `haystack`: memchr's vector search for its first byte, then
+/// a comparison (an empty needle is found nowhere). Whole files are searched for words (`helm`, `ENC[`); `str::find` compares
+/// byte by byte, and memchr's own substring search costs the wasm module kilobytes.
+pub fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, _) = needle.split_first()?;
+    let mut from = 0;
+    while let Some(found) = memchr::memchr(first, &haystack[from..]) {
+        let at = from + found;
+        if haystack[at..].starts_with(needle) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// The last segment of a `/`-separated path (a plain byte search: this runs for every file,
 /// several times).
 fn file_name(path: &str) -> &str {
@@ -434,6 +450,31 @@ mod tests {
         "   \n    \r\n",
         "a: |-\n  {{ x }}\n",
     ];
+
+    #[test]
+    fn find_bytes_is_str_find() {
+        let haystacks = [
+            "",
+            "h",
+            "helm",
+            "hhelm",
+            "a helm b helm",
+            "hel",
+            "héhelm",
+            "${{ x }}${{",
+            "ENC[ENC",
+        ];
+        for haystack in haystacks {
+            for needle in ["helm", "h", "${{", "}}", "ENC[", "é", "x"] {
+                assert_eq!(
+                    find_bytes(haystack.as_bytes(), needle.as_bytes()),
+                    haystack.find(needle),
+                    "{needle:?} in {haystack:?}"
+                );
+            }
+        }
+        assert_eq!(find_bytes(b"abc", b""), None);
+    }
 
     #[test]
     fn lines_are_those_of_str_lines() {

@@ -742,7 +742,7 @@ pub fn read_dependencies(file: &SourceFile) -> Vec<Dependency> {
 /// A sops-encrypted YAML text: a top-level `sops:` block beside `ENC[…]` values.
 pub fn is_sops_text(text: &str) -> bool {
     // (memchr's vector search: every YAML file is looked at.)
-    let has = |needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some();
+    let has = |needle: &str| crate::files::find_bytes(text.as_bytes(), needle.as_bytes()).is_some();
     has("ENC[") && (text.starts_with("sops:") || has("\nsops:"))
 }
 

@@ -84,7 +84,7 @@ pub fn find(ws: &Workspace, model: &RepoModel) -> Vec<Hub> {
     let mut hubs = Vec::new();
     for file in ws.files() {
         let Some(text) = file.text() else { continue };
-        let mentions_helm = memchr::memmem::find(text.as_bytes(), b"helm").is_some();
+        let mentions_helm = crate::files::find_bytes(text.as_bytes(), b"helm").is_some();
         if !mentions_helm || !model.is_data(&file.path) && !file.is_yaml() {
             continue;
         }
@@ -112,13 +112,14 @@ pub fn shell_commands(text: &str) -> Vec<HelmCommand> {
     // A CI expression (`${{ matrix.env }}`) is one word once the CI system substitutes it:
     // blank out its spaces (same length, so ranges stay the file's).
     let owned;
-    // The searches below run over whole files: memchr's vector search, not `str::find`.
-    let expression = memchr::memmem::Finder::new("${{");
-    let text = if expression.find(text.as_bytes()).is_some() {
+    // The searches below run over whole files: `find_bytes`, not `str::find`.
+    let text = if crate::files::find_bytes(text.as_bytes(), b"${{").is_some() {
         let mut bytes = text.as_bytes().to_vec();
         let mut from = 0;
-        while let Some(i) = expression.find(&text.as_bytes()[from..]).map(|i| i + from) {
-            let Some(end) = memchr::memmem::find(&text.as_bytes()[i..], b"}}").map(|e| e + i)
+        while let Some(i) =
+            crate::files::find_bytes(&text.as_bytes()[from..], b"${{").map(|i| i + from)
+        {
+            let Some(end) = crate::files::find_bytes(&text.as_bytes()[i..], b"}}").map(|e| e + i)
             else {
                 break;
             };
@@ -137,8 +138,7 @@ pub fn shell_commands(text: &str) -> Vec<HelmCommand> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut from = 0;
-    let helm = memchr::memmem::Finder::new("helm");
-    while let Some(i) = helm.find(&bytes[from..]).map(|i| i + from) {
+    while let Some(i) = crate::files::find_bytes(&bytes[from..], b"helm").map(|i| i + from) {
         from = i + 4;
         let word_start = i == 0
             || matches!(
@@ -246,9 +246,11 @@ pub fn python_commands(text: &str) -> Vec<HelmCommand> {
     for sub in ["upgrade", "install", "template"] {
         for quote in ['"', '\''] {
             let needle = format!("{quote}{sub}{quote}");
-            let finder = memchr::memmem::Finder::new(&needle);
             let mut from = 0;
-            while let Some(i) = finder.find(&text.as_bytes()[from..]).map(|i| i + from) {
+            while let Some(i) =
+                crate::files::find_bytes(&text.as_bytes()[from..], needle.as_bytes())
+                    .map(|i| i + from)
+            {
                 from = i + needle.len();
                 let Some(open) = enclosing_bracket(text, i) else {
                     continue;

@@ -14,7 +14,8 @@ pub fn find(ws: &Workspace, model: &RepoModel) -> Vec<Hub> {
         .filter(|f| f.kind() == FileKind::Yaml && model.is_data(&f.path))
     {
         let Some(text) = file.text() else { continue };
-        let has = |needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some();
+        let has =
+            |needle: &str| crate::files::find_bytes(text.as_bytes(), needle.as_bytes()).is_some();
         if !has("HelmRelease") && !has("Application") {
             continue;
         }
