@@ -300,8 +300,18 @@ pub fn image_edits_quoting(
     image: &ImageValue,
     tag_quoted: Option<ScalarStyle>,
 ) -> Result<Vec<TextEdit>> {
-    let parsed = parse_values(text);
-    let root = root_of(&parsed, "values file")?;
+    image_edits_parsed(text, &parse_values(text), values_path, image, tag_quoted)
+}
+
+/// [`image_edits_quoting`] on `text` already parsed (`parsed` is `yaml::parse(text)`).
+pub fn image_edits_parsed(
+    text: &str,
+    parsed: &yaml::YamlFile,
+    values_path: &str,
+    image: &ImageValue,
+    tag_quoted: Option<ScalarStyle>,
+) -> Result<Vec<TextEdit>> {
+    let root = root_of(parsed, "values file")?;
     let node = lookup(root, values_path)?;
     let mut edits = Vec::new();
     match &node.value {
@@ -378,8 +388,12 @@ pub fn apply(text: &str, edits: &[TextEdit]) -> Result<String> {
 
 /// Reads back what `values_path` holds: (name keys' values, tag) or the string.
 pub fn read_image(text: &str, values_path: &str) -> Result<ImageValue> {
-    let parsed = parse_values(text);
-    let root = root_of(&parsed, "values file")?;
+    read_image_parsed(&parse_values(text), values_path)
+}
+
+/// [`read_image`] of a values text already parsed.
+pub fn read_image_parsed(parsed: &yaml::YamlFile, values_path: &str) -> Result<ImageValue> {
+    let root = root_of(parsed, "values file")?;
     let node = lookup(root, values_path)?;
     if node.as_mapping().is_some() {
         let name = NAME_KEYS

@@ -3,9 +3,10 @@
 # buildah + a local registry (build, push, skopeo inspect, the registry's tags skipped,
 # --force-push, failure cases), the CLI end to end, and a short benchmark run.
 #
-# Installs (idempotent): docker-registry buildah skopeo runc busybox-static python3-venv from
-# Debian; chartpress==2.4.0 in a venv. The registry listens on 127.0.0.1 on a free port and is
-# stopped by PID on exit; buildah uses vfs storage and chroot isolation in a scratch folder.
+# Installs (idempotent): docker-registry buildah skopeo runc busybox-static python3-venv and
+# docker.io (the benchmark's engine for chartpress) from Debian; chartpress==2.4.0 in a venv.
+# The registry listens on 127.0.0.1 on a free port and is stopped by PID on exit; buildah uses
+# vfs storage and chroot isolation in a scratch folder.
 set -euo pipefail
 REPO=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$REPO"
@@ -25,6 +26,14 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" > "$OUT/apt.log" 2>&1
 fi
+# A Docker engine, only for the benchmark's chartpress `--push` row (chartpress asks an engine
+# whether a tag is in the registry); started under the scratch folder, stopped on exit.
+if ! command -v dockerd >/dev/null; then
+  log "apt-get install docker.io"
+  [ ${#need[@]} -gt 0 ] || apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io \
+    >> "$OUT/apt.log" 2>&1
+fi
 VENV=${HUBLINT_BUILDER_VENV:-/opt/hublint-builder-venv}
 if ! "$VENV/bin/chartpress" --version 2>/dev/null | grep -qx 'chartpress version 2.4.0'; then
   log "installing chartpress==2.4.0 in $VENV"
@@ -38,6 +47,7 @@ WORK=$(mktemp -d /tmp/hublint-builder-ci.XXXXXX)
 REG_PID=""
 cleanup() {
   if [ -n "$REG_PID" ]; then kill "$REG_PID" 2>/dev/null || true; wait "$REG_PID" 2>/dev/null || true; fi
+  bash "$REPO/bench/docker-engine.sh" stop "$WORK/engine" || true
   # vfs layers may be read-only directories.
   chmod -R u+w "$WORK" 2>/dev/null || true
   rm -rf "$WORK"
@@ -138,7 +148,9 @@ grep -q "invalid image name" "$OUT/cli-meta.err" || { cat "$OUT/cli-meta.err"; e
 (cd "$R" && git checkout -q -- .)
 
 log "benchmark (debug binary, 3 runs: a smoke run; see bench/build.md for release figures)"
+ENGINE=$(bash "$REPO/bench/docker-engine.sh" start "$WORK/engine")
+log "docker engine at $ENGINE"
 bash "$REPO/bench/build.sh" --runs 3 --commits 120 --hublint "$HUBLINT" --chartpress "$VENV/bin/chartpress" \
-  --registry "$REGISTRY" --out "$OUT/bench.txt"
+  --registry "$REGISTRY" --docker-host "$ENGINE" --out "$OUT/bench.txt"
 
 echo "40-builder: 3 passed, 0 failed"
