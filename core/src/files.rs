@@ -477,6 +477,28 @@ mod tests {
     }
 
     #[test]
+    fn comments_are_cut_and_quotes_blanked() {
+        let strip = |line: &str, open: Option<char>| {
+            let mut quote = open;
+            let mut out = String::new();
+            let stripped = strip_comment_and_quotes(line, &mut quote, &mut out).to_string();
+            (stripped, quote)
+        };
+        assert_eq!(strip("", None), (String::new(), None));
+        assert_eq!(strip("# {{ x }}", None), (String::new(), None));
+        assert_eq!(strip("a: b # c", None), ("a: b ".into(), None));
+        assert_eq!(strip("a: b#c # d", None), ("a: b#c ".into(), None));
+        assert_eq!(strip("a: é\u{a0}# c", None), ("a: é\u{a0}".into(), None));
+        assert_eq!(strip("a: é# c", None), ("a: é# c".into(), None));
+        assert_eq!(strip("a: 'x # y' # z", None), ("a:         ".into(), None));
+        assert_eq!(strip("a: \"x", None), ("a:   ".into(), Some('"')));
+        assert_eq!(
+            strip("x\\\" # y\" b # c", Some('"')),
+            ("         b ".into(), None)
+        );
+    }
+
+    #[test]
     fn lines_are_those_of_str_lines() {
         for text in SCANNED {
             assert_eq!(
