@@ -612,6 +612,17 @@ mod tests {
             Some(NotData::HelmTemplate)
         );
         assert_eq!(not_data("other/templates/x.yaml", "a: 1\n", &charts), None);
+        // A chart at the root, and templates in a subfolder of a nested chart's.
+        assert_eq!(
+            not_data("templates/x.yaml", "a: 1\n", &[""]),
+            Some(NotData::HelmTemplate)
+        );
+        assert_eq!(
+            not_data("a/b/templates/c/d.yaml", "a: 1\n", &["a/b"]),
+            Some(NotData::HelmTemplate)
+        );
+        assert_eq!(not_data("a/b/templates/c/d.yaml", "a: 1\n", &["a"]), None);
+        assert_eq!(not_data("templates", "a: 1\n", &[""]), None);
         assert_eq!(
             not_data(
                 "deployments/{{cookiecutter.hub_name}}/config/common.yaml",
