@@ -308,7 +308,7 @@ fn opens_block_scalar(data: &str) -> bool {
     let trimmed = data.trim_end().as_bytes();
     let word_start = trimmed
         .iter()
-        .rposition(|&b| matches!(b, b' ' | b':' | b'-'))
+        .rposition(|&b| matches!(b, b' ' | b':'))
         .map_or(0, |i| i + 1);
     let word = &trimmed[word_start..];
     matches!(word.first(), Some(b'|' | b'>'))
@@ -578,7 +578,7 @@ mod tests {
         let reference = |data: &str| {
             let trimmed = data.trim_end();
             let last_word = trimmed
-                .rsplit_once([' ', ':', '-'])
+                .rsplit_once([' ', ':'])
                 .map_or(trimmed, |(_, last)| last);
             last_word.starts_with(['|', '>'])
                 && last_word[1..]
@@ -596,12 +596,29 @@ mod tests {
             ("a: b|", false),
             ("a: |é", false),
             ("", false),
-            // `-` ends a word, so `|-` leaves an empty last word (as before).
-            ("a: |-", false),
+            // Chomping and indentation indicators are part of the header.
+            ("a: |-", true),
+            ("a: >-", true),
+            ("- |+2", true),
+            ("a: |-x", false),
         ] {
             assert_eq!(opens_block_scalar(data), opens, "{data:?}");
             assert_eq!(reference(data), opens, "{data:?}");
         }
+    }
+
+    #[test]
+    fn actions_inside_any_block_scalar_are_text() {
+        // A hub's extraConfig or a ConfigMap holding a Jinja page, with every chomping header.
+        for header in ["|", "|-", "|+", ">-", "|2-"] {
+            let text = format!("hub:\n  extraConfig: {header}\n    page = \"{{{{ user }}}}\"\n    {{% if x %}}\nother: 1\n");
+            assert_eq!(template_syntax(&text), None, "{header}");
+        }
+        // After the block ends, an action is a template again.
+        assert_eq!(
+            template_syntax("a: |-\n  {{ x }}\nb: {{ .Values.y }}\n"),
+            Some(NotData::HelmTemplate)
+        );
     }
 
     #[test]
