@@ -136,6 +136,10 @@ fn signature_seconds(raw: &[u8]) -> Result<u64, Unsupported> {
 struct ObjectReader {
     /// `.git/objects/`; a loose object's path is this, `xx/` and the other 38 hex digits.
     objects_dir: std::ffi::OsString,
+    /// Which `xx/` fan-out directories existed at open (all, if the listing failed): an
+    /// object whose directory is absent is not loose, and its `open()` (a failed path lookup
+    /// per object of a packed repository) is skipped.
+    loose_dirs: [bool; 256],
     /// The path of the object being read (reused, so that no path is allocated per object).
     path: std::ffi::OsString,
     inflate: gix::zlib::Decompress,
@@ -157,6 +161,7 @@ impl ObjectReader {
         ObjectReader {
             path: std::ffi::OsString::with_capacity(dir.len() + 41),
             objects_dir: dir,
+            loose_dirs: loose_directories(objects_dir),
             inflate: gix::zlib::Decompress::new(),
             file: vec![0; 4096],
             file_len: 0,
@@ -172,6 +177,9 @@ impl ObjectReader {
         repo: &gix::Repository,
         id: ObjectId,
     ) -> Result<(gix::objs::Kind, &[u8]), Unsupported> {
+        if !self.loose_dirs[usize::from(id.as_bytes()[0])] {
+            return self.read_packed(repo, id);
+        }
         let mut hex = [0u8; 40];
         let hex = id.hex_to_buf(&mut hex);
         self.path.clear();
@@ -182,10 +190,7 @@ impl ObjectReader {
         match std::fs::File::open(&self.path) {
             Ok(f) => self.read_file(f)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let object = repo.find_object(id).or_unsupported("reading an object")?;
-                self.packed.clear();
-                self.packed.extend_from_slice(&object.data);
-                return Ok((object.kind, &self.packed));
+                return self.read_packed(repo, id);
             }
             Err(e) => return unsupported(format!("reading a loose object: {e}")),
         }
@@ -208,6 +213,18 @@ impl ObjectReader {
             return unsupported("a loose object of the wrong size");
         }
         Ok((kind, body))
+    }
+
+    /// An object that is not loose, from gix's store.
+    fn read_packed(
+        &mut self,
+        repo: &gix::Repository,
+        id: ObjectId,
+    ) -> Result<(gix::objs::Kind, &[u8]), Unsupported> {
+        let object = repo.find_object(id).or_unsupported("reading an object")?;
+        self.packed.clear();
+        self.packed.extend_from_slice(&object.data);
+        Ok((object.kind, &self.packed))
     }
 
     /// Reads the whole file into `file`: read calls only, until one returns nothing
@@ -260,6 +277,30 @@ impl ObjectReader {
             }
         }
     }
+}
+
+/// The loose-object fan-out directories (`00` to `ff`) present under `objects_dir`; when it
+/// cannot be listed, every one is assumed present (each object's file is tried, as before).
+fn loose_directories(objects_dir: &Path) -> [bool; 256] {
+    let Ok(listing) = std::fs::read_dir(objects_dir) else {
+        return [true; 256];
+    };
+    let mut present = [false; 256];
+    for entry in listing {
+        let Ok(entry) = entry else {
+            return [true; 256];
+        };
+        let name = entry.file_name();
+        let name = name.as_encoded_bytes();
+        let byte = std::str::from_utf8(name)
+            .ok()
+            .filter(|n| n.len() == 2)
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        if let Some(byte) = byte {
+            present[usize::from(byte)] = true;
+        }
+    }
+    present
 }
 
 /// Refuses what the in-process reader cannot answer exactly, and opens the repository.
