@@ -355,42 +355,163 @@ fn open_repository(top: &Path) -> Result<gix::Repository, Unsupported> {
 /// committer dates and trees.
 struct Commits {
     ids: Vec<ObjectId>,
+    /// Commits the commit-graph does not hold → their index.
     index: HashMap<ObjectId, usize>,
+    /// Commit-graph position → index + 1 (0: not reached), for the commits it holds.
+    by_position: Vec<u32>,
+    /// The commit-graph position of each commit the graph holds.
+    positions: Vec<Option<gix::commitgraph::Position>>,
     parents: Vec<Vec<usize>>,
     dates: Vec<u64>,
     trees: Vec<ObjectId>,
 }
 
+/// The largest date a commit-graph holds (34 bits); git truncates larger ones when it writes
+/// the file, and then walks by the truncated date.
+const GRAPH_DATE_LIMIT: u64 = 1 << 34;
+
+/// How commits are read: from the commit-graph git itself would read, or from objects.
+enum GraphUse {
+    Graph(gix::commitgraph::Graph),
+    /// Neither the repository nor git uses one.
+    None,
+    /// A commit-graph is there but cannot be read: git may read part of it, so dates it
+    /// would hold truncated cannot be relied on either way.
+    Unreadable,
+}
+
+/// The commit-graph, when git would use it (`core.commitGraph`, default on since git 2.24).
+fn open_commit_graph(repo: &gix::Repository) -> Result<GraphUse, Unsupported> {
+    let enabled = repo
+        .config_snapshot()
+        .try_boolean("core.commitGraph")
+        .or_unsupported("core.commitGraph")?
+        .unwrap_or(true);
+    if !enabled {
+        return Ok(GraphUse::None);
+    }
+    match repo.commit_graph() {
+        Ok(graph) => Ok(GraphUse::Graph(graph)),
+        Err(e) if e.is_not_found() => Ok(GraphUse::None),
+        Err(_) => Ok(GraphUse::Unreadable),
+    }
+}
+
+impl Commits {
+    /// The index of a commit (known or new, queued to be read).
+    fn intern(&mut self, graph: Option<&gix::commitgraph::Graph>, id: ObjectId) -> usize {
+        if let Some((g, pos)) = graph.and_then(|g| Some((g, g.lookup(id)?))) {
+            return self.intern_position(g, pos);
+        }
+        *self.index.entry(id).or_insert_with(|| {
+            self.ids.push(id);
+            self.positions.push(None);
+            self.ids.len() - 1
+        })
+    }
+
+    fn intern_position(
+        &mut self,
+        graph: &gix::commitgraph::Graph,
+        pos: gix::commitgraph::Position,
+    ) -> usize {
+        let slot = &mut self.by_position[pos.0 as usize];
+        if *slot != 0 {
+            return *slot as usize - 1;
+        }
+        self.ids.push(graph.id_at(pos).to_owned());
+        self.positions.push(Some(pos));
+        *slot = self.ids.len() as u32;
+        self.ids.len() - 1
+    }
+
+    /// The index of a commit already read, if it is in HEAD's history.
+    fn find(&self, graph: Option<&gix::commitgraph::Graph>, id: &ObjectId) -> Option<usize> {
+        match graph.and_then(|g| g.lookup(id)) {
+            Some(pos) => match self.by_position[pos.0 as usize] {
+                0 => None,
+                slot => Some(slot as usize - 1),
+            },
+            None => self.index.get(id).copied(),
+        }
+    }
+
+    /// Reads commit `i` from the commit-graph: false when its entry is unusable (then its
+    /// object is read instead).
+    fn read_from_graph(
+        &mut self,
+        graph: &gix::commitgraph::Graph,
+        pos: gix::commitgraph::Position,
+    ) -> bool {
+        let commit = graph.commit_at(pos);
+        let mut parents = Vec::with_capacity(2);
+        for p in commit.iter_parents() {
+            match p {
+                Ok(p) => parents.push(p),
+                Err(_) => return false,
+            }
+        }
+        // The date git's walks use when it reads the graph, as written: the committer date
+        // git parsed, in 34 bits.
+        self.dates.push(commit.committer_timestamp());
+        self.trees.push(commit.root_tree_id().to_owned());
+        let mine = parents
+            .into_iter()
+            .map(|p| self.intern_position(graph, p))
+            .collect();
+        self.parents.push(mine);
+        true
+    }
+}
+
 fn read_commits(
     repo: &gix::Repository,
     reader: &mut ObjectReader,
+    graph: &GraphUse,
     head: ObjectId,
 ) -> Result<Commits, Unsupported> {
+    let graph_ref = match graph {
+        GraphUse::Graph(g) => Some(g),
+        _ => None,
+    };
     let mut c = Commits {
-        ids: vec![head],
-        index: HashMap::from([(head, 0)]),
+        ids: Vec::new(),
+        index: HashMap::new(),
+        by_position: vec![0; graph_ref.map_or(0, |g| g.num_commits() as usize)],
+        positions: Vec::new(),
         parents: Vec::new(),
         dates: Vec::new(),
         trees: Vec::new(),
     };
+    c.intern(graph_ref, head);
     let mut next = 0;
     while next < c.ids.len() {
+        if let (Some(g), Some(pos)) = (graph_ref, c.positions[next]) {
+            if c.read_from_graph(g, pos) {
+                next += 1;
+                continue;
+            }
+        }
         let (kind, data) = reader.read(repo, c.ids[next])?;
         if kind != gix::objs::Kind::Commit {
             return unsupported("HEAD's history holds a non-commit");
         }
         let commit = gix::objs::CommitRef::from_bytes(data, gix::hash::Kind::Sha1)
             .or_unsupported("parsing a commit")?;
-        c.dates.push(signature_seconds(commit.committer)?);
-        c.trees.push(commit.tree());
-        let mut mine = Vec::new();
-        for p in commit.parents() {
-            let i = *c.index.entry(p).or_insert_with(|| {
-                c.ids.push(p);
-                c.ids.len() - 1
-            });
-            mine.push(i);
+        let date = signature_seconds(commit.committer)?;
+        let graph_may_hold_it =
+            matches!(graph, GraphUse::Unreadable) || c.positions[next].is_some();
+        if date >= GRAPH_DATE_LIMIT && graph_may_hold_it {
+            // git may walk by this date truncated (from the commit-graph) or not.
+            return unsupported("a commit date past what a commit-graph holds");
         }
+        c.dates.push(date);
+        c.trees.push(commit.tree());
+        let parent_ids: Vec<ObjectId> = commit.parents().collect();
+        let mine = parent_ids
+            .into_iter()
+            .map(|p| c.intern(graph_ref, p))
+            .collect();
         c.parents.push(mine);
         next += 1;
     }
@@ -407,6 +528,7 @@ fn read_tags(
     repo: &gix::Repository,
     reader: &mut ObjectReader,
     refs: &gix::reference::iter::Platform<'_>,
+    is_known_commit: impl Fn(&ObjectId) -> bool,
 ) -> Result<Tags, Unsupported> {
     // Tags, in refname order as git iterates them, each peeled to its object.
     let mut tag_refs: Vec<(String, ObjectId)> = Vec::new();
@@ -429,6 +551,10 @@ fn read_tags(
         let mut outer: Option<(String, u64)> = None;
         // Tags of tags peel to the end (bounded against cycles).
         for _ in 0..32 {
+            if is_known_commit(&peeled) {
+                // A commit of HEAD's history (already read): not a tag, nothing to peel.
+                break;
+            }
             let (kind, data) = reader.read(repo, peeled)?;
             if kind != gix::objs::Kind::Tag {
                 break;
@@ -492,17 +618,24 @@ impl History {
             return unsupported("replace refs");
         }
         let head = repo.head_id().or_unsupported("HEAD")?.detach();
-        let commits = read_commits(&repo, &mut reader, head)?;
-        let tags = read_tags(&repo, &mut reader, &refs)?;
+        let graph = open_commit_graph(&repo)?;
+        let commits = read_commits(&repo, &mut reader, &graph, head)?;
+        let graph = match &graph {
+            GraphUse::Graph(g) => Some(g),
+            _ => None,
+        };
+        let tags = read_tags(&repo, &mut reader, &refs, |id| {
+            commits.find(graph, id).is_some()
+        })?;
         drop(refs);
-        let hashes = commits.ids.iter().map(|id| id.to_string()).collect();
-        let dag = Dag::from_parts(hashes, commits.parents);
         let name_count = tags.by_target.len();
         let names = tags
             .by_target
             .into_iter()
-            .filter_map(|(id, name)| commits.index.get(&id).map(|&i| (i, name)))
+            .filter_map(|(id, name)| commits.find(graph, &id).map(|i| (i, name)))
             .collect();
+        let hashes = commits.ids.iter().map(|id| id.to_string()).collect();
+        let dag = Dag::from_parts(hashes, commits.parents);
         Ok(History {
             repo,
             reader: RefCell::new(reader),

@@ -70,83 +70,127 @@ const FILES: &[&str] = &[
     "README.md",
 ];
 
-/// A history of `steps` steps on three branches merged back and forth, tagged on the way.
-fn random_history(seed: u64, steps: usize) -> Repo {
-    let mut rng = Lcg(seed);
-    let mut r = Repo::new();
-    if seed.is_multiple_of(2) {
-        // Several commits a second, as scripts make them, and the clock going back after 3
-        // minutes: git's walks order by date, ties by when a commit was queued.
-        r.date_of = |n| {
-            let s = (n / 4) % 180;
-            format!("2024-01-01T00:{:02}:{:02}Z", s / 60, s % 60)
+/// Grows a history on three branches merged back and forth, tagged on the way; it can grow
+/// one repository several times (around a repack or a commit-graph write).
+struct Grower {
+    rng: Lcg,
+    tags: usize,
+    step: usize,
+}
+
+impl Grower {
+    /// A new repository with its first commit and the branches.
+    fn start(seed: u64) -> (Repo, Grower) {
+        let mut r = Repo::new();
+        if seed.is_multiple_of(2) {
+            // Several commits a second, as scripts make them, and the clock going back after 3
+            // minutes: git's walks order by date, ties by when a commit was queued.
+            r.date_of = |n| {
+                let s = (n / 4) % 180;
+                format!("2024-01-01T00:{:02}:{:02}Z", s / 60, s % 60)
+            };
+        }
+        let initial: Vec<(&str, String)> = FILES.iter().map(|f| (*f, format!("{f}\n"))).collect();
+        let refs: Vec<(&str, &str)> = initial.iter().map(|(a, b)| (*a, b.as_str())).collect();
+        r.commit("initial", &refs);
+        r.git(&["branch", "b1"]);
+        r.git(&["branch", "b2"]);
+        let grower = Grower {
+            rng: Lcg(seed),
+            tags: 0,
+            step: 0,
         };
+        (r, grower)
     }
-    let initial: Vec<(&str, String)> = FILES.iter().map(|f| (*f, format!("{f}\n"))).collect();
-    let refs: Vec<(&str, &str)> = initial.iter().map(|(a, b)| (*a, b.as_str())).collect();
-    r.commit("initial", &refs);
-    r.git(&["branch", "b1"]);
-    r.git(&["branch", "b2"]);
-    let branches = ["main", "b1", "b2"];
-    let mut tags = 0;
-    for step in 0..steps {
-        let branch = branches[rng.next(3) as usize];
-        r.git(&["checkout", "-q", branch]);
-        match rng.next(10) {
-            0..=5 => {
-                // Change one or two files (or none: an empty commit).
-                let mut files = Vec::new();
-                for _ in 0..rng.next(3) {
-                    let f = FILES[rng.next(FILES.len() as u64) as usize];
-                    files.push((f, format!("{}{branch} {step}\n", r.read(f))));
+
+    /// `steps` more steps, ending on main.
+    fn grow(&mut self, r: &mut Repo, steps: usize) {
+        let rng = &mut self.rng;
+        let branches = ["main", "b1", "b2"];
+        for _ in 0..steps {
+            self.step += 1;
+            let step = self.step;
+            let branch = branches[rng.next(3) as usize];
+            r.git(&["checkout", "-q", branch]);
+            match rng.next(10) {
+                0..=5 => {
+                    // Change one or two files (or none: an empty commit).
+                    let mut files = Vec::new();
+                    for _ in 0..rng.next(3) {
+                        let f = FILES[rng.next(FILES.len() as u64) as usize];
+                        files.push((f, format!("{}{branch} {step}\n", r.read(f))));
+                    }
+                    let refs: Vec<(&str, &str)> =
+                        files.iter().map(|(a, b)| (*a, b.as_str())).collect();
+                    r.commit(&format!("{branch} {step}"), &refs);
                 }
-                let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (*a, b.as_str())).collect();
-                r.commit(&format!("{branch} {step}"), &refs);
-            }
-            6..=8 => {
-                let other = branches[rng.next(3) as usize];
-                if other == branch {
-                    continue;
+                6..=8 => {
+                    let other = branches[rng.next(3) as usize];
+                    if other == branch {
+                        continue;
+                    }
+                    let strategy: &[&str] = match rng.next(4) {
+                        0 => &["-s", "ours"],
+                        1 => &["-X", "theirs"],
+                        _ => &["-X", "ours"],
+                    };
+                    let mut args = vec!["merge", "-q", "--no-ff", "-m"];
+                    let msg = format!("merge {other} into {branch} at {step}");
+                    args.push(&msg);
+                    args.extend_from_slice(strategy);
+                    args.push(other);
+                    let before = r.git(&["rev-parse", "HEAD"]);
+                    r.git(&args);
+                    // Merging an ancestor makes no commit: nothing to amend then.
+                    let merged = r.git(&["rev-parse", "HEAD"]) != before;
+                    if merged && rng.next(4) == 0 {
+                        // An evil merge: the merge commit changes a file itself.
+                        let f = FILES[rng.next(FILES.len() as u64) as usize];
+                        let text = format!("{}evil {step}\n", r.read(f));
+                        r.write(f, &text);
+                        r.git(&["add", "-A"]);
+                        r.git(&["commit", "-q", "--amend", "--no-edit"]);
+                    }
                 }
-                let strategy: &[&str] = match rng.next(4) {
-                    0 => &["-s", "ours"],
-                    1 => &["-X", "theirs"],
-                    _ => &["-X", "ours"],
-                };
-                let mut args = vec!["merge", "-q", "--no-ff", "-m"];
-                let msg = format!("merge {other} into {branch} at {step}");
-                args.push(&msg);
-                args.extend_from_slice(strategy);
-                args.push(other);
-                let before = r.git(&["rev-parse", "HEAD"]);
-                r.git(&args);
-                // Merging an ancestor makes no commit: nothing to amend then.
-                let merged = r.git(&["rev-parse", "HEAD"]) != before;
-                if merged && rng.next(4) == 0 {
-                    // An evil merge: the merge commit changes a file itself.
-                    let f = FILES[rng.next(FILES.len() as u64) as usize];
-                    let text = format!("{}evil {step}\n", r.read(f));
-                    r.write(f, &text);
-                    r.git(&["add", "-A"]);
-                    r.git(&["commit", "-q", "--amend", "--no-edit"]);
-                }
-            }
-            _ => {
-                tags += 1;
-                let name = format!("{}.{}.0", tags / 3, tags % 3);
-                if rng.next(2) == 0 {
-                    r.annotated_tag(&name);
-                } else {
-                    r.tag(&name);
-                }
-                if rng.next(5) == 0 {
-                    // A second tag on the same commit.
-                    r.tag(&format!("{name}-also"));
+                _ => {
+                    self.tags += 1;
+                    let name = format!("{}.{}.0", self.tags / 3, self.tags % 3);
+                    if rng.next(2) == 0 {
+                        r.annotated_tag(&name);
+                    } else {
+                        r.tag(&name);
+                    }
+                    if rng.next(5) == 0 {
+                        // A second tag on the same commit.
+                        r.tag(&format!("{name}-also"));
+                    }
                 }
             }
         }
+        r.git(&["checkout", "-q", "main"]);
     }
-    r.git(&["checkout", "-q", "main"]);
+
+    /// An octopus merge into main of three new one-commit branches (more parents than a
+    /// commit-graph entry holds inline).
+    fn octopus(&mut self, r: &mut Repo) {
+        self.step += 1;
+        let names: Vec<String> = (0..3).map(|i| format!("o{}-{i}", self.step)).collect();
+        for name in &names {
+            r.git(&["checkout", "-q", "-b", name, "main"]);
+            let text = format!("{}{name}\n", r.read("shared/lib.txt"));
+            r.commit(name, &[(&format!("octopus/{name}"), &text)]);
+        }
+        r.git(&["checkout", "-q", "main"]);
+        let mut args = vec!["merge", "-q", "--no-ff", "-m", "octopus"];
+        args.extend(names.iter().map(String::as_str));
+        r.git(&args);
+    }
+}
+
+/// A history of `steps` steps on three branches merged back and forth, tagged on the way.
+fn random_history(seed: u64, steps: usize) -> Repo {
+    let (mut r, mut grower) = Grower::start(seed);
+    grower.grow(&mut r, steps);
     r
 }
 
@@ -244,11 +288,194 @@ fn random_histories_match_git() {
     assert!(left * 10 < asked, "{left} of {asked}");
 }
 
+/// How a repository stores its objects: loose fan-out directories holding objects, packs,
+/// and the commit-graph (a single file, or the number of files in a split chain).
+#[derive(Debug)]
+struct Storage {
+    loose_dirs: usize,
+    packs: usize,
+    graph_file: bool,
+    chain_files: usize,
+}
+
+fn storage(dir: &Path) -> Storage {
+    let objects = dir.join(".git/objects");
+    let loose_dirs = std::fs::read_dir(&objects)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().len() == 2)
+        .filter(|e| std::fs::read_dir(e.path()).unwrap().next().is_some())
+        .count();
+    let packs = std::fs::read_dir(objects.join("pack"))
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".pack"))
+                .count()
+        })
+        .unwrap_or(0);
+    let chain_files = std::fs::read_to_string(objects.join("info/commit-graphs/commit-graph-chain"))
+        .map(|c| c.lines().count())
+        .unwrap_or(0);
+    Storage {
+        loose_dirs,
+        packs,
+        graph_file: objects.join("info/commit-graph").is_file(),
+        chain_files,
+    }
+}
+
+/// How many of HEAD's commits the repository's commit-graph holds, of how many, and whether
+/// it holds HEAD.
+fn graph_coverage(r: &Repo) -> (usize, usize, bool) {
+    let graph = gix::commitgraph::at(
+        r.path().join(".git/objects/info"),
+        gix::hash::Kind::Sha1,
+        None,
+    )
+    .unwrap();
+    let in_graph = |hex: &str| {
+        let id = gix::hash::ObjectId::from_hex(hex.as_bytes()).unwrap();
+        graph.lookup(id).is_some()
+    };
+    let listed = r.git(&["rev-list", "HEAD"]);
+    let held = listed.lines().filter(|c| in_graph(c)).count();
+    let head = r.git(&["rev-parse", "HEAD"]);
+    (held, listed.lines().count(), in_graph(&head))
+}
+
+fn merge_count(r: &Repo) -> usize {
+    r.git(&["rev-list", "--merges", "HEAD"]).lines().count()
+}
+
 #[test]
-fn packed_repository_matches_git() {
-    let r = random_history(99, 60);
+fn packed_repository_with_a_commit_graph_matches_git() {
+    let (mut r, mut g) = Grower::start(99);
+    g.grow(&mut r, 60);
+    g.octopus(&mut r);
     r.git(&["gc", "-q"]);
-    compare(r.path(), "after gc");
+    r.git(&["commit-graph", "write", "--reachable"]);
+    let s = storage(r.path());
+    assert!(s.graph_file && s.loose_dirs == 0 && s.packs >= 1, "{s:?}");
+    let (held, count, has_head) = graph_coverage(&r);
+    assert!(held == count && has_head, "{held} of {count}");
+    assert!(merge_count(&r) > 3);
+    compare(r.path(), "after gc, with a commit-graph");
+}
+
+#[test]
+fn packed_repository_without_commit_graph_matches_git() {
+    let (mut r, mut g) = Grower::start(98);
+    g.grow(&mut r, 60);
+    g.octopus(&mut r);
+    r.git(&["-c", "gc.writeCommitGraph=false", "gc", "-q"]);
+    let s = storage(r.path());
+    assert!(!s.graph_file && s.chain_files == 0, "{s:?}");
+    assert!(s.loose_dirs == 0 && s.packs >= 1, "{s:?}");
+    compare(r.path(), "after gc, without a commit-graph");
+}
+
+#[test]
+fn stale_commit_graph_matches_git() {
+    // Commits made after the commit-graph was written are read from their objects; their
+    // parents are in the graph.
+    let (mut r, mut g) = Grower::start(97);
+    g.grow(&mut r, 40);
+    g.octopus(&mut r);
+    r.git(&["gc", "-q"]);
+    r.git(&["commit-graph", "write", "--reachable"]);
+    g.grow(&mut r, 30);
+    g.octopus(&mut r);
+    let (held, count, has_head) = graph_coverage(&r);
+    assert!(!has_head && held > 20 && held < count, "{held} of {count}");
+    assert!(storage(r.path()).loose_dirs > 0);
+    compare(r.path(), "stale commit-graph");
+}
+
+#[test]
+fn split_commit_graph_chain_matches_git() {
+    let (mut r, mut g) = Grower::start(96);
+    g.grow(&mut r, 30);
+    g.octopus(&mut r);
+    r.git(&["commit-graph", "write", "--reachable", "--split"]);
+    g.grow(&mut r, 30);
+    g.octopus(&mut r);
+    r.git(&["commit-graph", "write", "--reachable", "--split=no-merge"]);
+    g.grow(&mut r, 10);
+    let s = storage(r.path());
+    assert!(!s.graph_file && s.chain_files == 2, "{s:?}");
+    let (held, count, has_head) = graph_coverage(&r);
+    assert!(held > 40 && held < count && !has_head, "{held} of {count}");
+    compare(r.path(), "split commit-graph");
+}
+
+#[test]
+fn loose_and_packed_objects_match_git() {
+    let (mut r, mut g) = Grower::start(95);
+    g.grow(&mut r, 40);
+    r.git(&["repack", "-a", "-d", "-q"]);
+    r.git(&["prune-packed"]);
+    g.grow(&mut r, 30);
+    g.octopus(&mut r);
+    let s = storage(r.path());
+    assert!(s.loose_dirs > 0 && s.packs == 1 && !s.graph_file, "{s:?}");
+    compare(r.path(), "loose and packed");
+}
+
+#[test]
+fn unreadable_commit_graph_matches_git() {
+    let (mut r, mut g) = Grower::start(94);
+    g.grow(&mut r, 40);
+    r.git(&["commit-graph", "write", "--reachable"]);
+    let file = r.path().join(".git/objects/info/commit-graph");
+    let bytes = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &bytes[..bytes.len() / 3]).unwrap();
+    compare(r.path(), "truncated commit-graph");
+}
+
+/// A repository whose HEAD merges two tagged branches, one commit dated past the 34 bits a
+/// commit-graph holds for a date (2^34 + 100 s, year 2514): git walks by the truncated date
+/// (100) when it reads the graph, by the full one otherwise, and describe then picks another tag.
+fn far_future_history() -> Repo {
+    let mut r = Repo::new();
+    r.date_of = |n| match n {
+        0 | 1 => "@1000 +0000".to_string(),
+        2 => "@17179869284 +0000".to_string(),
+        n => format!("@{} +0000", 2000 + n),
+    };
+    r.commit("root", &[("f", "0\n")]);
+    r.git(&["branch", "b"]);
+    r.commit("far", &[("a", "1\n")]);
+    r.tag("far-tag");
+    r.git(&["checkout", "-q", "b"]);
+    r.commit("near", &[("b", "1\n")]);
+    r.tag("near-tag");
+    r.git(&["checkout", "-q", "main"]);
+    r.git(&["merge", "-q", "--no-ff", "-m", "merge", "b"]);
+    r.commit("after", &[("c", "1\n")]);
+    r
+}
+
+#[test]
+fn commit_graph_dates_are_read_as_git_reads_them() {
+    let r = far_future_history();
+    r.git(&["commit-graph", "write", "--reachable"]);
+    let with_graph = r.git(&["describe", "--tags", "--long"]);
+    let without = r.git(&["-c", "core.commitGraph=false", "describe", "--tags", "--long"]);
+    assert_ne!(with_graph, without, "the truncated date changes git's answer");
+    compare(r.path(), "far-future date, commit-graph");
+    assert!(History::open(r.path()).unwrap().describe(0).is_ok());
+
+    // core.commitGraph=false: git reads the objects, and so does the reader.
+    r.git(&["config", "core.commitGraph", "false"]);
+    compare(r.path(), "far-future date, core.commitGraph=false");
+    assert!(History::open(r.path()).unwrap().describe(0).is_ok());
+
+    // An unreadable graph: git may read part of it, so this date is left to git.
+    r.git(&["config", "--unset", "core.commitGraph"]);
+    let file = r.path().join(".git/objects/info/commit-graph");
+    let bytes = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &bytes[..20]).unwrap();
+    assert!(History::open(r.path()).is_err());
 }
 
 #[test]
