@@ -136,10 +136,11 @@ fn signature_seconds(raw: &[u8]) -> Result<u64, Unsupported> {
 struct ObjectReader {
     /// `.git/objects/`; a loose object's path is this, `xx/` and the other 38 hex digits.
     objects_dir: std::ffi::OsString,
-    /// Which `xx/` fan-out directories existed at open (all, if the listing failed): an
-    /// object whose directory is absent is not loose, and its `open()` (a failed path lookup
-    /// per object of a packed repository) is skipped.
-    loose_dirs: [bool; 256],
+    /// What is known of each `xx/` fan-out directory: `Some(false)` once it was found
+    /// absent, after which an object under it is not looked for loose (a failed path lookup
+    /// per object made most of a packed repository's system time). Learnt on the first miss,
+    /// so that a repository of loose objects pays nothing.
+    loose_dirs: [Option<bool>; 256],
     /// The path of the object being read (reused, so that no path is allocated per object).
     path: std::ffi::OsString,
     inflate: gix::zlib::Decompress,
@@ -161,7 +162,7 @@ impl ObjectReader {
         ObjectReader {
             path: std::ffi::OsString::with_capacity(dir.len() + 41),
             objects_dir: dir,
-            loose_dirs: loose_directories(objects_dir),
+            loose_dirs: [None; 256],
             inflate: gix::zlib::Decompress::new(),
             file: vec![0; 4096],
             file_len: 0,
@@ -177,7 +178,8 @@ impl ObjectReader {
         repo: &gix::Repository,
         id: ObjectId,
     ) -> Result<(gix::objs::Kind, &[u8]), Unsupported> {
-        if !self.loose_dirs[usize::from(id.as_bytes()[0])] {
+        let fan_out = usize::from(id.as_bytes()[0]);
+        if self.loose_dirs[fan_out] == Some(false) {
             return self.read_packed(repo, id);
         }
         let mut hex = [0u8; 40];
@@ -190,6 +192,10 @@ impl ObjectReader {
         match std::fs::File::open(&self.path) {
             Ok(f) => self.read_file(f)?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if self.loose_dirs[fan_out].is_none() {
+                    let dir = Path::new(&self.path).parent().map(Path::is_dir);
+                    self.loose_dirs[fan_out] = Some(dir.unwrap_or(true));
+                }
                 return self.read_packed(repo, id);
             }
             Err(e) => return unsupported(format!("reading a loose object: {e}")),
@@ -279,30 +285,6 @@ impl ObjectReader {
     }
 }
 
-/// The loose-object fan-out directories (`00` to `ff`) present under `objects_dir`; when it
-/// cannot be listed, every one is assumed present (each object's file is tried, as before).
-fn loose_directories(objects_dir: &Path) -> [bool; 256] {
-    let Ok(listing) = std::fs::read_dir(objects_dir) else {
-        return [true; 256];
-    };
-    let mut present = [false; 256];
-    for entry in listing {
-        let Ok(entry) = entry else {
-            return [true; 256];
-        };
-        let name = entry.file_name();
-        let name = name.as_encoded_bytes();
-        let byte = std::str::from_utf8(name)
-            .ok()
-            .filter(|n| n.len() == 2)
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        if let Some(byte) = byte {
-            present[usize::from(byte)] = true;
-        }
-    }
-    present
-}
-
 /// Refuses what the in-process reader cannot answer exactly, and opens the repository.
 fn open_repository(top: &Path) -> Result<gix::Repository, Unsupported> {
     for var in GIT_ENVIRONMENT {
@@ -387,7 +369,12 @@ fn open_commit_graph(repo: &gix::Repository) -> Result<GraphUse, Unsupported> {
         .try_boolean("core.commitGraph")
         .or_unsupported("core.commitGraph")?
         .unwrap_or(true);
-    if !enabled {
+    // Checked first: gix reports a missing graph as an error, which costs more to build
+    // than the two lookups.
+    let info = repo.objects.store_ref().path().join("info");
+    let present = info.join("commit-graph").exists()
+        || info.join("commit-graphs/commit-graph-chain").exists();
+    if !enabled || !present {
         return Ok(GraphUse::None);
     }
     match repo.commit_graph() {
@@ -507,11 +494,7 @@ fn read_commits(
         }
         c.dates.push(date);
         c.trees.push(commit.tree());
-        let parent_ids: Vec<ObjectId> = commit.parents().collect();
-        let mine = parent_ids
-            .into_iter()
-            .map(|p| c.intern(graph_ref, p))
-            .collect();
+        let mine = commit.parents().map(|p| c.intern(graph_ref, p)).collect();
         c.parents.push(mine);
         next += 1;
     }
