@@ -354,7 +354,7 @@ const GRAPH_DATE_LIMIT: u64 = 1 << 34;
 
 /// How commits are read: from the commit-graph git itself would read, or from objects.
 enum GraphUse {
-    Graph(gix::commitgraph::Graph),
+    Graph(Box<gix::commitgraph::Graph>),
     /// Neither the repository nor git uses one.
     None,
     /// A commit-graph is there but cannot be read: git may read part of it, so dates it
@@ -378,7 +378,7 @@ fn open_commit_graph(repo: &gix::Repository) -> Result<GraphUse, Unsupported> {
         return Ok(GraphUse::None);
     }
     match repo.commit_graph() {
-        Ok(graph) => Ok(GraphUse::Graph(graph)),
+        Ok(graph) => Ok(GraphUse::Graph(Box::new(graph))),
         Err(e) if e.is_not_found() => Ok(GraphUse::None),
         Err(_) => Ok(GraphUse::Unreadable),
     }
@@ -423,21 +423,18 @@ impl Commits {
         }
     }
 
-    /// Reads commit `i` from the commit-graph: false when its entry is unusable (then its
-    /// object is read instead).
+    /// Reads the next commit from its commit-graph entry, without its object.
     fn read_from_graph(
         &mut self,
         graph: &gix::commitgraph::Graph,
         pos: gix::commitgraph::Position,
-    ) -> bool {
+    ) -> Result<(), Unsupported> {
         let commit = graph.commit_at(pos);
-        let mut parents = Vec::with_capacity(2);
-        for p in commit.iter_parents() {
-            match p {
-                Ok(p) => parents.push(p),
-                Err(_) => return false,
-            }
-        }
+        // A parent entry out of range stops git itself: it answers (or fails) then.
+        let parents = commit
+            .iter_parents()
+            .collect::<Result<Vec<_>, _>>()
+            .or_unsupported("a corrupt commit-graph entry")?;
         // The date git's walks use when it reads the graph, as written: the committer date
         // git parsed, in 34 bits.
         self.dates.push(commit.committer_timestamp());
@@ -447,7 +444,7 @@ impl Commits {
             .map(|p| self.intern_position(graph, p))
             .collect();
         self.parents.push(mine);
-        true
+        Ok(())
     }
 }
 
@@ -458,7 +455,7 @@ fn read_commits(
     head: ObjectId,
 ) -> Result<Commits, Unsupported> {
     let graph_ref = match graph {
-        GraphUse::Graph(g) => Some(g),
+        GraphUse::Graph(g) => Some(&**g),
         _ => None,
     };
     let mut c = Commits {
@@ -474,10 +471,9 @@ fn read_commits(
     let mut next = 0;
     while next < c.ids.len() {
         if let (Some(g), Some(pos)) = (graph_ref, c.positions[next]) {
-            if c.read_from_graph(g, pos) {
-                next += 1;
-                continue;
-            }
+            c.read_from_graph(g, pos)?;
+            next += 1;
+            continue;
         }
         let (kind, data) = reader.read(repo, c.ids[next])?;
         if kind != gix::objs::Kind::Commit {
@@ -486,10 +482,9 @@ fn read_commits(
         let commit = gix::objs::CommitRef::from_bytes(data, gix::hash::Kind::Sha1)
             .or_unsupported("parsing a commit")?;
         let date = signature_seconds(commit.committer)?;
-        let graph_may_hold_it =
-            matches!(graph, GraphUse::Unreadable) || c.positions[next].is_some();
-        if date >= GRAPH_DATE_LIMIT && graph_may_hold_it {
-            // git may walk by this date truncated (from the commit-graph) or not.
+        if date >= GRAPH_DATE_LIMIT && matches!(graph, GraphUse::Unreadable) {
+            // git may walk by this date truncated (from the part of the commit-graph it
+            // reads) or not.
             return unsupported("a commit date past what a commit-graph holds");
         }
         c.dates.push(date);
@@ -604,7 +599,7 @@ impl History {
         let graph = open_commit_graph(&repo)?;
         let commits = read_commits(&repo, &mut reader, &graph, head)?;
         let graph = match &graph {
-            GraphUse::Graph(g) => Some(g),
+            GraphUse::Graph(g) => Some(&**g),
             _ => None,
         };
         let tags = read_tags(&repo, &mut reader, &refs, |id| {

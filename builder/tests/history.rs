@@ -314,9 +314,10 @@ fn storage(dir: &Path) -> Storage {
                 .count()
         })
         .unwrap_or(0);
-    let chain_files = std::fs::read_to_string(objects.join("info/commit-graphs/commit-graph-chain"))
-        .map(|c| c.lines().count())
-        .unwrap_or(0);
+    let chain_files =
+        std::fs::read_to_string(objects.join("info/commit-graphs/commit-graph-chain"))
+            .map(|c| c.lines().count())
+            .unwrap_or(0);
     Storage {
         loose_dirs,
         packs,
@@ -461,8 +462,17 @@ fn commit_graph_dates_are_read_as_git_reads_them() {
     let r = far_future_history();
     r.git(&["commit-graph", "write", "--reachable"]);
     let with_graph = r.git(&["describe", "--tags", "--long"]);
-    let without = r.git(&["-c", "core.commitGraph=false", "describe", "--tags", "--long"]);
-    assert_ne!(with_graph, without, "the truncated date changes git's answer");
+    let without = r.git(&[
+        "-c",
+        "core.commitGraph=false",
+        "describe",
+        "--tags",
+        "--long",
+    ]);
+    assert_ne!(
+        with_graph, without,
+        "the truncated date changes git's answer"
+    );
     compare(r.path(), "far-future date, commit-graph");
     assert!(History::open(r.path()).unwrap().describe(0).is_ok());
 
