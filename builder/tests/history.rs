@@ -434,6 +434,33 @@ fn unreadable_commit_graph_matches_git() {
     compare(r.path(), "truncated commit-graph");
 }
 
+#[test]
+fn commit_graph_entry_with_a_parent_out_of_range_is_left_to_git() {
+    let mut r = Repo::new();
+    r.commit("c1", &[("f", "1\n")]);
+    r.commit("c2", &[("f", "2\n")]);
+    r.git(&["commit-graph", "write", "--reachable"]);
+    assert!(History::open(r.path()).is_ok());
+    // The first parent of every entry (in the CDAT chunk: tree, parent 1, parent 2, date)
+    // set to a position the graph does not have.
+    let file = r.path().join(".git/objects/info/commit-graph");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let chunks = usize::from(bytes[6]);
+    let cdat = (0..chunks)
+        .map(|i| &bytes[8 + i * 12..8 + i * 12 + 12])
+        .find(|entry| &entry[..4] == b"CDAT")
+        .map(|entry| u64::from_be_bytes(entry[4..].try_into().unwrap()) as usize)
+        .unwrap();
+    for entry in 0..2 {
+        let at = cdat + entry * 36 + 20;
+        bytes[at..at + 4].copy_from_slice(&0x0fff_ffffu32.to_be_bytes());
+    }
+    std::fs::write(&file, &bytes).unwrap();
+    let (ok, _) = run(Path::new("git"), r.path(), &["rev-list", "--count", "HEAD"]);
+    assert!(!ok, "git stops at such an entry");
+    assert!(History::open(r.path()).is_err());
+}
+
 /// A repository whose HEAD merges two tagged branches, one commit dated past the 34 bits a
 /// commit-graph holds for a date (2^34 + 100 s, year 2514): git walks by the truncated date
 /// (100) when it reads the graph, by the full one otherwise, and describe then picks another tag.
