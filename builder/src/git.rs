@@ -43,10 +43,11 @@ fn parse_describe(text: &str) -> Result<Described> {
 /// from one `git rev-list --parents` instead of a process per question.
 #[derive(Debug, Default)]
 pub struct Dag {
-    /// Full hashes, sorted, for abbreviation lookup.
-    sorted: Vec<(String, usize)>,
     by_index: Vec<String>,
     parents: Vec<Vec<usize>>,
+    /// Commit indices in hash order, for abbreviation lookup; made on first use (the
+    /// in-process history never looks a hash up, and sorting thousands was most of its cost).
+    sorted: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Dag {
@@ -71,33 +72,26 @@ impl Dag {
                     .collect(),
             );
         }
-        let mut sorted: Vec<(String, usize)> = lines
-            .iter()
-            .enumerate()
-            .map(|(i, w)| (w[0].to_string(), i))
-            .collect();
-        sorted.sort();
         let by_index = lines.iter().map(|w| w[0].to_string()).collect();
-        Ok(Dag {
-            sorted,
-            by_index,
-            parents,
-        })
+        Ok(Dag::from_parts(by_index, parents))
     }
 
     /// A graph from full hashes and parent indices (parents in commit order).
     pub fn from_parts(hashes: Vec<String>, parents: Vec<Vec<usize>>) -> Dag {
-        let mut sorted: Vec<(String, usize)> = hashes
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.clone(), i))
-            .collect();
-        sorted.sort();
         Dag {
-            sorted,
             by_index: hashes,
             parents,
+            sorted: std::sync::OnceLock::new(),
         }
+    }
+
+    fn sorted(&self) -> &[usize] {
+        self.sorted.get_or_init(|| {
+            let mut order: Vec<usize> = (0..self.by_index.len()).collect();
+            order
+                .sort_unstable_by(|&a, &b| self.by_index[a].cmp(&self.by_index[b]).then(a.cmp(&b)));
+            order
+        })
     }
 
     /// The parents of commit `i`, in the commit's order.
@@ -115,21 +109,19 @@ impl Dag {
 
     /// The full hash of commit `i`.
     pub fn hash(&self, i: usize) -> &str {
-        // `sorted` holds (hash, index) pairs; keep a direct table for this lookup.
         &self.by_index[i]
     }
 
     /// The commit a (possibly abbreviated) hash names, if exactly one matches.
     pub fn resolve(&self, abbrev: &str) -> Option<usize> {
         let abbrev = abbrev.to_ascii_lowercase();
-        let start = self
-            .sorted
-            .partition_point(|(h, _)| h.as_str() < abbrev.as_str());
-        let mut hits = self.sorted[start..]
+        let sorted = self.sorted();
+        let start = sorted.partition_point(|&i| self.by_index[i].as_str() < abbrev.as_str());
+        let mut hits = sorted[start..]
             .iter()
-            .take_while(|(h, _)| h.starts_with(&abbrev));
-        let first = hits.next()?;
-        hits.next().is_none().then_some(first.1)
+            .take_while(|&&i| self.by_index[i].starts_with(&abbrev));
+        let first = *hits.next()?;
+        hits.next().is_none().then_some(first)
     }
 
     fn reachable(&self, from: usize) -> Vec<bool> {
