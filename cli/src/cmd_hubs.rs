@@ -84,7 +84,7 @@ fn print_values(
         model
             .hubs
             .iter()
-            .filter(|h| &h.label() == name)
+            .filter(|h| h.label() == *name)
             .take(1)
             .cloned()
             .collect()
@@ -175,7 +175,7 @@ fn print_values(
             }
         }
     }
-    return Ok(0);
+    Ok(0)
 }
 
 /// The hubs report: each hub, how it was found, its chart, versions, values files, images.

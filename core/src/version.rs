@@ -150,8 +150,8 @@ impl Ord for SemVer {
     }
 }
 
-/// chartpress's version for a build `n_commits` after `base` at `commit`: BASE + separator
-/// + N + `.h` + hash, or the bare base when N is 0 and not `long`. A prerelease base gets
+/// chartpress's version for a build `n_commits` after `base` at `commit`: the base, a
+/// separator, N, `.h` and the hash; or the bare base when N is 0 and not `long`. A prerelease base gets
 /// more dot fields (`.git.`); a release base starts a `-0.dev` prerelease (`-0.dev.git.`) so
 /// that the build sorts before the release.
 pub fn chartpress_version(base: &str, n_commits: u64, commit: &str, long: bool) -> String {
