@@ -362,6 +362,16 @@ enum GraphUse {
     Unreadable,
 }
 
+impl GraphUse {
+    /// The graph the commits are read from, if any.
+    fn graph(&self) -> Option<&gix::commitgraph::Graph> {
+        match self {
+            GraphUse::Graph(g) => Some(g),
+            _ => None,
+        }
+    }
+}
+
 /// The commit-graph, when git would use it (`core.commitGraph`, default on since git 2.24).
 fn open_commit_graph(repo: &gix::Repository) -> Result<GraphUse, Unsupported> {
     let enabled = repo
@@ -454,10 +464,7 @@ fn read_commits(
     graph: &GraphUse,
     head: ObjectId,
 ) -> Result<Commits, Unsupported> {
-    let graph_ref = match graph {
-        GraphUse::Graph(g) => Some(&**g),
-        _ => None,
-    };
+    let graph_ref = graph.graph();
     let mut c = Commits {
         ids: Vec::new(),
         index: HashMap::new(),
@@ -598,10 +605,7 @@ impl History {
         let head = repo.head_id().or_unsupported("HEAD")?.detach();
         let graph = open_commit_graph(&repo)?;
         let commits = read_commits(&repo, &mut reader, &graph, head)?;
-        let graph = match &graph {
-            GraphUse::Graph(g) => Some(&**g),
-            _ => None,
-        };
+        let graph = graph.graph();
         let tags = read_tags(&repo, &mut reader, &refs, |id| {
             commits.find(graph, id).is_some()
         })?;

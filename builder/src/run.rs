@@ -911,28 +911,31 @@ fn plan_values_edits(
         };
         let fe = &mut files[at];
         // The lint parsed this very text already (unless it changed on disk since).
-        let parsed = loaded
+        let reparsed;
+        let parsed = match loaded
             .ws
             .get(&values_file)
             .filter(|f| f.text() == Some(fe.before.as_str()))
-            .and_then(|f| f.yaml());
+            .and_then(|f| f.yaml())
+        {
+            Some(parsed) => parsed,
+            None => {
+                reparsed = values_edit::parse_values(&fe.before);
+                &*reparsed
+            }
+        };
         let value = ImageValue {
             name: p.name.full.clone(),
             tag: p.tag.clone(),
         };
         for vp in &img.values_paths {
-            let edits = match parsed {
-                Some(parsed) => values_edit::image_edits_parsed(
-                    &fe.before,
-                    parsed,
-                    &vp.value,
-                    &value,
-                    p.tag_quoted,
-                ),
-                None => {
-                    values_edit::image_edits_quoting(&fe.before, &vp.value, &value, p.tag_quoted)
-                }
-            }
+            let edits = values_edit::image_edits_parsed(
+                &fe.before,
+                parsed,
+                &vp.value,
+                &value,
+                p.tag_quoted,
+            )
             .map_err(|e| {
                 stop(
                     "values",
@@ -958,12 +961,9 @@ fn plan_values_edits(
                 fe.expected.retain(|(path, _)| path != &vp.value);
                 fe.edits.retain(|(path, _)| path != &vp.value);
             }
-            let before = match parsed {
-                Some(parsed) => values_edit::read_image_parsed(parsed, &vp.value),
-                None => values_edit::read_image(&fe.before, &vp.value),
-            }
-            .ok()
-            .map(|v| format!("{}:{}", v.name, v.tag));
+            let before = values_edit::read_image_parsed(parsed, &vp.value)
+                .ok()
+                .map(|v| format!("{}:{}", v.name, v.tag));
             p.record.values.push(ValuesRecord {
                 file: values_file.clone(),
                 path: vp.value.clone(),

@@ -51,7 +51,7 @@ thread_local! {
 }
 
 /// `yaml::parse(text)`, reusing the previous parse when the text is the same.
-fn parse_values(text: &str) -> std::rc::Rc<yaml::YamlFile> {
+pub fn parse_values(text: &str) -> std::rc::Rc<yaml::YamlFile> {
     LAST_PARSE.with(|last| {
         let mut last = last.borrow_mut();
         match last.as_ref() {
